@@ -1,0 +1,93 @@
+"""Violations and the rule table: every rule is a small function that names its article.
+
+Rules never print and never raise for a user's mistake: they yield ``Violation``s. The
+build collects them all, then fails once with the whole list (第一条 of our own house rules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+MEASURES = "《亳州市政府网站群管理办法（暂行）》"
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: where (site, file, field), what was expected, and its source."""
+
+    site: str
+    file: str
+    field: str
+    message: str
+    article: str
+    severity: str = ERROR
+
+    @property
+    def source(self) -> str:
+        """The rule's source as a reader cites it, e.g. 《…管理办法（暂行）》第五条（三）."""
+        if self.article.startswith("第"):
+            return MEASURES + self.article
+        return self.article
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}：站点「{self.site}」字段「{self.field}」：{self.message}"
+            f"（依据：{self.source}）"
+        )
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named check with the article it enforces."""
+
+    name: str
+    title: str
+    article: str
+    check: Callable[..., Iterable[Violation]]
+
+
+SITE_RULES: list[Rule] = []
+GROUP_RULES: list[Rule] = []
+
+
+def site_rule(title: str, article: str):
+    """Register a check run on each site: ``check(site, group) -> violations``."""
+    return _register(SITE_RULES, title, article)
+
+
+def group_rule(title: str, article: str):
+    """Register a check run once on the whole group: ``check(group) -> violations``."""
+    return _register(GROUP_RULES, title, article)
+
+
+def _register(table: list[Rule], title: str, article: str):
+    def decorator(check):
+        table.append(Rule(check.__name__, title, article, check))
+        return check
+
+    return decorator
+
+
+def errors(violations: Iterable[Violation]) -> list[Violation]:
+    return [v for v in violations if v.severity == ERROR]
+
+
+def warnings(violations: Iterable[Violation]) -> list[Violation]:
+    return [v for v in violations if v.severity == WARNING]
+
+
+def format_report(violations: list[Violation]) -> str:
+    """The Chinese list of every error, as a webmaster reads it."""
+    found = errors(violations)
+    lines = [f"发现 {len(found)} 处不合规问题："]
+    lines += [f"  {number}. {violation}" for number, violation in enumerate(found, 1)]
+    return "\n".join(lines)
+
+
+def iter_rules() -> Iterator[Rule]:
+    yield from SITE_RULES
+    yield from GROUP_RULES

@@ -1,0 +1,113 @@
+"""Articles as editors write them: Markdown files with ``Key: value`` metadata lines on top.
+
+This reads the metadata the way Pelican's Markdown reader does (keys are case-insensitive,
+the block ends at the first blank line) so that rules can check articles without Pelican.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from .compliance import Violation
+from .registry import Group, display_path
+
+ARTICLE_SUFFIXES = (".md", ".markdown")
+META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
+DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+BLANK_COLUMN_SOURCE = "国办秘函〔2019〕19号（空白栏目）"
+DATE_SOURCE = "国办秘函〔2019〕19号（未注明发布时间的视为不更新）"
+
+
+def read_metadata(path: Path) -> dict[str, str]:
+    """The metadata block of a Markdown file.
+
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False) as f:
+    ...     _ = f.write("Title: 通知\\nDate: 2026-01-02\\n\\n正文")
+    >>> read_metadata(Path(f.name))
+    {'title': '通知', 'date': '2026-01-02'}
+    >>> os.unlink(f.name)
+    """
+    metadata: dict[str, str] = {}
+    with path.open(encoding="utf-8-sig") as handle:
+        for line in handle:
+            line = line.rstrip("\n")
+            if not line.strip():
+                break
+            match = META_LINE.match(line)
+            if not match:
+                break
+            metadata[match["key"].lower()] = match["value"].strip()
+    return metadata
+
+
+def parse_date(text: str) -> datetime | None:
+    """A publish date as editors write it, or None when it is not one.
+
+    >>> parse_date("2026-11-20 16:30")
+    datetime.datetime(2026, 11, 20, 16, 30)
+    >>> parse_date("2026/11/20") is None
+    True
+    """
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    return None
+
+
+def iter_article_files(site_folder: Path) -> Iterator[Path]:
+    for path in sorted(site_folder.rglob("*")):
+        if path.suffix in ARTICLE_SUFFIXES and path.is_file():
+            yield path
+
+
+def check_articles(group: Group) -> Iterator[Violation]:
+    """Every article of every site: in a registered column, with a title and a publish date."""
+    for site in group.sites.values():
+        folder = group.root / site.id
+        columns = {column.id for column in site.columns}
+        slugs: dict[str, str] = {}
+        used: set[str] = set()
+        for path in iter_article_files(folder):
+            shown = display_path(path, group.root)
+            used.add(path.relative_to(folder).parts[0])
+            yield from _check_article(site, folder, path, shown, columns, slugs)
+        if site.published:
+            for number, column in enumerate(site.columns, 1):
+                if column.id not in used:
+                    yield site.violation(
+                        f"columns[{number}]", f"栏目「{column.name}」没有任何文章（空白栏目）："
+                        f"请在 {site.id}/{column.id}/ 下发布内容", BLANK_COLUMN_SOURCE)
+
+
+def _check_article(site, folder, path, shown, columns, slugs) -> Iterator[Violation]:
+    def problem(field_name, message, article):
+        return Violation(site.id, shown, field_name, message, article)
+
+    relative = path.relative_to(folder)
+    if len(relative.parts) < 2:
+        yield problem("(位置)", "文章应放在栏目目录下：content/<站点ID>/<栏目id>/<文件>.md", "第七条")
+    elif relative.parts[0] not in columns:
+        known = "、".join(sorted(columns)) or "无"
+        yield problem("(栏目)", f"目录「{relative.parts[0]}」不是 site.yaml 中登记的栏目（已登记：{known}）", "第七条")
+    try:
+        metadata = read_metadata(path)
+    except UnicodeDecodeError:
+        yield problem("(文件)", "文件不是 UTF-8 编码", "内容格式")
+        return
+    if not metadata.get("title"):
+        yield problem("Title", "缺少标题（在文件开头写“Title: 标题”）", "内容格式")
+    date = metadata.get("date")
+    if not date:
+        yield problem("Date", "缺少发布日期（在文件开头写“Date: YYYY-MM-DD HH:MM”）", DATE_SOURCE)
+    elif parse_date(date) is None:
+        yield problem("Date", f"发布日期应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，实为「{date}」", DATE_SOURCE)
+    slug = metadata.get("slug") or path.stem
+    if slug in slugs:
+        yield problem("Slug", f"与 {slugs[slug]} 的 Slug「{slug}」重复，页面会互相覆盖", "内容格式")
+    slugs.setdefault(slug, shown)

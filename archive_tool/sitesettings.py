@@ -1,0 +1,143 @@
+"""The Pelican settings of one site of the group, derived from its site.yaml.
+
+Plain data: this module does not import Pelican. The sitegroup plugin hands the result to
+``pelican.Pelican`` for each site.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import urls
+from .registry import SITE_TYPES, Group, Site
+
+# What every site's own Pelican run uses, before its identity is filled in. A group's
+# pelicanconf.py can override any of these in SITE_SETTINGS.
+SITE_DEFAULTS: dict[str, Any] = {
+    "ARTICLE_PATHS": [""],
+    "PAGE_PATHS": [],
+    "STATIC_PATHS": ["files", "images"],
+    "THEME_STATIC_PATHS": ["static"],
+    "THEME_STATIC_DIR": "theme",
+    "USE_FOLDER_AS_CATEGORY": True,
+    "SLUGIFY_SOURCE": "basename",
+    # Relative links inside a site: it works as its domain's document root and under
+    # output/<domain>/ in a local preview alike.
+    "RELATIVE_URLS": True,
+    "ARTICLE_URL": "{category}/{date:%Y%m}/{slug}.html",
+    "ARTICLE_SAVE_AS": "{category}/{date:%Y%m}/{slug}.html",
+    "CATEGORY_URL": "{slug}/",
+    "CATEGORY_SAVE_AS": "{slug}/index.html",
+    "PAGINATION_PATTERNS": [
+        (1, "{url}", "{save_as}"),
+        (2, "{base_name}/index_{number}.html", "{base_name}/index_{number}.html"),
+    ],
+    "PAGINATED_TEMPLATES": {"category": None},
+    "DEFAULT_PAGINATION": 15,
+    "DIRECT_TEMPLATES": ["index", "sitemap", "search"],
+    "SITEMAP_SAVE_AS": "sitemap.html",
+    "SEARCH_SAVE_AS": "search.html",
+    "TAG_SAVE_AS": "",
+    "TAGS_SAVE_AS": "",
+    "AUTHOR_SAVE_AS": "",
+    "AUTHORS_SAVE_AS": "",
+    "CATEGORIES_SAVE_AS": "",
+    "ARCHIVES_SAVE_AS": "",
+    "FEED_ALL_ATOM": "feeds/all.atom.xml",
+    "CATEGORY_FEED_ATOM": "feeds/{slug}.atom.xml",
+    "AUTHOR_FEED_ATOM": None,
+    "AUTHOR_FEED_RSS": None,
+    "TRANSLATION_FEED_ATOM": None,
+    "DEFAULT_DATE_FORMAT": "%Y-%m-%d",
+    "DELETE_OUTPUT_DIRECTORY": False,
+    "PLUGINS": [],
+    # Escape every value a template prints (site.yaml text, titles); Markdown bodies are
+    # marked |safe in the theme where they are shown.
+    "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True},
+}
+
+
+def site_context(site: Site, group: Group) -> dict[str, Any]:
+    """What the theme shows about a site: identity, filings and the links they need."""
+    parent = group.sites.get(site.parent or "")
+    return {
+        "id": site.id,
+        "name": site.name,
+        "type": site.type,
+        "type_label": SITE_TYPES.get(site.type or "", ""),
+        "domain": site.domain,
+        "cn_domain": site.get("cn_domain"),
+        "url": urls.site_url(site.domain) + "/",
+        "sponsor": site.get("主办单位"),
+        "operator": site.get("承办单位"),
+        "contact": {key: site.get(f"contact.{key}") for key in ("phone", "address", "email")},
+        "site_code": str(site.get("site_code")),
+        "icp": site.get("ICP备案号"),
+        "icp_url": urls.MIIT_URL,
+        "psb": site.get("公安机关备案号"),
+        "psb_url": urls.mps_url(site.get("公安机关备案号") or ""),
+        "conac_id": site.get("党政机关网站标识"),
+        "conac_url": urls.conac_url(site.get("党政机关网站标识") or ""),
+        "parent": {"name": parent.name, "domain": parent.domain} if parent else None,
+    }
+
+
+def subsites(site: Site, group: Group) -> list[dict[str, Any]]:
+    """The published sites under a portal, counties first, for its home page."""
+    children = [s for s in group.published_sites() if s.parent == site.id]
+    children.sort(key=lambda s: (s.type != "county", s.get("site_code") or "", s.id))
+    return [
+        {"name": s.name, "domain": s.domain, "type_label": SITE_TYPES.get(s.type or "", "")}
+        for s in children
+    ]
+
+
+def site_settings(
+    site: Site, group: Group, output_path: Path, overrides: dict[str, Any] | None = None,
+    preview: bool = False,
+) -> dict[str, Any]:
+    """Pelican settings that build ``site`` from content/<id>/ into output_path."""
+    domain = site.domain or ""
+    context = site_context(site, group)
+    settings = dict(SITE_DEFAULTS)
+    settings.update(overrides or {})
+    settings.update(
+        {
+            "PATH": str(group.root / site.id),
+            "OUTPUT_PATH": str(output_path),
+            "SITENAME": site.name,
+            "SITEURL": urls.site_url(domain),
+            "GROUP_SITE": site.id,
+            "SITE": context,
+            "COLUMNS": [
+                {"id": c.id, "name": c.name, "kind": c.kind, "owner": c.owner} for c in site.columns
+            ],
+            "COLUMN_NAMES": {c.id: c.name for c in site.columns},
+            "SUBSITES": subsites(site, group),
+            "GROUP_PREVIEW": preview,
+        }
+    )
+    settings["JINJA_FILTERS"] = {
+        **settings.get("JINJA_FILTERS", {}),
+        "page_url": lambda output_file: urls.page_url(domain, output_file),
+        "jiucuo_url": lambda url: urls.jiucuo_url(context["site_code"], url),
+    }
+    settings["JINJA_GLOBALS"] = {
+        **settings.get("JINJA_GLOBALS", {}),
+        "site_link": lambda other_domain, siteurl: site_link(other_domain, siteurl, preview),
+    }
+    return settings
+
+
+def site_link(other_domain: str, siteurl: str, preview: bool) -> str:
+    """A link to another site of the group: its domain, or its sibling folder in a preview.
+
+    >>> site_link("fgw.bozhou.gov.cn", "..", preview=False)
+    'https://fgw.bozhou.gov.cn/'
+    >>> site_link("fgw.bozhou.gov.cn", "..", preview=True)
+    '../../fgw.bozhou.gov.cn/index.html'
+    """
+    if preview:
+        return f"{siteurl}/../{other_domain}/index.html"
+    return urls.site_url(other_domain) + "/"

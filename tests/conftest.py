@@ -1,0 +1,49 @@
+"""Shared fixtures: a copy of the demo group and a real `pelican` run on it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_CONTENT = REPO / "content"
+PELICAN = [sys.executable, "-m", "pelican"]
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    output: Path
+
+
+def run_pelican(content: Path, output: Path, *extra: str) -> BuildResult:
+    """Run the group build exactly as a webmaster does, on other folders."""
+    completed = subprocess.run(
+        [*PELICAN, str(content), "-o", str(output), "-s", str(REPO / "pelicanconf.py"), *extra],
+        capture_output=True, text=True, cwd=REPO, timeout=300,
+    )
+    return BuildResult(completed.returncode, completed.stdout, completed.stderr, output)
+
+
+@pytest.fixture
+def group_copy(tmp_path: Path) -> Path:
+    """A private copy of the demo group's content that a test may break."""
+    target = tmp_path / "content"
+    shutil.copytree(DEMO_CONTENT, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory) -> BuildResult:
+    """The demo group, built once for the whole session."""
+    root = tmp_path_factory.mktemp("demo")
+    result = run_pelican(DEMO_CONTENT, root / "output")
+    assert result.returncode == 0, result.stderr
+    return result
