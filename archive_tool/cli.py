@@ -43,8 +43,7 @@ def cli(debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("content_root", default="content",
-                type=click.Path(file_okay=False, path_type=Path))
+@click.argument("content_root", default="content", type=click.Path(file_okay=False, path_type=Path))
 @user_errors
 def check(content_root: Path) -> None:
     """检查网站群登记信息与内容是否符合《管理办法》，不生成任何输出。

@@ -81,8 +81,11 @@ def check_articles(group: Group) -> Iterator[Violation]:
             for number, column in enumerate(site.columns, 1):
                 if column.id not in used:
                     yield site.violation(
-                        f"columns[{number}]", f"栏目「{column.name}」没有任何文章（空白栏目）："
-                        f"请在 {site.id}/{column.id}/ 下发布内容", BLANK_COLUMN_SOURCE)
+                        f"columns[{number}]",
+                        f"栏目「{column.name}」没有任何文章（空白栏目）："
+                        f"请在 {site.id}/{column.id}/ 下发布内容",
+                        BLANK_COLUMN_SOURCE,
+                    )
 
 
 def _check_article(site, folder, path, shown, columns, slugs) -> Iterator[Violation]:
@@ -91,10 +94,16 @@ def _check_article(site, folder, path, shown, columns, slugs) -> Iterator[Violat
 
     relative = path.relative_to(folder)
     if len(relative.parts) < 2:
-        yield problem("(位置)", "文章应放在栏目目录下：content/<站点ID>/<栏目id>/<文件>.md", "第七条")
+        yield problem(
+            "(位置)", "文章应放在栏目目录下：content/<站点ID>/<栏目id>/<文件>.md", "第七条"
+        )
     elif relative.parts[0] not in columns:
         known = "、".join(sorted(columns)) or "无"
-        yield problem("(栏目)", f"目录「{relative.parts[0]}」不是 site.yaml 中登记的栏目（已登记：{known}）", "第七条")
+        yield problem(
+            "(栏目)",
+            f"目录「{relative.parts[0]}」不是 site.yaml 中登记的栏目（已登记：{known}）",
+            "第七条",
+        )
     try:
         metadata = read_metadata(path)
     except UnicodeDecodeError:
@@ -106,7 +115,9 @@ def _check_article(site, folder, path, shown, columns, slugs) -> Iterator[Violat
     if not date:
         yield problem("Date", "缺少发布日期（在文件开头写“Date: YYYY-MM-DD HH:MM”）", DATE_SOURCE)
     elif parse_date(date) is None:
-        yield problem("Date", f"发布日期应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，实为「{date}」", DATE_SOURCE)
+        yield problem(
+            "Date", f"发布日期应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，实为「{date}」", DATE_SOURCE
+        )
     slug = metadata.get("slug") or path.stem
     if slug in slugs:
         yield problem("Slug", f"与 {slugs[slug]} 的 Slug「{slug}」重复，页面会互相覆盖", "内容格式")

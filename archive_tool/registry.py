@@ -17,7 +17,11 @@ from .compliance import Violation
 
 SITE_FILE = "site.yaml"
 
-SITE_TYPES = {"portal": "政府门户网站（主站）", "county": "县区政府门户网站", "department": "部门网站"}
+SITE_TYPES = {
+    "portal": "政府门户网站（主站）",
+    "county": "县区政府门户网站",
+    "department": "部门网站",
+}
 STATUSES = {"pending": "待上线", "online": "运行中"}
 
 # Column kinds and how often a column of that kind must be updated, in days (None: static).
@@ -141,8 +145,13 @@ def load_group(content_root: Path) -> Group:
             group.sites[site.id] = site
     if not group.sites and not group.load_violations:
         group.load_violations.append(
-            Violation("-", display_path(content_root, content_root), "-",
-                      "未找到任何站点：每个站点应为 content/<站点ID>/site.yaml", "网站群目录结构")
+            Violation(
+                "-",
+                display_path(content_root, content_root),
+                "-",
+                "未找到任何站点：每个站点应为 content/<站点ID>/site.yaml",
+                "网站群目录结构",
+            )
         )
     return group
 
@@ -167,7 +176,9 @@ def load_site(folder: Path, content_root: Path) -> tuple[Site | None, list[Viola
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        return None, [problem("(YAML)", f"YAML 语法错误{where}：{getattr(error, 'problem', error)}")]
+        return None, [
+            problem("(YAML)", f"YAML 语法错误{where}：{getattr(error, 'problem', error)}")
+        ]
     if not isinstance(data, dict):
         return None, [problem("(文件)", "site.yaml 的内容应是“字段: 值”的映射")]
 

@@ -21,13 +21,25 @@ COLUMN_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 # 第七条: the columns every site needs, by type; 办事服务 also for departments that serve
 # the public (第七条（四）), flagged ``external_service: true`` in site.yaml.
-COMMON_COLUMNS = ["概况信息", "机构职能", "负责人信息", "政策文件", "政务动态", "通知公告", "政策解读"]
+COMMON_COLUMNS = [
+    "概况信息",
+    "机构职能",
+    "负责人信息",
+    "政策文件",
+    "政务动态",
+    "通知公告",
+    "政策解读",
+]
 REQUIRED_COLUMNS = {
     "portal": COMMON_COLUMNS + ["办事服务", "互动交流", "数据开放"],
     "county": COMMON_COLUMNS + ["办事服务", "互动交流", "数据开放"],
     "department": COMMON_COLUMNS,
 }
-COLUMN_ARTICLES = {"办事服务": "第七条（四）", "互动交流": "第七条（三）", "政策解读": "第七条（二）"}
+COLUMN_ARTICLES = {
+    "办事服务": "第七条（四）",
+    "互动交流": "第七条（三）",
+    "政策解读": "第七条（二）",
+}
 
 REQUIRED_FIELDS = {
     "name": ("网站名称", "第五条（四）"),
@@ -36,9 +48,18 @@ REQUIRED_FIELDS = {
     "cn_domain": ("中文域名（以 .政务 结尾）", "第五条（四）"),
     "主办单位": ("主办单位", "第五条（二）"),
     "承办单位": ("承办单位", "第五条（二）"),
-    "contact.phone": ("联系电话", "国办发〔2017〕47号《政府网站发展指引》（底部功能区：主办单位及联系方式）"),
-    "contact.address": ("联系地址", "国办发〔2017〕47号《政府网站发展指引》（底部功能区：主办单位及联系方式）"),
-    "contact.email": ("联系邮箱", "国办发〔2017〕47号《政府网站发展指引》（底部功能区：主办单位及联系方式）"),
+    "contact.phone": (
+        "联系电话",
+        "国办发〔2017〕47号《政府网站发展指引》（底部功能区：主办单位及联系方式）",
+    ),
+    "contact.address": (
+        "联系地址",
+        "国办发〔2017〕47号《政府网站发展指引》（底部功能区：主办单位及联系方式）",
+    ),
+    "contact.email": (
+        "联系邮箱",
+        "国办发〔2017〕47号《政府网站发展指引》（底部功能区：主办单位及联系方式）",
+    ),
     "status": ("网站状态（pending / online）", "第五条（三）"),
 }
 
@@ -55,9 +76,13 @@ def required_fields(site: Site, group: Group) -> Iterator[Violation]:
 @site_rule("网站类型与状态取值有效", "第五条")
 def known_type_and_status(site: Site, group: Group) -> Iterator[Violation]:
     if site.type is not None and site.type not in SITE_TYPES:
-        yield site.violation("type", f"应为 {' / '.join(SITE_TYPES)} 之一，实为「{site.type}」", "第五条")
+        yield site.violation(
+            "type", f"应为 {' / '.join(SITE_TYPES)} 之一，实为「{site.type}」", "第五条"
+        )
     if site.status is not None and site.status not in STATUSES:
-        yield site.violation("status", f"应为 {' / '.join(STATUSES)} 之一，实为「{site.status}」", "第五条（三）")
+        yield site.violation(
+            "status", f"应为 {' / '.join(STATUSES)} 之一，实为「{site.status}」", "第五条（三）"
+        )
 
 
 @site_rule("备案完成方可上线", "第五条（三）")
@@ -67,10 +92,14 @@ def filings_complete(site: Site, group: Group) -> Iterator[Violation]:
         return
     if site.status == "online":
         for key in site.missing_filings:
-            yield site.violation(key, f"缺少{FILINGS[key]}：未完成管理备案的网站不得上线运行", "第五条（三）")
+            yield site.violation(
+                key, f"缺少{FILINGS[key]}：未完成管理备案的网站不得上线运行", "第五条（三）"
+            )
     else:
         yield site.violation(
-            "status", f"备案未完成（缺少{'、'.join(missing)}），站点待上线，本次不发布", "第五条（三）",
+            "status",
+            f"备案未完成（缺少{'、'.join(missing)}），站点待上线，本次不发布",
+            "第五条（三）",
             severity=WARNING,
         )
 
@@ -79,25 +108,49 @@ def filings_complete(site: Site, group: Group) -> Iterator[Violation]:
 def filing_formats(site: Site, group: Group) -> Iterator[Violation]:
     code = _text(site.get("site_code"))
     if code is not None and not SITE_CODE.match(code):
-        yield site.violation("site_code", f"网站标识码应为10位数字（前6位为行政区划代码），实为「{code}」", "第五条（三）")
+        yield site.violation(
+            "site_code",
+            f"网站标识码应为10位数字（前6位为行政区划代码），实为「{code}」",
+            "第五条（三）",
+        )
     icp = site.get("ICP备案号")
     if icp is not None and not ICP.match(str(icp)):
-        yield site.violation("ICP备案号", f"格式应为「皖ICP备<数字>号」或「皖ICP备<数字>号-<序号>」，实为「{icp}」", "第五条（三）")
+        yield site.violation(
+            "ICP备案号",
+            f"格式应为「皖ICP备<数字>号」或「皖ICP备<数字>号-<序号>」，实为「{icp}」",
+            "第五条（三）",
+        )
     psb = site.get("公安机关备案号")
     if psb is not None and not PSB.match(str(psb)):
-        yield site.violation("公安机关备案号", f"格式应为「皖公网安备 <14位数字>号」，实为「{psb}」", "第五条（三）")
+        yield site.violation(
+            "公安机关备案号", f"格式应为「皖公网安备 <14位数字>号」，实为「{psb}」", "第五条（三）"
+        )
     conac = _text(site.get("党政机关网站标识"))
     if conac is not None and not CONAC_ID.match(conac):
-        yield site.violation("党政机关网站标识", f"应为党政机关网站标识的 id（字母和数字），实为「{conac}」", "第五条（三）")
+        yield site.violation(
+            "党政机关网站标识",
+            f"应为党政机关网站标识的 id（字母和数字），实为「{conac}」",
+            "第五条（三）",
+        )
     cn_domain = site.get("cn_domain")
     if cn_domain is not None and not str(cn_domain).endswith(".政务"):
-        yield site.violation("cn_domain", f"中文域名应以「.政务」结尾，实为「{cn_domain}」", "第五条（四）")
+        yield site.violation(
+            "cn_domain", f"中文域名应以「.政务」结尾，实为「{cn_domain}」", "第五条（四）"
+        )
     email = site.get("contact.email")
     if email is not None and not EMAIL.match(str(email)):
-        yield site.violation("contact.email", f"应为有效的电子邮箱，实为「{email}」", "国办发〔2017〕47号《政府网站发展指引》")
+        yield site.violation(
+            "contact.email",
+            f"应为有效的电子邮箱，实为「{email}」",
+            "国办发〔2017〕47号《政府网站发展指引》",
+        )
     phone = _text(site.get("contact.phone"))
     if phone is not None and not PHONE.match(phone):
-        yield site.violation("contact.phone", f"应为电话号码（如 0558-5000000），实为「{phone}」", "国办发〔2017〕47号《政府网站发展指引》")
+        yield site.violation(
+            "contact.phone",
+            f"应为电话号码（如 0558-5000000），实为「{phone}」",
+            "国办发〔2017〕47号《政府网站发展指引》",
+        )
 
 
 @site_rule("网站标识码前6位为本地区行政区划代码", "第五条（三）")
@@ -108,7 +161,9 @@ def site_code_region(site: Site, group: Group) -> Iterator[Violation]:
     expected = expected_region_code(site)
     if expected is not None and code[:6] != expected:
         yield site.violation(
-            "site_code", f"前6位应为本地区行政区划代码 {expected}，实为 {code[:6]}", "第五条（三）"
+            "site_code",
+            f"前6位应为本地区行政区划代码 {expected}，实为「{code}」（前6位 {code[:6]}）",
+            "第五条（三）",
         )
 
 
@@ -118,11 +173,16 @@ def name_matches_sponsor(site: Site, group: Group) -> Iterator[Violation]:
     if name is None or sponsor is None:
         return
     if site.type == "department" and name != sponsor:
-        yield site.violation("name", f"部门网站名称应与主办单位全称一致：应为「{sponsor}」，实为「{name}」", "第五条（四）")
+        yield site.violation(
+            "name",
+            f"部门网站名称应与主办单位全称一致：应为「{sponsor}」，实为「{name}」",
+            "第五条（四）",
+        )
     # 第五条（二）: a government portal is sponsored by that government's 办公室.
     if site.type in ("portal", "county") and sponsor != f"{name}办公室":
         yield site.violation(
-            "主办单位", f"政府门户网站的主办单位应为「{name}办公室」（网站名称须为本级政府全称），实为「{sponsor}」",
+            "主办单位",
+            f"政府门户网站的主办单位应为「{name}办公室」（网站名称须为本级政府全称），实为「{sponsor}」",
             "第五条（二）、第五条（四）",
         )
 
@@ -132,7 +192,8 @@ def portal_identity(site: Site, group: Group) -> Iterator[Violation]:
     if site.type != "portal":
         return
     checks = [
-        ("name", regions.PORTAL_NAME), ("domain", regions.PORTAL_DOMAIN),
+        ("name", regions.PORTAL_NAME),
+        ("domain", regions.PORTAL_DOMAIN),
         ("cn_domain", regions.PORTAL_CN_DOMAIN),
     ]
     for key, expected in checks:
@@ -148,11 +209,19 @@ def county_domain(site: Site, group: Group) -> Iterator[Violation]:
     county = regions.county_of(site.name)
     if county not in regions.COUNTY_REGION_CODES:
         known = "、".join(regions.COUNTY_REGION_CODES)
-        yield site.violation("name", f"县区政府门户网站名称应含本市县区名称（{known}），实为「{site.name}」", "第五条（四）")
+        yield site.violation(
+            "name",
+            f"县区政府门户网站名称应含本市县区名称（{known}），实为「{site.name}」",
+            "第五条（四）",
+        )
         return
     expected = county_portal_domain(county)
     if site.domain is not None and site.domain != expected:
-        yield site.violation("domain", f"县区政府门户网站英文域名应为「{expected}」（{county}拼音首字母），实为「{site.domain}」", "第五条（四）")
+        yield site.violation(
+            "domain",
+            f"县区政府门户网站英文域名应为「{expected}」（{county}拼音首字母），实为「{site.domain}」",
+            "第五条（四）",
+        )
 
 
 @site_rule("部门网站使用本级门户网站的下级域名", "第五条（四）")
@@ -163,14 +232,20 @@ def department_domain(site: Site, group: Group) -> Iterator[Violation]:
     base = portal_base(parent.domain)
     if not is_direct_subdomain(site.domain, base):
         yield site.violation(
-            "domain", f"部门网站应使用上级门户网站的下级域名「<部门简称拼音>.{base}」，实为「{site.domain}」", "第五条（四）"
+            "domain",
+            f"部门网站应使用上级门户网站的下级域名「<部门简称拼音>.{base}」，实为「{site.domain}」",
+            "第五条（四）",
         )
 
 
 @site_rule("英文域名为合法的 .gov.cn 域名", "第五条（四）")
 def domain_syntax(site: Site, group: Group) -> Iterator[Violation]:
     if site.domain is not None and not GOV_DOMAIN.match(str(site.domain)):
-        yield site.violation("domain", f"应为小写的 .gov.cn 域名（如 fgw.bozhou.gov.cn），实为「{site.domain}」", "第五条（四）")
+        yield site.violation(
+            "domain",
+            f"应为小写的 .gov.cn 域名（如 fgw.bozhou.gov.cn），实为「{site.domain}」",
+            "第五条（四）",
+        )
 
 
 @site_rule("上级网站存在且为市政府门户网站", "第五条（一）")
@@ -179,13 +254,19 @@ def parent_is_city_portal(site: Site, group: Group) -> Iterator[Violation]:
         return
     parent = group.sites.get(site.parent)
     if parent is None:
-        yield site.violation("parent", f"上级站点「{site.parent}」不存在（应为 content/ 下的站点目录名）", "第二条")
+        yield site.violation(
+            "parent", f"上级站点「{site.parent}」不存在（应为 content/ 下的站点目录名）", "第二条"
+        )
     elif parent.type == "county" and site.type == "department":
         yield site.violation(
-            "parent", f"县区政府部门原则上不得单独开设网站，应通过「{parent.name}」门户网站开展政务公开", "第五条（一）"
+            "parent",
+            f"县区政府部门原则上不得单独开设网站，应通过「{parent.name}」门户网站开展政务公开",
+            "第五条（一）",
         )
     elif parent.type != "portal":
-        yield site.violation("parent", f"上级网站应为市政府门户网站，实为「{parent.name}」", "第二条")
+        yield site.violation(
+            "parent", f"上级网站应为市政府门户网站，实为「{parent.name}」", "第二条"
+        )
 
 
 @site_rule("按第七条设置必需栏目并明确栏目责任人", "第七条、第十条（一）")
@@ -194,23 +275,37 @@ def required_columns(site: Site, group: Group) -> Iterator[Violation]:
     for number, column in enumerate(site.columns, 1):
         where = f"columns[{number}]"
         if not COLUMN_ID.match(column.id):
-            yield site.violation(f"{where}.id", f"栏目 id 应由小写字母、数字和连字符组成（用作目录名），实为「{column.id}」", "site.yaml 格式")
+            yield site.violation(
+                f"{where}.id",
+                f"栏目 id 应由小写字母、数字和连字符组成（用作目录名），实为「{column.id}」",
+                "site.yaml 格式",
+            )
         elif column.id in seen_ids:
             yield site.violation(f"{where}.id", f"栏目 id「{column.id}」重复", "site.yaml 格式")
         seen_ids.add(column.id)
         if not column.name:
             yield site.violation(f"{where}.name", "缺少栏目名称", "第七条")
         if column.kind not in COLUMN_KINDS:
-            yield site.violation(f"{where}.kind", f"栏目类型应为 {' / '.join(COLUMN_KINDS)} 之一，实为「{column.kind}」", "国办秘函〔2019〕19号（栏目更新要求）")
+            yield site.violation(
+                f"{where}.kind",
+                f"栏目类型应为 {' / '.join(COLUMN_KINDS)} 之一，实为「{column.kind}」",
+                "国办秘函〔2019〕19号（栏目更新要求）",
+            )
         if not column.owner:
-            yield site.violation(f"{where}.owner", f"栏目「{column.name or column.id}」缺少栏目责任人", "第十条（一）")
+            yield site.violation(
+                f"{where}.owner",
+                f"栏目「{column.name or column.id}」缺少栏目责任人",
+                "第十条（一）",
+            )
     required = list(REQUIRED_COLUMNS.get(site.type or "", []))
     if site.type == "department" and site.get("external_service"):
         required.append("办事服务")
     names = {column.name for column in site.columns}
     for name in required:
         if name not in names:
-            yield site.violation("columns", f"缺少必需栏目「{name}」", COLUMN_ARTICLES.get(name, "第七条（一）"))
+            yield site.violation(
+                "columns", f"缺少必需栏目「{name}」", COLUMN_ARTICLES.get(name, "第七条（一）")
+            )
 
 
 @group_rule("网站群有且只有一个主站", "第二条")
@@ -219,7 +314,9 @@ def one_portal(group: Group) -> Iterator[Violation]:
     if len(portals) != 1 and group.sites:
         where = portals[1] if len(portals) > 1 else next(iter(group.sites.values()))
         found = "、".join(s.id for s in portals) or "无"
-        yield where.violation("type", f"网站群应有且只有一个主站（type: portal），实为：{found}", "第二条")
+        yield where.violation(
+            "type", f"网站群应有且只有一个主站（type: portal），实为：{found}", "第二条"
+        )
 
 
 @group_rule("一家单位最多开设一个网站", "第五条（一）")
@@ -231,7 +328,9 @@ def one_site_per_sponsor(group: Group) -> Iterator[Violation]:
     for sponsor, sites in by_sponsor.items():
         for extra in sites[1:]:
             yield extra.violation(
-                "主办单位", f"「{sponsor}」已开设网站「{sites[0].id}」，一家单位最多开设一个网站", "第五条（一）"
+                "主办单位",
+                f"「{sponsor}」已开设网站「{sites[0].id}」，一家单位最多开设一个网站",
+                "第五条（一）",
             )
 
 
@@ -244,7 +343,9 @@ def unique_identifiers(group: Group) -> Iterator[Violation]:
             if value is None:
                 continue
             if value in owners:
-                yield site.violation(key, f"「{value}」已被站点「{owners[value]}」使用", "第五条（四）")
+                yield site.violation(
+                    key, f"「{value}」已被站点「{owners[value]}」使用", "第五条（四）"
+                )
             owners.setdefault(value, site.id)
 
 

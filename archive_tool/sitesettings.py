@@ -94,7 +94,10 @@ def subsites(site: Site, group: Group) -> list[dict[str, Any]]:
 
 
 def site_settings(
-    site: Site, group: Group, output_path: Path, overrides: dict[str, Any] | None = None,
+    site: Site,
+    group: Group,
+    output_path: Path,
+    overrides: dict[str, Any] | None = None,
     preview: bool = False,
 ) -> dict[str, Any]:
     """Pelican settings that build ``site`` from content/<id>/ into output_path."""

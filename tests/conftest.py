@@ -27,7 +27,11 @@ def run_pelican(content: Path, output: Path, *extra: str) -> BuildResult:
     """Run the group build exactly as a webmaster does, on other folders."""
     completed = subprocess.run(
         [*PELICAN, str(content), "-o", str(output), "-s", str(REPO / "pelicanconf.py"), *extra],
-        capture_output=True, text=True, cwd=REPO, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+        check=False,
     )
     return BuildResult(completed.returncode, completed.stdout, completed.stderr, output)
 

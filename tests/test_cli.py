@@ -6,14 +6,19 @@ import subprocess
 import sys
 
 import yaml
+from conftest import DEMO_CONTENT
 
 from archive_tool import __version__
-from conftest import DEMO_CONTENT
 
 
 def archive_tool(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "archive_tool", *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "archive_tool", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_version_and_help():

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import run_pelican
 
 SENTINEL = "上一次构建的输出"
@@ -51,27 +50,53 @@ def assert_refused(content: Path, tmp_path: Path, *expected: str) -> str:
 
 
 def test_missing_icp_is_refused(group_copy, tmp_path):
-    edit_site(group_copy, "fgw", **{"ICP备案号": None})
-    assert_refused(group_copy, tmp_path, "content/fgw/site.yaml", "站点「fgw」", "字段「ICP备案号」",
-                   "第五条（三）", "未完成管理备案的网站不得上线运行")
+    edit_site(group_copy, "fgw", ICP备案号=None)
+    assert_refused(
+        group_copy,
+        tmp_path,
+        "content/fgw/site.yaml",
+        "站点「fgw」",
+        "字段「ICP备案号」",
+        "第五条（三）",
+        "未完成管理备案的网站不得上线运行",
+    )
 
 
 def test_department_domain_outside_parent_is_refused(group_copy, tmp_path):
     edit_site(group_copy, "fgw", domain="fgw.example.gov.cn")
-    assert_refused(group_copy, tmp_path, "content/fgw/site.yaml", "字段「domain」", "第五条（四）",
-                   "<部门简称拼音>.bozhou.gov.cn", "fgw.example.gov.cn")
+    assert_refused(
+        group_copy,
+        tmp_path,
+        "content/fgw/site.yaml",
+        "字段「domain」",
+        "第五条（四）",
+        "<部门简称拼音>.bozhou.gov.cn",
+        "fgw.example.gov.cn",
+    )
 
 
 def test_department_name_must_equal_sponsor(group_copy, tmp_path):
     edit_site(group_copy, "sjj", name="亳州市数据局网站")
-    assert_refused(group_copy, tmp_path, "站点「sjj」", "字段「name」", "第五条（四）",
-                   "应为「亳州市数据资源管理局」")
+    assert_refused(
+        group_copy,
+        tmp_path,
+        "站点「sjj」",
+        "字段「name」",
+        "第五条（四）",
+        "应为「亳州市数据资源管理局」",
+    )
 
 
 def test_portal_sponsor_must_be_its_governments_office(group_copy, tmp_path):
-    edit_site(group_copy, "qcq", **{"主办单位": "亳州市谯城区数据资源管理局"})
-    assert_refused(group_copy, tmp_path, "站点「qcq」", "字段「主办单位」", "第五条（二）",
-                   "亳州市谯城区人民政府办公室")
+    edit_site(group_copy, "qcq", 主办单位="亳州市谯城区数据资源管理局")
+    assert_refused(
+        group_copy,
+        tmp_path,
+        "站点「qcq」",
+        "字段「主办单位」",
+        "第五条（二）",
+        "亳州市谯城区人民政府办公室",
+    )
 
 
 def test_one_site_per_sponsoring_unit(group_copy, tmp_path):
@@ -79,7 +104,9 @@ def test_one_site_per_sponsoring_unit(group_copy, tmp_path):
     twin.mkdir()
     text = (group_copy / "fgw" / "site.yaml").read_text(encoding="utf-8")
     (twin / "site.yaml").write_text(
-        text.replace("fgw.bozhou.gov.cn", "fzggw.bozhou.gov.cn").replace("3416000002", "3416000009"),
+        text.replace("fgw.bozhou.gov.cn", "fzggw.bozhou.gov.cn").replace(
+            "3416000002", "3416000009"
+        ),
         encoding="utf-8",
     )
     stderr = assert_refused(group_copy, tmp_path, "字段「主办单位」", "第五条（一）")
@@ -91,26 +118,46 @@ def test_no_department_site_under_a_county_portal(group_copy, tmp_path):
     dept = group_copy / "qcqjyj"
     dept.mkdir()
     (dept / "site.yaml").write_text(
-        (group_copy / "fgw" / "site.yaml").read_text(encoding="utf-8")
+        (group_copy / "fgw" / "site.yaml")
+        .read_text(encoding="utf-8")
         .replace("parent: bozhou", "parent: qcq")
         .replace("亳州市发展和改革委员会", "亳州市谯城区教育局")
-        .replace("fgw.bozhou.gov.cn", "jyj.qcq.gov.cn").replace("3416000002", "3416000010"),
+        .replace("fgw.bozhou.gov.cn", "jyj.qcq.gov.cn")
+        .replace("3416000002", "3416000010"),
         encoding="utf-8",
     )
-    assert_refused(group_copy, tmp_path, "content/qcqjyj/site.yaml", "字段「parent」", "第五条（一）",
-                   "县区政府部门原则上不得单独开设网站")
+    assert_refused(
+        group_copy,
+        tmp_path,
+        "content/qcqjyj/site.yaml",
+        "字段「parent」",
+        "第五条（一）",
+        "县区政府部门原则上不得单独开设网站",
+    )
 
 
 def test_portal_domain_is_fixed(group_copy, tmp_path):
     edit_site(group_copy, "bozhou", domain="bozhou.gov.cn")
-    assert_refused(group_copy, tmp_path, "站点「bozhou」", "字段「domain」", "第五条（四）",
-                   "主站应为「www.bozhou.gov.cn」")
+    assert_refused(
+        group_copy,
+        tmp_path,
+        "站点「bozhou」",
+        "字段「domain」",
+        "第五条（四）",
+        "主站应为「www.bozhou.gov.cn」",
+    )
 
 
 def test_county_domain_uses_pinyin_initials(group_copy, tmp_path):
     edit_site(group_copy, "qcq", domain="www.qiaocheng.gov.cn")
-    assert_refused(group_copy, tmp_path, "站点「qcq」", "字段「domain」", "第五条（四）",
-                   "应为「www.qcq.gov.cn」")
+    assert_refused(
+        group_copy,
+        tmp_path,
+        "站点「qcq」",
+        "字段「domain」",
+        "第五条（四）",
+        "应为「www.qcq.gov.cn」",
+    )
 
 
 @pytest.mark.parametrize(
@@ -129,13 +176,19 @@ def test_filing_formats(group_copy, tmp_path, field, value, expected):
 
 
 def test_required_fields_are_named(group_copy, tmp_path):
-    edit_site(group_copy, "sjj", **{"承办单位": None, "contact": {"phone": "0558-5300000"}})
-    assert_refused(group_copy, tmp_path, "字段「承办单位」", "第五条（二）", "字段「contact.email」",
-                   "字段「contact.address」")
+    edit_site(group_copy, "sjj", 承办单位=None, contact={"phone": "0558-5300000"})
+    assert_refused(
+        group_copy,
+        tmp_path,
+        "字段「承办单位」",
+        "第五条（二）",
+        "字段「contact.email」",
+        "字段「contact.address」",
+    )
 
 
 def test_every_violation_of_every_site_is_listed_at_once(group_copy, tmp_path):
-    edit_site(group_copy, "fgw", **{"ICP备案号": None})
+    edit_site(group_copy, "fgw", ICP备案号=None)
     edit_site(group_copy, "qcq", domain="www.qiaocheng.gov.cn")
     stderr = assert_refused(group_copy, tmp_path, "站点「fgw」", "站点「qcq」")
     assert "发现 2 处不合规问题" in stderr
@@ -149,8 +202,14 @@ def test_column_without_owner_and_missing_required_column(group_copy, tmp_path):
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     for md in (group_copy / "sjj" / "zcjd").glob("*.md"):
         md.unlink()
-    assert_refused(group_copy, tmp_path, "缺少栏目责任人", "第十条（一）", "缺少必需栏目「政策解读」",
-                   "第七条（二）")
+    assert_refused(
+        group_copy,
+        tmp_path,
+        "缺少栏目责任人",
+        "第十条（一）",
+        "缺少必需栏目「政策解读」",
+        "第七条（二）",
+    )
 
 
 def test_malformed_yaml_names_the_line(group_copy, tmp_path):
@@ -162,10 +221,12 @@ def test_malformed_yaml_names_the_line(group_copy, tmp_path):
 def test_article_without_date_is_refused(group_copy, tmp_path):
     article = next((group_copy / "fgw" / "zwdt").glob("*.md"))
     lines = article.read_text(encoding="utf-8").splitlines(keepends=True)
-    article.write_text("".join(line for line in lines if not line.startswith("Date:")),
-                       encoding="utf-8")
-    assert_refused(group_copy, tmp_path, f"content/fgw/zwdt/{article.name}", "字段「Date」",
-                   "缺少发布日期")
+    article.write_text(
+        "".join(line for line in lines if not line.startswith("Date:")), encoding="utf-8"
+    )
+    assert_refused(
+        group_copy, tmp_path, f"content/fgw/zwdt/{article.name}", "字段「Date」", "缺少发布日期"
+    )
 
 
 def test_pending_site_is_warned_about_and_not_published(group_copy, tmp_path):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from conftest import REPO
+
 from archive_tool import groupcheck  # noqa: F401  (registers every rule)
 from archive_tool.compliance import iter_rules
-from conftest import REPO
 
 
 def test_every_rule_cites_an_article():

@@ -54,16 +54,23 @@ class SiteGroupGenerator:
         settings = dict(DEFAULT_CONFIG)
         settings.update({key: self.settings[key] for key in INHERITED if key in self.settings})
         settings.update(
-            site_settings(site, self.report.group, output_path, overrides,
-                          preview=bool(self.settings.get("GROUP_PREVIEW")))
+            site_settings(
+                site,
+                self.report.group,
+                output_path,
+                overrides,
+                preview=bool(self.settings.get("GROUP_PREVIEW")),
+            )
         )
         Pelican(configure_settings(settings)).run()
 
     def write_index(self, output_path):
-        env = Environment(loader=FileSystemLoader(Path(self.theme) / "templates"),
-                          autoescape=select_autoescape())
-        sites = sorted(self.report.group.sites.values(),
-                       key=lambda s: (list(SITE_TYPES).index(s.type), s.id))
+        env = Environment(
+            loader=FileSystemLoader(Path(self.theme) / "templates"), autoescape=select_autoescape()
+        )
+        sites = sorted(
+            self.report.group.sites.values(), key=lambda s: (list(SITE_TYPES).index(s.type), s.id)
+        )
         html = env.get_template("group_index.html").render(
             sites=sites, types=SITE_TYPES, statuses=STATUSES, SITENAME=self.settings["SITENAME"]
         )
@@ -73,8 +80,16 @@ class SiteGroupGenerator:
 NOTHING_WRITTEN = "构建失败：未写入任何文件，原有 output 目录保持不变。"
 
 # Group settings every site's own run inherits from pelicanconf.py.
-INHERITED = ("THEME", "TIMEZONE", "DEFAULT_LANG", "LOCALE", "DEFAULT_PAGINATION", "MARKDOWN",
-             "TYPOGRIFY", "LOG_FILTER")
+INHERITED = (
+    "THEME",
+    "TIMEZONE",
+    "DEFAULT_LANG",
+    "LOCALE",
+    "DEFAULT_PAGINATION",
+    "MARKDOWN",
+    "TYPOGRIFY",
+    "LOG_FILTER",
+)
 
 
 def fail(message: str):
