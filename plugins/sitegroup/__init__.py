@@ -7,7 +7,6 @@ replaces output/ only when every site has been built (groupbuild).
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
@@ -21,9 +20,6 @@ from archive_tool.groupbuild import build_group
 from archive_tool.groupcheck import check_group
 from archive_tool.registry import SITE_TYPES, STATUSES
 from archive_tool.sitesettings import site_settings
-
-logger = logging.getLogger(__name__)
-
 
 class SiteGroupGenerator:
     """Checks the whole group in generate_context and builds it in generate_output."""
@@ -47,7 +43,8 @@ class SiteGroupGenerator:
             sites = build_group(self.report, self.output_root, self.build_site, self.write_index)
         except ToolkitError as error:
             fail(f"{error}\n{NOTHING_WRITTEN}")
-        logger.info("网站群构建完成：%d 个站点 → %s", len(sites), self.output_root)
+        names = "、".join(site.name for site in sites)
+        print(f"网站群构建完成：{len(sites)} 个站点（{names}）→ {self.output_root}")
 
     def build_site(self, site, output_path):
         overrides = self.settings.get("SITE_SETTINGS", {})
