@@ -21,6 +21,7 @@ from archive_tool.groupcheck import check_group
 from archive_tool.registry import SITE_TYPES, STATUSES
 from archive_tool.sitesettings import site_settings
 
+
 class SiteGroupGenerator:
     """Checks the whole group in generate_context and builds it in generate_output."""
 

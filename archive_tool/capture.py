@@ -1,0 +1,85 @@
+"""One HTTP exchange as it will be written to WARC: the request sent, the response received.
+
+The response body is held in a spooled temporary file, so a large body streams to disk
+instead of filling memory; its SHA-1 digest is computed while it is read.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import BinaryIO
+
+SPOOL_BYTES = 1024 * 1024  # bodies larger than this go to a temporary file
+
+
+def warc_digest(hasher) -> str:
+    """A digest as WARC writes it.
+
+    >>> warc_digest(hashlib.sha1(b""))
+    'sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ'
+    """
+    return "sha1:" + base64.b32encode(hasher.digest()).decode("ascii")
+
+
+class Body:
+    """A response body being received: spooled to disk past SPOOL_BYTES, digested as it comes."""
+
+    def __init__(self) -> None:
+        self.file: BinaryIO = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # type: ignore[assignment]  # noqa: SIM115 (closed by close())
+        self.hasher = hashlib.sha1()
+        self.length = 0
+
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
+        self.hasher.update(data)
+        self.length += len(data)
+
+    @classmethod
+    def of(cls, data: bytes) -> Body:
+        body = cls()
+        body.write(data)
+        return body
+
+    @property
+    def digest(self) -> str:
+        return warc_digest(self.hasher)
+
+    def read_all(self, limit: int | None = None) -> bytes:
+        """The body's bytes (at most limit), for link extraction."""
+        self.file.seek(0)
+        data = self.file.read() if limit is None else self.file.read(limit)
+        self.file.seek(0)
+        return data
+
+    def close(self) -> None:
+        self.file.close()
+
+
+@dataclass
+class Capture:
+    """A request and its response, ready for the WARC writer."""
+
+    url: str
+    request_head: bytes  # the request line and headers exactly as sent
+    status: int
+    reason: str
+    headers: list[tuple[str, str]]
+    body: Body
+    http_version: str = "HTTP/1.1"
+    ip_address: str | None = None
+    date: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lowered:
+                return value
+        return None
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("Content-Type") or "").split(";")[0].strip().lower()

@@ -1,0 +1,136 @@
+"""Capture a built site straight from disk: the records a crawl of that site would produce.
+
+For every file under the folder: a request and a 200 response with Content-Type (charset
+for text), Content-Length, Last-Modified and Date. ``index.html`` is captured under its
+folder's URL too (``/zwdt/``), as links name it; the second copy is a revisit.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from .capture import Body, Capture
+from .crawl import CrawlResult
+from .errors import ToolkitError
+from .httpfetch import USER_AGENT, request_head
+from .warcfile import WarcOutput
+
+TEXT_TYPES = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/xml",
+    "application/atom+xml",
+    "image/svg+xml",
+)
+EXTRA_TYPES = {
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".atom": "application/atom+xml",
+    ".xml": "application/xml",
+    ".js": "text/javascript",
+    ".wasm": "application/wasm",
+}
+
+
+def content_type(path: Path) -> str:
+    """The Content-Type a web server would send for a file.
+
+    >>> content_type(Path("a/index.html"))
+    'text/html; charset=utf-8'
+    >>> content_type(Path("x.pdf"))
+    'application/pdf'
+    """
+    kind = (
+        EXTRA_TYPES.get(path.suffix.lower())
+        or mimetypes.guess_type(path.name)[0]
+        or "application/octet-stream"
+    )
+    return f"{kind}; charset=utf-8" if kind.startswith(TEXT_TYPES) else kind
+
+
+def iter_site_files(root: Path) -> Iterator[Path]:
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            yield Path(folder) / name
+
+
+def urls_for(relative: str, base_url: str) -> list[str]:
+    """The URLs a file is reached by: its own, and its folder's for an index.html.
+
+    >>> urls_for("zwdt/index.html", "https://x.gov.cn/")
+    ['https://x.gov.cn/zwdt/', 'https://x.gov.cn/zwdt/index.html']
+    >>> urls_for("index.html", "https://x.gov.cn/")
+    ['https://x.gov.cn/', 'https://x.gov.cn/index.html']
+    """
+    own = base_url + quote(relative)
+    if relative == "index.html" or relative.endswith("/index.html"):
+        return [base_url + quote(relative[: -len("index.html")]), own]
+    return [own]
+
+
+def check_source(root: Path, base_url: str) -> str:
+    """Refuse a missing folder or a base URL that is not http(s); return the base with its /."""
+    if not Path(root).is_dir():
+        raise ToolkitError(f"--from-dir 指定的目录不存在：{root}")
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ToolkitError(
+            f"--base-url 应为 http(s) 网址，如 https://www.bozhou.gov.cn/，实为「{base_url}」"
+        )
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def snapshot_directory(
+    root: Path,
+    base_url: str,
+    output: WarcOutput,
+    on_progress: Callable[[CrawlResult], None] | None = None,
+) -> CrawlResult:
+    """Write every file under root as if fetched from base_url."""
+    root = Path(root)
+    base_url = check_source(root, base_url)
+    result = CrawlResult()
+    started = datetime.now(timezone.utc)
+    for path in iter_site_files(root):
+        relative = path.relative_to(root).as_posix()
+        stat = path.stat()
+        data = path.read_bytes()
+        kind = content_type(path)
+        headers = [
+            ("Date", format_datetime(started, usegmt=True)),
+            ("Server", "archive-tool (from directory)"),
+            ("Content-Type", kind),
+            ("Content-Length", str(len(data))),
+            (
+                "Last-Modified",
+                format_datetime(datetime.fromtimestamp(stat.st_mtime, timezone.utc), usegmt=True),
+            ),
+        ]
+        for url in urls_for(relative, base_url):
+            capture = Capture(
+                url=url,
+                request_head=request_head(url, USER_AGENT),
+                status=200,
+                reason="OK",
+                headers=headers,
+                body=Body.of(data),
+                date=started,
+            )
+            record_type = output.write_capture(capture)
+            capture.body.close()
+            result.fetched += 1
+            result.statuses[200] += 1
+            result.revisits += record_type == "revisit"
+            if kind.startswith("text/html") and record_type != "revisit":
+                result.pages += 1
+            if on_progress:
+                on_progress(result)
+    return result

@@ -1,0 +1,121 @@
+"""Links and page requisites in HTML and CSS: what a crawl follows and what a page needs.
+
+Covers href, src, srcset, poster, data, form action, <style>, style="" and CSS files'
+url() and @import.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urldefrag, urljoin
+
+import lxml.html
+from lxml import etree
+
+CSS_URL = re.compile(
+    r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.IGNORECASE | re.DOTALL
+)
+# Attributes that name a requisite (loaded with the page) rather than a page to visit.
+REQUISITE_ATTRIBUTES = {"src", "srcset", "poster", "data", "background"}
+REQUISITE_LINK_RELS = {
+    "stylesheet",
+    "icon",
+    "shortcut",
+    "apple-touch-icon",
+    "preload",
+    "manifest",
+    "modulepreload",
+}
+SKIPPED_SCHEMES = ("mailto:", "javascript:", "tel:", "data:", "about:", "#")
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    requisite: bool
+
+
+def css_urls(css: str) -> list[str]:
+    """The url() and @import targets of a style sheet.
+
+    >>> css_urls('@import "a.css"; body { background: url( \\'b.png\\' ) } i { src: url(c.woff) }')
+    ['a.css', 'b.png', 'c.woff']
+    """
+    found = []
+    for match in CSS_URL.finditer(css):
+        url = match.group(2) if match.group(2) is not None else match.group(4)
+        if url:
+            found.append(url.strip())
+    return found
+
+
+def srcset_urls(srcset: str) -> list[str]:
+    """The candidate URLs of a srcset.
+
+    >>> srcset_urls("a.png 1x, b.png 2x,c.png")
+    ['a.png', 'b.png', 'c.png']
+    """
+    return [part.strip().split()[0] for part in srcset.split(",") if part.strip()]
+
+
+def html_links(data: bytes, base_url: str) -> list[Link]:
+    """Every link of an HTML document, resolved against base_url (and <base href>)."""
+    try:
+        document = lxml.html.document_fromstring(data)
+    except (etree.ParserError, ValueError):
+        return []
+    base = document.find(".//base[@href]")
+    if base is not None:
+        base_url = urljoin(base_url, base.get("href").strip())
+    found: list[Link] = []
+
+    def add(raw: str | None, requisite: bool) -> None:
+        if not raw:
+            return
+        raw = raw.strip()
+        if not raw or raw.lower().startswith(SKIPPED_SCHEMES):
+            return
+        url = urldefrag(urljoin(base_url, raw))[0]
+        if url.startswith(("http://", "https://")):
+            found.append(Link(url, requisite))
+
+    for element in document.iter(etree.Element):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        for attribute, value in element.attrib.items():
+            if attribute in ("href", "action"):
+                rels = set((element.get("rel") or "").lower().split())
+                add(value, tag == "link" and bool(rels & REQUISITE_LINK_RELS))
+            elif attribute in ("src", "poster", "data", "background"):
+                add(value, True)
+            elif attribute in ("srcset", "imagesrcset"):
+                for url in srcset_urls(value):
+                    add(url, True)
+            elif attribute == "style":
+                for url in css_urls(value):
+                    add(url, True)
+        if tag == "style" and element.text:
+            for url in css_urls(element.text):
+                add(url, True)
+    return found
+
+
+def css_links(data: bytes, base_url: str) -> list[Link]:
+    """The requisites of a CSS file."""
+    text = data.decode("utf-8", "replace")
+    links = []
+    for raw in css_urls(text):
+        if raw.lower().startswith(SKIPPED_SCHEMES):
+            continue
+        url = urldefrag(urljoin(base_url, raw))[0]
+        if url.startswith(("http://", "https://")):
+            links.append(Link(url, True))
+    return links
+
+
+def extract_links(data: bytes, content_type: str, base_url: str) -> list[Link]:
+    if content_type in ("text/html", "application/xhtml+xml"):
+        return html_links(data, base_url)
+    if content_type == "text/css":
+        return css_links(data, base_url)
+    return []
