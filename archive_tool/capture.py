@@ -48,6 +48,12 @@ class Body:
     def digest(self) -> str:
         return warc_digest(self.hasher)
 
+    def chunks(self, size: int = 256 * 1024):
+        """The body from its start, in pieces."""
+        self.file.seek(0)
+        while piece := self.file.read(size):
+            yield piece
+
     def read_all(self, limit: int | None = None) -> bytes:
         """The body's bytes (at most limit), for link extraction."""
         self.file.seek(0)

@@ -77,7 +77,6 @@ class Crawler:
         self.seen: set[str] = set(already_captured or ())
         self.pages_scheduled = 0
         self.lock = threading.Lock()
-        self.write_lock = threading.Lock()
         self.host_slots: dict[str, threading.BoundedSemaphore] = {}
         self.host_last_fetch: dict[str, float] = {}
         self.robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
@@ -86,6 +85,8 @@ class Crawler:
         self.fatal: ToolkitError | None = None
 
     def enqueue(self, url: str, depth: int, requisite: bool) -> None:
+        if url in self.seen:  # most links of a site point to pages already queued
+            return
         url = normalize(url)
         with self.lock:
             if url in self.seen or not self.options.scope.allows(url):
@@ -183,8 +184,7 @@ class Crawler:
         self.on_progress(self.result)
 
     def _record(self, capture: Capture) -> None:
-        with self.write_lock:
-            kind = self.output.write_capture(capture)
+        kind = self.output.write_capture(capture)
         with self.lock:
             self.result.fetched += 1
             self.result.statuses[capture.status] += 1
