@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sys
 import time
@@ -130,9 +131,16 @@ class Progress:
 @click.option("--max-depth", type=click.IntRange(min=0), help="从种子网址起最多跟随几层链接。")
 @click.option("--no-robots", is_flag=True, help="不遵守 robots.txt（仅限本单位自己的网站）。")
 @click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=min(os.cpu_count() or 1, 4),
+    show_default="CPU 核数，最多 4",
+    help="抓取进程数（设置 --delay 时为 1）。",
+)
+@click.option(
     "--concurrency",
     type=click.IntRange(1, 64),
-    default=8,
+    default=4,
     show_default=True,
     help="同时抓取的请求数。",
 )
@@ -178,6 +186,7 @@ def snapshot(
     max_pages,
     max_depth,
     no_robots,
+    processes,
     concurrency,
     per_host,
     delay,
@@ -235,6 +244,7 @@ def snapshot(
         from_dir=from_dir,
         base_url=base_url,
         resume=resume,
+        processes=processes,
         on_progress=progress,
     )
     progress.done()

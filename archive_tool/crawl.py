@@ -49,6 +49,13 @@ class CrawlResult:
     seconds: float = 0.0
     interrupted: bool = False
 
+    def add_capture(self, kind: str, status: int, content_type: str) -> None:
+        self.fetched += 1
+        self.statuses[status] += 1
+        self.revisits += kind == "revisit"
+        if content_type in ("text/html", "application/xhtml+xml") and status == 200:
+            self.pages += 1
+
 
 @dataclass(frozen=True)
 class Job:
@@ -87,21 +94,36 @@ class Crawler:
     def enqueue(self, url: str, depth: int, requisite: bool) -> None:
         if url in self.seen:  # most links of a site point to pages already queued
             return
-        url = normalize(url)
+        self.admit(normalize(url), depth, requisite)
+
+    def admit(self, url: str, depth: int, requisite: bool) -> None:
+        """Queue a normalised URL unless seen, out of scope, too deep or over --max-pages."""
         with self.lock:
             if url in self.seen or not self.options.scope.allows(url):
                 return
             if not requisite:
                 if self.options.max_depth is not None and depth > self.options.max_depth:
                     return
-                if (
-                    self.options.max_pages is not None
-                    and self.pages_scheduled >= self.options.max_pages
-                ):
+                if not self.take_page_slot():
                     return
-                self.pages_scheduled += 1
             self.seen.add(url)
+        self.task_added()
         self.frontier.put(Job(url, depth, requisite))
+
+    def take_page_slot(self) -> bool:
+        if self.options.max_pages is not None and self.pages_scheduled >= self.options.max_pages:
+            return False
+        self.pages_scheduled += 1
+        return True
+
+    def task_added(self) -> None:
+        """Hook: a job entered the frontier (the parallel crawl counts them across processes)."""
+
+    def task_finished(self) -> None:
+        """Hook: a job left the frontier."""
+
+    def has_work(self) -> bool:
+        return bool(self.frontier.unfinished_tasks)
 
     def run(self, resumed_links: list[tuple[str, bool]] = ()) -> CrawlResult:
         started = time.monotonic()
@@ -126,7 +148,7 @@ class Crawler:
             worker.start()
         try:
             # join() in small steps so that Ctrl-C reaches this thread
-            while self.frontier.unfinished_tasks and not self.stopping.is_set():
+            while self.has_work() and not self.stopping.is_set():
                 time.sleep(0.05)
         except KeyboardInterrupt:
             self.result.interrupted = True
@@ -152,21 +174,21 @@ class Crawler:
                 self.fatal = error
                 self.stopping.set()
             except Exception as error:  # noqa: BLE001 — a bug must not hang the crawl; report it as an error
-                self.result.errors.append(FetchError(job.url, "internal", f"内部错误：{error!r}"))
+                self.report_error(FetchError(job.url, "internal", f"内部错误：{error!r}"))
             finally:
+                if job is not None:
+                    self.task_finished()
                 self.frontier.task_done()
 
     def _crawl(self, job: Job) -> None:
         host = urlsplit(job.url).netloc
         if self.options.robots and not self._robots_allow(job.url):
-            with self.lock:
-                self.result.robots_excluded += 1
+            self.report_robots_excluded()
             return
         try:
             capture = self._fetch_politely(host, job.url)
         except FetchError as error:
-            with self.lock:
-                self.result.errors.append(error)
+            self.report_error(error)
             return
         try:
             self._record(capture)
@@ -186,15 +208,19 @@ class Crawler:
     def _record(self, capture: Capture) -> None:
         kind = self.output.write_capture(capture)
         with self.lock:
-            self.result.fetched += 1
-            self.result.statuses[capture.status] += 1
-            if kind == "revisit":
-                self.result.revisits += 1
-            if (
-                capture.content_type in ("text/html", "application/xhtml+xml")
-                and capture.status == 200
-            ):
-                self.result.pages += 1
+            self.result.add_capture(kind, capture.status, capture.content_type)
+
+    def report_error(self, error: FetchError) -> None:
+        with self.lock:
+            self.result.errors.append(error)
+
+    def report_robots_excluded(self) -> None:
+        with self.lock:
+            self.result.robots_excluded += 1
+
+    def records_robots(self, robots_url: str) -> bool:
+        """Whether this crawler writes the robots.txt it fetches (one of several processes does)."""
+        return True
 
     def _fetch_politely(self, host: str, url: str) -> Capture:
         with self.lock:
@@ -229,7 +255,7 @@ class Crawler:
         except FetchError:
             return None
         try:
-            if not captured_before:
+            if not captured_before and self.records_robots(robots_url):
                 self._record(capture)
             if capture.status != 200:
                 return None

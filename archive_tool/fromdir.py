@@ -8,6 +8,7 @@ folder's URL too (``/zwdt/``), as links name it; the second copy is a revisit.
 from __future__ import annotations
 
 import mimetypes
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
@@ -19,8 +20,9 @@ from .capture import Body, Capture
 from .crawl import CrawlResult
 from .errors import ToolkitError
 from .httpfetch import USER_AGENT, request_head
-from .warcfile import WarcOutput
+from .warcfile import INLINE_BYTES, PreparedCapture, WarcOutput, prepare
 
+BATCH_FILES = 64  # files per task handed to a pool process
 TEXT_TYPES = (
     "text/",
     "application/javascript",
@@ -88,49 +90,92 @@ def check_source(root: Path, base_url: str) -> str:
     return base_url if base_url.endswith("/") else base_url + "/"
 
 
+def file_captures(root: Path, relative: str, base_url: str, started: datetime) -> list[Capture]:
+    """The captures of one file: under its own URL and, for index.html, its folder's."""
+    path = root / relative
+    data = path.read_bytes()
+    modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    headers = [
+        ("Date", format_datetime(started, usegmt=True)),
+        ("Server", "archive-tool (from directory)"),
+        ("Content-Type", content_type(path)),
+        ("Content-Length", str(len(data))),
+        ("Last-Modified", format_datetime(modified, usegmt=True)),
+    ]
+    return [
+        Capture(
+            url=url,
+            request_head=request_head(url, USER_AGENT),
+            status=200,
+            reason="OK",
+            headers=headers,
+            body=Body.of(data),
+            date=started,
+        )
+        for url in urls_for(relative, base_url)
+    ]
+
+
+def _prepare_files(task: tuple[str, list[str], str, datetime]) -> list[PreparedCapture | str]:
+    """In a pool process: compressed records of small files; the name of each large one."""
+    root, names, base_url, started = task
+    prepared: list[PreparedCapture | str] = []
+    for relative in names:
+        if (Path(root) / relative).stat().st_size > INLINE_BYTES:
+            prepared.append(relative)  # written by the parent, streamed
+            continue
+        for capture in file_captures(Path(root), relative, base_url, started):
+            prepared.append(prepare(capture))
+            capture.body.close()
+    return prepared
+
+
+def _batches(root: Path, size: int):
+    batch = []
+    for path in iter_site_files(root):
+        batch.append(path.relative_to(root).as_posix())
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def snapshot_directory(
     root: Path,
     base_url: str,
     output: WarcOutput,
     on_progress: Callable[[CrawlResult], None] | None = None,
+    processes: int = 1,
 ) -> CrawlResult:
-    """Write every file under root as if fetched from base_url."""
+    """Write every file under root as if fetched from base_url, in file-name order.
+
+    With several processes, a pool reads and compresses files in batches and this process
+    writes them in order (and decides revisits).
+    """
     root = Path(root)
     base_url = check_source(root, base_url)
     result = CrawlResult()
     started = datetime.now(timezone.utc)
-    for path in iter_site_files(root):
-        relative = path.relative_to(root).as_posix()
-        stat = path.stat()
-        data = path.read_bytes()
-        kind = content_type(path)
-        headers = [
-            ("Date", format_datetime(started, usegmt=True)),
-            ("Server", "archive-tool (from directory)"),
-            ("Content-Type", kind),
-            ("Content-Length", str(len(data))),
-            (
-                "Last-Modified",
-                format_datetime(datetime.fromtimestamp(stat.st_mtime, timezone.utc), usegmt=True),
-            ),
-        ]
-        for url in urls_for(relative, base_url):
-            capture = Capture(
-                url=url,
-                request_head=request_head(url, USER_AGENT),
-                status=200,
-                reason="OK",
-                headers=headers,
-                body=Body.of(data),
-                date=started,
-            )
-            record_type = output.write_capture(capture)
-            capture.body.close()
-            result.fetched += 1
-            result.statuses[200] += 1
-            result.revisits += record_type == "revisit"
-            if kind.startswith("text/html") and record_type != "revisit":
-                result.pages += 1
-            if on_progress:
-                on_progress(result)
+    tasks = ((str(root), batch, base_url, started) for batch in _batches(root, BATCH_FILES))
+
+    def place(item: PreparedCapture | str) -> None:
+        if isinstance(item, str):
+            for capture in file_captures(root, item, base_url, started):
+                result.add_capture(output.write_capture(capture), 200, capture.content_type)
+                capture.body.close()
+        else:
+            result.add_capture(output.write_prepared(item), item.status, item.content_type)
+        if on_progress:
+            on_progress(result)
+
+    if processes > 1:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for prepared in pool.imap(_prepare_files, tasks):
+                for item in prepared:
+                    place(item)
+    else:
+        for task in tasks:
+            for item in _prepare_files(task):
+                place(item)
     return result

@@ -19,6 +19,7 @@ from .fromdir import check_source, snapshot_directory
 from .gzipmembers import complete_length
 from .httpfetch import Fetcher
 from .links import extract_links
+from .parallel import crawl_in_processes
 from .scope import normalize
 from .warcfile import WarcOutput
 
@@ -88,6 +89,7 @@ def snapshot(
     from_dir: Path | None = None,
     base_url: str | None = None,
     resume: bool = False,
+    processes: int = 1,
     on_progress: Callable[[CrawlResult], None] | None = None,
 ) -> tuple[CrawlResult, Path]:
     """Capture into output_path; return the result and where the WARC is (final or .open)."""
@@ -97,7 +99,18 @@ def snapshot(
     output = WarcOutput(output_path, info, resume=resume, dedup=state.payloads if state else None)
     try:
         if from_dir is not None:
-            result = snapshot_directory(from_dir, base_url or "", output, on_progress)
+            result = snapshot_directory(from_dir, base_url or "", output, on_progress, processes)
+            fatal = None
+        elif processes > 1 and not options.delay:
+            result = crawl_in_processes(
+                options,
+                output,
+                fetcher or Fetcher(),
+                processes,
+                on_progress,
+                captured=state.captured if state else None,
+                resumed_links=state.links if state else [],
+            )
             fatal = None
         else:
             crawler = Crawler(

@@ -12,6 +12,7 @@ import os
 import socket
 import threading
 import zlib
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -63,66 +64,46 @@ class WarcOutput:
     def write_capture(self, capture: Capture) -> str:
         """Write the response (or a revisit) and its request; return the response's record type.
 
-        Safe to call from several threads. Records of a small body are compressed outside the
-        lock (zlib and hashlib release the GIL), so fetching threads compress in parallel.
+        Safe to call from several threads; the gzip work of a small body happens outside the
+        lock (zlib and hashlib release the GIL).
         """
-        date = warc_date(capture.date)
-        common = [(W.DATE, date), (W.TARGET_URI, capture.url)]
-        if capture.ip_address:
-            common.append((W.IP_ADDRESS, capture.ip_address))
-        head = http_head(
-            f"{capture.http_version} {capture.status} {capture.reason}".rstrip(), capture.headers
-        )
-        digest = capture.body.digest
-        earlier = None
-        if dedupable(capture):
-            with self.lock:
-                earlier = self.seen_payloads.setdefault(digest, (capture.url, date))
-            if earlier == (capture.url, date):
-                earlier = None
-        response_id = record_id()
-        if earlier:
-            kind = W.REVISIT
-            fields = [
-                (W.RECORD_ID, response_id),
-                *common,
-                ("WARC-Profile", REVISIT_PROFILE),
-                (W.REFERS_TO_URI, earlier[0]),
-                (W.REFERS_TO_DATE, earlier[1]),
-                (W.PAYLOAD_DIGEST, digest),
-            ]
-            response = record(kind, fields, HTTP_RESPONSE, head)
-        else:
-            kind = W.RESPONSE
-            block = hashlib.sha1(head)
-            for chunk in capture.body.chunks():
-                block.update(chunk)
-            fields = [(W.RECORD_ID, response_id), *common, (W.PAYLOAD_DIGEST, digest)]
-            response = record(
-                kind,
-                fields,
-                HTTP_RESPONSE,
-                head,
-                capture.body.chunks(),
-                capture.body.length,
-                warc_digest(block),
-            )
-        fields = [
-            (W.RECORD_ID, record_id()),
-            *common,
-            (W.CONCURRENT_TO, response_id),
-            (W.PAYLOAD_DIGEST, EMPTY_DIGEST),
-        ]
-        request = record(W.REQUEST, fields, HTTP_REQUEST, capture.request_head)
         if capture.body.length <= INLINE_BYTES:
-            members = gzip_member(response) + gzip_member(request)
-            with self.lock:
-                self._append(members, records=2)
-        else:
-            with self.lock:
-                self._write(response)
-                self._write(request)
-        return kind
+            return self.write_prepared(prepare(capture))
+        prepared = prepare(capture, compress=False)
+        with self.lock:
+            self.seen_payloads.setdefault(prepared.digest, (prepared.url, prepared.date))
+            self._write(response_record(prepared, capture))
+            self._write(request_record(prepared, capture.request_head))
+        return W.RESPONSE
+
+    def write_prepared(self, prepared: PreparedCapture) -> str:
+        """Place records built by ``prepare`` (perhaps in another process); revisit if seen."""
+        with self.lock:
+            earlier = None
+            if prepared.dedupable:
+                earlier = self.seen_payloads.setdefault(
+                    prepared.digest, (prepared.url, prepared.date)
+                )
+                if earlier == (prepared.url, prepared.date):
+                    earlier = None
+            if earlier:
+                revisit = gzip_member(revisit_record(prepared, earlier))
+                self._append(revisit + prepared.request_member, records=2)
+                return W.REVISIT
+            self._append(prepared.response_member + prepared.request_member, records=2)
+            return W.RESPONSE
+
+    def append_file(self, path: str) -> None:
+        """Append gzip members prepared in a file (a large body from another process)."""
+        with self.lock, open(path, "rb") as members:
+            try:
+                while chunk := members.read(1024 * 1024):
+                    self.file.write(chunk)
+                    self.bytes_written += len(chunk)
+                self.file.flush()
+            except OSError as error:
+                raise ToolkitError(f"写入 {self.open_path} 失败：{error.strerror}") from None
+        self.records += 2
 
     def _append(self, members: bytes, records: int) -> None:
         try:
@@ -155,6 +136,91 @@ class WarcOutput:
         """Stop writing but keep FILE.open (every complete record in it is valid)."""
         self.file.close()
         return self.open_path
+
+
+@dataclass
+class PreparedCapture:
+    """A capture's records, compressed: what a fetching process hands to the single writer."""
+
+    url: str
+    date: str
+    digest: str
+    dedupable: bool
+    response_id: str
+    common: list[tuple[str, str]]
+    http_head: bytes
+    response_member: bytes = b""
+    request_member: bytes = b""
+    status: int = 0
+    content_type: str = ""
+
+
+def prepare(capture: Capture, compress: bool = True) -> PreparedCapture:
+    """Serialise (and unless told otherwise gzip) a capture's response and request records."""
+    date = warc_date(capture.date)
+    common = [(W.DATE, date), (W.TARGET_URI, capture.url)]
+    if capture.ip_address:
+        common.append((W.IP_ADDRESS, capture.ip_address))
+    prepared = PreparedCapture(
+        url=capture.url,
+        date=date,
+        digest=capture.body.digest,
+        dedupable=dedupable(capture),
+        response_id=record_id(),
+        common=common,
+        http_head=http_head(
+            f"{capture.http_version} {capture.status} {capture.reason}".rstrip(), capture.headers
+        ),
+        status=capture.status,
+        content_type=capture.content_type,
+    )
+    if compress:
+        prepared.response_member = gzip_member(response_record(prepared, capture))
+        prepared.request_member = gzip_member(request_record(prepared, capture.request_head))
+    return prepared
+
+
+def response_record(prepared: PreparedCapture, capture: Capture):
+    block = hashlib.sha1(prepared.http_head)
+    for chunk in capture.body.chunks():
+        block.update(chunk)
+    fields = [
+        (W.RECORD_ID, prepared.response_id),
+        *prepared.common,
+        (W.PAYLOAD_DIGEST, prepared.digest),
+    ]
+    return record(
+        W.RESPONSE,
+        fields,
+        HTTP_RESPONSE,
+        prepared.http_head,
+        capture.body.chunks(),
+        capture.body.length,
+        warc_digest(block),
+    )
+
+
+def revisit_record(prepared: PreparedCapture, earlier: tuple[str, str]):
+    """An identical-payload revisit that takes the response's record ID (its request points to it)."""
+    fields = [
+        (W.RECORD_ID, prepared.response_id),
+        *prepared.common,
+        ("WARC-Profile", REVISIT_PROFILE),
+        (W.REFERS_TO_URI, earlier[0]),
+        (W.REFERS_TO_DATE, earlier[1]),
+        (W.PAYLOAD_DIGEST, prepared.digest),
+    ]
+    return record(W.REVISIT, fields, HTTP_RESPONSE, prepared.http_head)
+
+
+def request_record(prepared: PreparedCapture, request_head: bytes):
+    fields = [
+        (W.RECORD_ID, record_id()),
+        *prepared.common,
+        (W.CONCURRENT_TO, prepared.response_id),
+        (W.PAYLOAD_DIGEST, EMPTY_DIGEST),
+    ]
+    return record(W.REQUEST, fields, HTTP_REQUEST, request_head)
 
 
 def new_compressor():

@@ -513,3 +513,51 @@ def test_interrupted_crawl_leaves_valid_records_and_resumes_without_duplicates(
     assert full.returncode == 0
     assert set(uris) == captured_urls(tmp_path / "full.warc.gz")
     assert urlsplit(portal_server).port
+
+
+def test_parallel_crawl_captures_the_same_urls_as_one_process(tmp_path, portal_server):
+    one, three = tmp_path / "one.warc.gz", tmp_path / "three.warc.gz"
+    assert archive_tool("snapshot", portal_server, "-o", one, "--processes", "1").returncode == 0
+    result = archive_tool("snapshot", portal_server, "-o", three, "--processes", "3")
+    assert result.returncode == 0, result.stderr
+    assert captured_urls(one) == captured_urls(three)
+    assert warcio_check(three).returncode == 0
+    assert archive_tool("verify", three).returncode == 0
+    uris = [
+        h.get_header("WARC-Target-URI")
+        for kind, h, _, _ in records(three)
+        if kind in ("response", "revisit")
+    ]
+    assert len(uris) == len(set(uris))
+    assert any(kind == "revisit" for kind, *_ in records(three))
+
+
+def test_parallel_crawl_stops_promptly_on_ctrl_c(tmp_path):
+    path = tmp_path / "stop.warc.gz"
+    with serve_handler(StallingHandler) as url:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "archive_tool",
+                "snapshot",
+                url,
+                "-o",
+                str(path),
+                "--processes",
+                "2",
+                "--timeout",
+                "60",
+            ],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(2.0)
+        started = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        stderr = process.communicate(timeout=30)[1]
+        assert time.monotonic() - started < 10
+    assert process.returncode == 130, stderr
+    open_path = tmp_path / "stop.warc.gz.open"
+    assert archive_tool("verify", open_path).returncode == 0
+    assert url in captured_urls(open_path)
