@@ -279,21 +279,38 @@ def format_result(result, where: Path) -> str:
 
 
 @cli.command()
-@warc_files
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @user_errors
-def verify(warcs):
-    """校验 WARC 文件：gzip 分段、记录格式、摘要、请求与响应配对。
+def verify(paths):
+    """校验 WARC 文件或 republish 生成的归档目录。
 
-    任何缺陷都会列出其所在记录的偏移量，退出码为 1。也接受其他工具（wget、warcio）写的 WARC。
+    WARC：gzip 分段、记录格式、摘要、请求与响应配对；任何缺陷都列出其所在记录的偏移量。
+    也接受其他工具（wget、warcio）写的 WARC。
+
+    目录：每个归档页面都有「已归档」横幅和归档时间，不从原网站加载任何内容，内部链接都能打开。
+
+    有缺陷时退出码为 1。
 
     \b
     示例：
       archive-tool verify bozhou.warc.gz
+      archive-tool verify archive/
     """
+    from .archivecheck import verify_archive_dir
     from .verify import format_summary, verify_warc
 
     failed = False
-    for path in warcs:
+    for path in paths:
+        if path.is_dir():
+            report = verify_archive_dir(path)
+            click.echo(f"{path}：归档页面 {report.pages} 个，文件 {report.files} 个")
+            for problem in report.problems:
+                click.echo(f"错误：{problem}", err=True)
+            failed |= not report.ok
+            click.echo(
+                "  结论：" + ("通过" if report.ok else f"发现 {len(report.problems)} 处缺陷")
+            )
+            continue
         summary = verify_warc(path)
         click.echo(format_summary(summary))
         for defect in summary.defects:
@@ -302,6 +319,49 @@ def verify(warcs):
         click.echo("  结论：" + ("通过" if summary.ok else f"发现 {len(summary.defects)} 处缺陷"))
     if failed:
         sys.exit(1)
+
+
+@cli.command()
+@warc_files
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="归档输出目录。",
+)
+@click.option("--live-url", help="横幅中“现行网站”的链接（默认：原网站首页），如迁移后的新网址。")
+@click.option("--at", "at", help="发布此时间（YYYYMMDDhhmmss，UTC）或之前的最后一次抓取。")
+@user_errors
+def republish(warcs, out_dir, live_url, at):
+    """把 WARC 发布为可直接部署的静态归档，每页顶部标明「已归档」和归档时间。
+
+    页面链接改为指向归档内的副本；未归档的原网站链接指向“未归档”说明页；
+    脚本被移除（保留在 WARC 中）；GBK/GB2312 页面转为 UTF-8，文字不变。
+
+    \b
+    示例：
+      archive-tool republish bozhou.warc.gz -o archive/ --live-url https://www.bozhou.gov.cn/
+    """
+    from datetime import datetime, timezone
+
+    from .republish import republish as run_republish
+
+    moment = None
+    if at:
+        try:
+            moment = datetime.strptime(at, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+        except ValueError:
+            raise ToolkitError(f"--at 应为 14 位时间 YYYYMMDDhhmmss（UTC），实为「{at}」") from None
+    started = time.monotonic()
+    result = run_republish(list(warcs), out_dir, live_url=live_url, at=moment)
+    seconds = time.monotonic() - started
+    click.echo(
+        f"已发布归档：{result.archive_dir}（页面 {len(result.pages)} 个，文件 {result.files} 个，"
+        f"用时 {seconds:.1f} 秒）\n归档目录：{result.archive_dir / 'index.html'}",
+        err=True,
+    )
 
 
 @cli.command()

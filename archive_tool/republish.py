@@ -1,0 +1,379 @@
+"""``archive-tool republish``: WARCs → a static archive any web server can serve as it is.
+
+Layout (documented in docs/archive-layout.md)::
+
+    DIR/index.html                      all archives in DIR (归档目录总览)
+    DIR/<id>/index.html                 this archive's 归档目录: title, original URL, time
+    DIR/<id>/archive.json               the same, machine-readable, plus the origins
+    DIR/<id>/_not-archived.html         where links to uncaptured pages of the origin go
+    DIR/<id>/<host>/<path>              every captured page and file
+
+``<id>`` is the UTC time of the earliest capture republished (YYYYMMDDhhmmss). The latest
+capture of each URL is used, or the latest at or before ``--at``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+import lxml.html
+from lxml import etree
+from warcio.archiveiterator import ArchiveIterator
+
+from . import warcnames as W
+from .archivepath import archive_path
+from .errors import ToolkitError
+from .rewrite import Banner, Target, decorate, origin_of, relative_href, rewrite_css, rewrite_html
+from .scope import normalize
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOT_ARCHIVED = "_not-archived.html"
+MANIFEST = "archive.json"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+COPY_BYTES = 1024 * 1024
+
+
+@dataclass
+class Entry:
+    """One capture chosen for the archive, and where its payload is."""
+
+    url: str
+    date: str
+    status: int
+    mime: str
+    content_type: str
+    location: str | None
+    payload_warc: str
+    payload_offset: int
+    path: str = ""
+
+    @property
+    def captured(self) -> datetime:
+        return parse_warc_date(self.date)
+
+
+@dataclass
+class RepublishResult:
+    archive_dir: Path
+    pages: list[dict] = field(default_factory=list)
+    files: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+
+
+def parse_warc_date(value: str) -> datetime:
+    """A WARC-Date as an aware datetime.
+
+    >>> parse_warc_date("2026-11-24T02:00:00Z").astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    '2026-11-24 10:00'
+    """
+    text = value.rstrip("Z")
+    moment = datetime.fromisoformat(text[:26] if "." in text else text)
+    return moment.replace(tzinfo=timezone.utc)
+
+
+def timestamp14(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
+
+
+def index_warcs(warcs: list[Path], at: datetime | None = None) -> dict[str, Entry]:
+    """The capture to republish for each URL: 2xx and 3xx responses, latest (at or before ``at``)."""
+    chosen: dict[str, Entry] = {}
+    by_digest: dict[str, tuple[str, int]] = {}
+    revisits: list[tuple[Entry, str]] = []
+    for warc in warcs:
+        try:
+            stream = open(warc, "rb")
+        except OSError as error:
+            raise ToolkitError(f"无法读取 WARC 文件 {warc}：{error.strerror}") from None
+        with stream:
+            iterator = ArchiveIterator(stream)
+            try:
+                for record in iterator:
+                    if record.rec_type not in (W.RESPONSE, W.REVISIT) or not record.http_headers:
+                        iterator.read_to_end()
+                        continue
+                    headers = record.rec_headers
+                    url = headers.get_header(W.TARGET_URI) or ""
+                    date = headers.get_header(W.DATE) or ""
+                    status = int(record.http_headers.get_statuscode() or 0)
+                    content_type = record.http_headers.get_header("Content-Type") or ""
+                    location = record.http_headers.get_header("Location")
+                    digest = headers.get_header(W.PAYLOAD_DIGEST) or ""
+                    offset = iterator.get_record_offset()
+                    if not url.startswith(("http://", "https://")) or not date:
+                        continue
+                    if record.rec_type == W.RESPONSE and digest:
+                        by_digest.setdefault(digest, (str(warc), offset))
+                    if not (200 <= status < 400):
+                        continue
+                    entry = Entry(
+                        normalize(url),
+                        date,
+                        status,
+                        content_type.split(";")[0].strip().lower(),
+                        content_type,
+                        location,
+                        str(warc),
+                        offset,
+                    )
+                    if at is not None and entry.captured > at:
+                        continue
+                    current = chosen.get(entry.url)
+                    if current is None or entry.date >= current.date:
+                        chosen[entry.url] = entry
+                        if record.rec_type == W.REVISIT:
+                            revisits.append((entry, digest))
+            except Exception as error:  # noqa: BLE001 — warcio raises many kinds for bad input
+                raise ToolkitError(
+                    f"{warc} 不是有效的 WARC 文件（{error.__class__.__name__}），"
+                    "请先用 archive-tool verify 检查"
+                ) from None
+    for entry, digest in revisits:
+        if entry.status < 300 and digest in by_digest:
+            entry.payload_warc, entry.payload_offset = by_digest[digest]
+        elif entry.status < 300:
+            chosen.pop(entry.url, None)  # a revisit whose payload is not in these WARCs
+    return chosen
+
+
+def assign_paths(entries: dict[str, Entry]) -> None:
+    """Give every entry its file path; two URLs never share one (case-insensitively)."""
+    used: set[str] = set()
+    for url in sorted(entries):
+        entry = entries[url]
+        mime = "text/html" if 300 <= entry.status < 400 else entry.mime
+        path = archive_path(url, mime)
+        if path.casefold() in used:
+            stem, dot, extension = path.rpartition(".")
+            suffix = hashlib.sha1(url.encode("utf-8")).hexdigest()[:8]
+            path = f"{stem}~{suffix}.{extension}" if dot else f"{path}~{suffix}"
+        used.add(path.casefold())
+        entry.path = path
+
+
+def republish(
+    warcs: list[Path],
+    out_dir: Path,
+    live_url: str | None = None,
+    at: datetime | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> RepublishResult:
+    """Write the static archive of the WARCs under out_dir/<id>/ and refresh out_dir/index.html."""
+    entries = index_warcs([Path(w) for w in warcs], at)
+    if not entries:
+        raise ToolkitError("这些 WARC 中没有可发布的页面（需要状态码为 2xx 或 3xx 的响应记录）")
+    assign_paths(entries)
+    archive_id = timestamp14(min(entry.captured for entry in entries.values()))
+    out_dir = Path(out_dir)
+    target = out_dir / archive_id
+    if target.exists():
+        raise ToolkitError(f"归档 {target} 已存在：同一批抓取已经发布过（已有的归档不会被覆盖）")
+    staging = out_dir / f".{archive_id}.partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    result = RepublishResult(target)
+    origins = sorted({origin_of(url) for url in entries})
+    try:
+        staging.mkdir(parents=True)
+        writer = ArchiveWriter(staging, entries, origins, live_url, result)
+        for number, entry in enumerate(
+            sorted(entries.values(), key=lambda e: (e.payload_warc, e.payload_offset)), 1
+        ):
+            writer.write(entry)
+            if on_progress:
+                on_progress(number)
+        write_not_archived_page(staging, archive_id)
+        write_archive_index(staging, archive_id, result.pages, origins)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    write_overview(out_dir)
+    return result
+
+
+class ArchiveWriter:
+    """Writes each chosen capture into the archive folder."""
+
+    def __init__(
+        self,
+        root: Path,
+        entries: dict[str, Entry],
+        origins: list[str],
+        live_url: str | None,
+        result: RepublishResult,
+    ):
+        self.root = root
+        self.entries = entries
+        self.origins = set(origins)
+        self.live_url = live_url
+        self.result = result
+        self.nonce = "a" + secrets.token_hex(8)  # the banner's id: unknown to any captured page
+
+    def resolver(self, from_path: str) -> Callable[[str], Target]:
+        def resolve(url: str) -> Target:
+            try:
+                key = normalize(url)
+            except ValueError:
+                return Target(None, "external")
+            entry = self.entries.get(key)
+            if entry is not None:
+                return Target(relative_href(from_path, entry.path), "archived")
+            if origin_of(key) in self.origins:
+                return Target(relative_href(from_path, NOT_ARCHIVED), "missing")
+            return Target(None, "external")
+
+        return resolve
+
+    def banner(self, entry: Entry) -> Banner:
+        live = self.live_url or origin_of(entry.url) + "/"
+        return Banner(self.nonce, entry.captured.astimezone(SHANGHAI), entry.url, live)
+
+    def write(self, entry: Entry) -> None:
+        destination = self.root / entry.path
+        if not destination.resolve().is_relative_to(self.root.resolve()):
+            raise ToolkitError(
+                f"内部错误：{entry.url} 的路径越出归档目录"
+            )  # archive_path forbids it
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        resolve = self.resolver(entry.path)
+        if 300 <= entry.status < 400:
+            target = resolve(urljoin_safe(entry.url, entry.location or ""))
+            destination.write_bytes(redirect_page(entry, target, self.banner(entry)))
+            self.result.files += 1
+            return
+        with open(entry.payload_warc, "rb") as stream:
+            stream.seek(entry.payload_offset)
+            record = next(iter(ArchiveIterator(stream)))
+            payload = record.content_stream()
+            if entry.mime in HTML_TYPES:
+                data = rewrite_html(
+                    payload.read(), entry.content_type, entry.url, resolve, self.banner(entry)
+                )
+                destination.write_bytes(data)
+                self.result.pages.append(
+                    {
+                        "url": entry.url,
+                        "path": entry.path,
+                        "title": page_title(data) or entry.url,
+                        "archived_at": entry.captured.astimezone(SHANGHAI).isoformat(
+                            timespec="seconds"
+                        ),
+                    }
+                )
+            elif entry.mime == "text/css":
+                text = decode_css(payload.read(), entry.content_type)
+                destination.write_text(rewrite_css(text, entry.url, resolve), encoding="utf-8")
+            else:
+                with open(destination, "wb") as out:
+                    while chunk := payload.read(COPY_BYTES):
+                        out.write(chunk)
+        self.result.files += 1
+
+
+def urljoin_safe(base: str, location: str) -> str:
+    return urljoin(base, location.strip())
+
+
+def decode_css(data: bytes, content_type: str) -> str:
+    for charset in (_charset(content_type), "utf-8", "gb18030"):
+        if charset:
+            try:
+                return data.decode(charset)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return data.decode("utf-8", "replace")
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset":
+            return value.strip("\"' ")
+    return None
+
+
+def page_title(data: bytes) -> str:
+    try:
+        titles = lxml.html.document_fromstring(data).xpath("//title/text()")
+    except (etree.ParserError, ValueError):
+        return ""
+    return " ".join(titles[0].split()) if titles else ""
+
+
+def redirect_page(entry: Entry, target: Target, banner: Banner) -> bytes:
+    """A captured redirect as a small page that forwards within the archive."""
+    href = target.href if target.kind in ("archived", "missing") else None
+    link = (
+        f'<a href="{html.escape(href)}">归档中的目标页面</a>'
+        if href
+        else "归档之外的网址（未收录）"
+    )
+    refresh = f'<meta http-equiv="refresh" content="0; url={html.escape(href)}">' if href else ""
+    document = lxml.html.document_fromstring(
+        f'<html lang="zh-CN"><head>{refresh}<title>已归档的跳转</title></head>'
+        f"<body><p>此网址在归档时跳转到：{link}</p></body></html>"
+    )
+    return decorate(document, banner)
+
+
+def write_not_archived_page(root: Path, archive_id: str) -> None:
+    (root / NOT_ARCHIVED).write_text(
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="robots" content="noindex">'
+        "<title>此页面未被归档</title></head><body><h1>此页面未被归档</h1>"
+        '<p>您访问的页面在归档时没有被收录。请返回<a href="index.html">归档目录</a>。</p></body></html>',
+        encoding="utf-8",
+    )
+
+
+def write_archive_index(root: Path, archive_id: str, pages: list[dict], origins: list[str]) -> None:
+    pages = sorted(pages, key=lambda page: page["url"])
+    rows = "".join(
+        f'<tr><td><a href="{html.escape(relative_href("index.html", page["path"]))}">{html.escape(page["title"])}</a></td>'
+        f"<td>{html.escape(page['url'])}</td><td>{page['archived_at'][:16].replace('T', ' ')}</td></tr>"
+        for page in pages
+    )
+    (root / "index.html").write_text(
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">'
+        f"<title>归档目录 {archive_id}</title><style>body{{font-family:sans-serif;margin:1rem}}"
+        "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;word-break:break-all}"
+        "</style></head><body>"
+        f"<h1>归档目录</h1><p>已归档页面 {len(pages)} 个；归档时间为北京时间。</p>"
+        "<table><thead><tr><th>标题</th><th>原网址</th><th>归档时间</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></body></html>",
+        encoding="utf-8",
+    )
+    manifest = {"id": archive_id, "origins": origins, "pages": pages}
+    (root / MANIFEST).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+
+
+def write_overview(out_dir: Path) -> None:
+    """DIR/index.html: every archive in DIR, newest first."""
+    archives = []
+    for manifest in sorted(out_dir.glob(f"*/{MANIFEST}"), reverse=True):
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        archives.append((manifest.parent.name, len(data.get("pages", [])), data.get("origins", [])))
+    rows = "".join(
+        f'<li><a href="{name}/index.html">{name[:4]}-{name[4:6]}-{name[6:8]} 归档</a>'
+        f"（{pages} 个页面；{html.escape('、'.join(urlsplit(o).netloc for o in origins))}）</li>"
+        for name, pages, origins in archives
+    )
+    (out_dir / "index.html").write_text(
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="robots" content="noindex">'
+        f"<title>网站归档</title></head><body><h1>网站归档</h1><ul>{rows}</ul></body></html>",
+        encoding="utf-8",
+    )
