@@ -113,10 +113,13 @@ def check_page(path: Path, archive: Path, origins: set[str]) -> list[str]:
     for url in document.xpath("//a/@href | //form/@action | //area/@href"):
         if _origin(url) in origins and url not in allowed:
             problems.append(f"链接指向原网站 {url}")
-        elif not urlsplit(url).scheme and not url.startswith(("#", "//", "mailto:", "tel:")):
-            if not _resolves(path, url):
-                problems.append(f"内部链接不存在：{url}")
+        elif _is_local(url) and not _resolves(path, url):
+            problems.append(f"内部链接不存在：{url}")
     return problems
+
+
+def _is_local(url: str) -> bool:
+    return not urlsplit(url).scheme and not url.startswith(("#", "//", "mailto:", "tel:"))
 
 
 def _resolves(page: Path, href: str) -> bool:

@@ -34,6 +34,7 @@ from warcio.archiveiterator import ArchiveIterator
 from . import warcnames as W
 from .archivepath import archive_path
 from .errors import ToolkitError
+from .gzipmembers import GZIP_MAGIC, complete_length
 from .rewrite import Banner, Target, decorate, origin_of, relative_href, rewrite_css, rewrite_html
 from .scope import normalize
 
@@ -93,11 +94,8 @@ def index_warcs(warcs: list[Path], at: datetime | None = None) -> dict[str, Entr
     by_digest: dict[str, tuple[str, int]] = {}
     revisits: list[tuple[Entry, str]] = []
     for warc in warcs:
-        try:
-            stream = open(warc, "rb")
-        except OSError as error:
-            raise ToolkitError(f"无法读取 WARC 文件 {warc}：{error.strerror}") from None
-        with stream:
+        check_framing(warc)
+        with open(warc, "rb") as stream:
             iterator = ArchiveIterator(stream)
             try:
                 for record in iterator:
@@ -146,6 +144,23 @@ def index_warcs(warcs: list[Path], at: datetime | None = None) -> dict[str, Entr
         elif entry.status < 300:
             chosen.pop(entry.url, None)  # a revisit whose payload is not in these WARCs
     return chosen
+
+
+def check_framing(warc: Path) -> None:
+    """Refuse a damaged .warc.gz before anything is written (a torn WARC reads as shorter)."""
+    try:
+        with open(warc, "rb") as stream:
+            if stream.read(2) != GZIP_MAGIC:
+                return  # an uncompressed WARC: warcio reports its problems
+            stream.seek(0)
+            _, problem = complete_length(stream)
+    except OSError as error:
+        raise ToolkitError(f"无法读取 WARC 文件 {warc}：{error.strerror}") from None
+    if problem is not None:
+        raise ToolkitError(
+            f"{warc} 在偏移 {problem.offset} 处损坏（{problem.message}），"
+            "请先用 archive-tool verify 检查；未写入任何文件"
+        )
 
 
 def assign_paths(entries: dict[str, Entry]) -> None:

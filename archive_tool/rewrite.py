@@ -169,6 +169,9 @@ def rewrite_html(
 
 def decorate(document, banner: Banner) -> bytes:
     """Add the archive's head (charset, CSP, robots, archived-at, canonical) and the banner."""
+    if document.get("id"):
+        document.set("data-archive-original-id", document.get("id"))
+    document.set("id", f"{banner.nonce}-root")  # lets banner_css pin <html> and <body>
     _set_head(document, banner)
     _insert_banner(document, banner)
     return lxml.html.tostring(document, encoding="utf-8", method="html", doctype="<!DOCTYPE html>")
@@ -238,23 +241,33 @@ def _set_head(document, banner: Banner) -> None:
 
 
 def banner_css(nonce: str) -> str:
-    """Styles scoped to the banner's unpredictable id, reset and !important throughout."""
+    """Styles scoped to the banner's unpredictable id, reset and !important throughout.
+
+    <html> and <body> are pinned too (an id and stacked :not(#…) outweigh any selector a
+    captured page can have), so page CSS cannot move the whole page, banner included, away.
+    """
     root = f"#{nonce}"
+    pin = ":not(#_)" * 4
+    page = f"#{nonce}-root{pin}"
     return (
-        f"{root},{root} *{{all:revert!important;box-sizing:border-box!important;"
+        f"{page},{page}>body{pin}{{display:block!important;visibility:visible!important;"
+        "opacity:1!important;transform:none!important;filter:none!important;clip-path:none!important;"
+        "position:static!important;top:auto!important;margin-top:0!important;zoom:1!important;"
+        "overflow:visible!important;height:auto!important;max-height:none!important}"
+        + f"{root}{pin},{root}{pin} *{{all:revert!important;box-sizing:border-box!important;"
         "font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif!important;"
         "visibility:visible!important;opacity:1!important;transform:none!important;"
         "clip-path:none!important;filter:none!important;color:#1d1d1d!important;"
         "font-size:15px!important;line-height:1.6!important}"
-        f"{root}{{display:block!important;position:relative!important;z-index:2147483647!important;"
+        f"{root}{pin}{{display:block!important;position:relative!important;z-index:2147483647!important;"
         "margin:0!important;padding:10px 16px!important;width:auto!important;height:auto!important;"
         "max-height:none!important;overflow:visible!important;background:#fff6d6!important;"
         "border-bottom:3px solid #b2191c!important;text-align:left!important}"
-        f"{root} strong{{display:inline-block!important;color:#fff!important;background:#b2191c!important;"
+        f"{root}{pin} strong{{display:inline-block!important;color:#fff!important;background:#b2191c!important;"
         "padding:1px 8px!important;margin-right:10px!important;font-weight:700!important}"
-        f"{root} span,{root} a{{display:inline!important;margin-right:12px!important;"
+        f"{root}{pin} span,{root}{pin} a{{display:inline!important;margin-right:12px!important;"
         "word-break:break-all!important}"
-        f"{root} a{{color:#0b4ea2!important;text-decoration:underline!important}}"
+        f"{root}{pin} a{{color:#0b4ea2!important;text-decoration:underline!important}}"
     )
 
 

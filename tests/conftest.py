@@ -51,3 +51,26 @@ def demo_build(tmp_path_factory) -> BuildResult:
     result = run_pelican(DEMO_CONTENT, root / "output")
     assert result.returncode == 0, result.stderr
     return result
+
+
+def archive_tool(*args, timeout=300) -> subprocess.CompletedProcess:
+    """Run the archive-tool command as a user does; returns exit code, stdout and stderr."""
+    return subprocess.run(
+        [sys.executable, "-m", "archive_tool", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_warc(demo_build, tmp_path_factory) -> Path:
+    """The demo portal served on loopback and crawled by archive-tool snapshot."""
+    from servers import serve_directory
+
+    path = tmp_path_factory.mktemp("demo-warc") / "portal.warc.gz"
+    with serve_directory(demo_build.output / "www.bozhou.gov.cn") as url:
+        result = archive_tool("snapshot", url, "-o", path)
+    assert result.returncode == 0, result.stderr
+    return path

@@ -20,20 +20,11 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import urlopen
 
 import pytest
+from conftest import archive_tool
 from servers import closed_port_url, free_port, running, serve_directory, serve_handler
 from warcio.archiveiterator import ArchiveIterator
 
 BIN = Path(sys.executable).parent
-
-
-def archive_tool(*args, timeout=300) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "archive_tool", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def records(path: Path) -> list:
