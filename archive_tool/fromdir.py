@@ -130,10 +130,13 @@ def _prepare_files(task: tuple[str, list[str], str, datetime]) -> list[PreparedC
     return prepared
 
 
-def _batches(root: Path, size: int):
+def _batches(root: Path, size: int, skip: tuple[str, ...] = ()):
     batch = []
     for path in iter_site_files(root):
-        batch.append(path.relative_to(root).as_posix())
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith(skip):
+            continue
+        batch.append(relative)
         if len(batch) == size:
             yield batch
             batch = []
@@ -147,8 +150,11 @@ def snapshot_directory(
     output: WarcOutput,
     on_progress: Callable[[CrawlResult], None] | None = None,
     processes: int = 1,
+    skip: tuple[str, ...] = (),
 ) -> CrawlResult:
     """Write every file under root as if fetched from base_url, in file-name order.
+
+    Paths starting with one of ``skip`` (relative, e.g. ``archive/``) are left out.
 
     With several processes, a pool reads and compresses files in batches and this process
     writes them in order (and decides revisits).
@@ -157,7 +163,7 @@ def snapshot_directory(
     base_url = check_source(root, base_url)
     result = CrawlResult()
     started = datetime.now(timezone.utc)
-    tasks = ((str(root), batch, base_url, started) for batch in _batches(root, BATCH_FILES))
+    tasks = ((str(root), batch, base_url, started) for batch in _batches(root, BATCH_FILES, skip))
 
     def place(item: PreparedCapture | str) -> None:
         if isinstance(item, str):

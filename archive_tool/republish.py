@@ -18,8 +18,10 @@ import hashlib
 import html
 import json
 import os
+import re
 import secrets
 import shutil
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -28,8 +30,8 @@ from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import lxml.html
-from lxml import etree
 from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeadersParser
 
 from . import warcnames as W
 from .archivepath import archive_path
@@ -39,10 +41,13 @@ from .rewrite import Banner, Target, decorate, origin_of, relative_href, rewrite
 from .scope import normalize
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+HTTP_HEAD = StatusAndHeadersParser([], verify=False)
 NOT_ARCHIVED = "_not-archived.html"
 MANIFEST = "archive.json"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 COPY_BYTES = 1024 * 1024
+FAST_READ_BYTES = 8 * 1024 * 1024
+LINK_CACHE_SIZE = 2000  # records up to this size are read in one piece
 
 
 @dataclass
@@ -57,6 +62,8 @@ class Entry:
     location: str | None
     payload_warc: str
     payload_offset: int
+    payload_record_length: int = 0  # bytes of the record in the file (a gzip member)
+    plain_payload: bool = False  # identity-encoded: readable without warcio's decoders
     path: str = ""
 
     @property
@@ -91,17 +98,18 @@ def timestamp14(moment: datetime) -> str:
 def index_warcs(warcs: list[Path], at: datetime | None = None) -> dict[str, Entry]:
     """The capture to republish for each URL: 2xx and 3xx responses, latest (at or before ``at``)."""
     chosen: dict[str, Entry] = {}
-    by_digest: dict[str, tuple[str, int]] = {}
+    by_digest: dict[str, tuple[str, int, int, bool]] = {}
     revisits: list[tuple[Entry, str]] = []
     for warc in warcs:
-        check_framing(warc)
+        gzipped = check_framing(warc)
         with open(warc, "rb") as stream:
-            iterator = ArchiveIterator(stream)
+            # HTTP heads are parsed only for responses and revisits (half the records).
+            iterator = ArchiveIterator(stream, no_record_parse=True)
             try:
                 for record in iterator:
-                    if record.rec_type not in (W.RESPONSE, W.REVISIT) or not record.http_headers:
-                        iterator.read_to_end()
+                    if record.rec_type not in (W.RESPONSE, W.REVISIT):
                         continue
+                    record.http_headers = HTTP_HEAD.parse(record.raw_stream)
                     headers = record.rec_headers
                     url = headers.get_header(W.TARGET_URI) or ""
                     date = headers.get_header(W.DATE) or ""
@@ -110,10 +118,15 @@ def index_warcs(warcs: list[Path], at: datetime | None = None) -> dict[str, Entr
                     location = record.http_headers.get_header("Location")
                     digest = headers.get_header(W.PAYLOAD_DIGEST) or ""
                     offset = iterator.get_record_offset()
+                    length = iterator.get_record_length()
+                    plain = gzipped and not any(
+                        record.http_headers.get_header(name)
+                        for name in ("Transfer-Encoding", "Content-Encoding")
+                    )
                     if not url.startswith(("http://", "https://")) or not date:
                         continue
                     if record.rec_type == W.RESPONSE and digest:
-                        by_digest.setdefault(digest, (str(warc), offset))
+                        by_digest.setdefault(digest, (str(warc), offset, length, plain))
                     if not (200 <= status < 400):
                         continue
                     entry = Entry(
@@ -125,6 +138,8 @@ def index_warcs(warcs: list[Path], at: datetime | None = None) -> dict[str, Entr
                         location,
                         str(warc),
                         offset,
+                        length,
+                        plain and record.rec_type == W.RESPONSE,
                     )
                     if at is not None and entry.captured > at:
                         continue
@@ -140,18 +155,23 @@ def index_warcs(warcs: list[Path], at: datetime | None = None) -> dict[str, Entr
                 ) from None
     for entry, digest in revisits:
         if entry.status < 300 and digest in by_digest:
-            entry.payload_warc, entry.payload_offset = by_digest[digest]
+            (
+                entry.payload_warc,
+                entry.payload_offset,
+                entry.payload_record_length,
+                entry.plain_payload,
+            ) = by_digest[digest]
         elif entry.status < 300:
             chosen.pop(entry.url, None)  # a revisit whose payload is not in these WARCs
     return chosen
 
 
-def check_framing(warc: Path) -> None:
-    """Refuse a damaged .warc.gz before anything is written (a torn WARC reads as shorter)."""
+def check_framing(warc: Path) -> bool:
+    """Refuse a damaged .warc.gz before anything is written; True when it is gzipped."""
     try:
         with open(warc, "rb") as stream:
             if stream.read(2) != GZIP_MAGIC:
-                return  # an uncompressed WARC: warcio reports its problems
+                return False  # an uncompressed WARC: warcio reports its problems
             stream.seek(0)
             _, problem = complete_length(stream)
     except OSError as error:
@@ -161,6 +181,7 @@ def check_framing(warc: Path) -> None:
             f"{warc} 在偏移 {problem.offset} 处损坏（{problem.message}），"
             "请先用 archive-tool verify 检查；未写入任何文件"
         )
+    return True
 
 
 def assign_paths(entries: dict[str, Entry]) -> None:
@@ -208,6 +229,7 @@ def republish(
             writer.write(entry)
             if on_progress:
                 on_progress(number)
+        writer.close()
         write_not_archived_page(staging, archive_id)
         write_archive_index(staging, archive_id, result.pages, origins)
         staging.rename(target)
@@ -235,6 +257,9 @@ class ArchiveWriter:
         self.live_url = live_url
         self.result = result
         self.nonce = "a" + secrets.token_hex(8)  # the banner's id: unknown to any captured page
+        self.streams: dict[str, object] = {}
+        self.made_dirs: set[Path] = set()
+        self.link_cache: dict[Path, dict] = {}
 
     def resolver(self, from_path: str) -> Callable[[str], Target]:
         def resolve(url: str) -> Target:
@@ -256,45 +281,94 @@ class ArchiveWriter:
         return Banner(self.nonce, entry.captured.astimezone(SHANGHAI), entry.url, live)
 
     def write(self, entry: Entry) -> None:
-        destination = self.root / entry.path
-        if not destination.resolve().is_relative_to(self.root.resolve()):
+        parts = entry.path.split("/")
+        if entry.path.startswith("/") or ".." in parts or "." in parts or "" in parts:
             raise ToolkitError(
                 f"内部错误：{entry.url} 的路径越出归档目录"
             )  # archive_path forbids it
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination = self.root / entry.path
+        if destination.parent not in self.made_dirs:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            self.made_dirs.add(destination.parent)
         resolve = self.resolver(entry.path)
         if 300 <= entry.status < 400:
             target = resolve(urljoin_safe(entry.url, entry.location or ""))
             destination.write_bytes(redirect_page(entry, target, self.banner(entry)))
             self.result.files += 1
             return
-        with open(entry.payload_warc, "rb") as stream:
-            stream.seek(entry.payload_offset)
-            record = next(iter(ArchiveIterator(stream)))
-            payload = record.content_stream()
-            if entry.mime in HTML_TYPES:
-                data = rewrite_html(
-                    payload.read(), entry.content_type, entry.url, resolve, self.banner(entry)
-                )
-                destination.write_bytes(data)
-                self.result.pages.append(
-                    {
-                        "url": entry.url,
-                        "path": entry.path,
-                        "title": page_title(data) or entry.url,
-                        "archived_at": entry.captured.astimezone(SHANGHAI).isoformat(
-                            timespec="seconds"
-                        ),
-                    }
-                )
-            elif entry.mime == "text/css":
-                text = decode_css(payload.read(), entry.content_type)
-                destination.write_text(rewrite_css(text, entry.url, resolve), encoding="utf-8")
-            else:
-                with open(destination, "wb") as out:
-                    while chunk := payload.read(COPY_BYTES):
-                        out.write(chunk)
+        if entry.mime in HTML_TYPES:
+            # Files of one archive folder share a cache: their links resolve alike.
+            folder_cache = self.link_cache.setdefault(destination.parent, {})
+            if len(folder_cache) > LINK_CACHE_SIZE:  # bounded: memory must not grow with the site
+                folder_cache.clear()
+            data, title = rewrite_html(
+                self.payload(entry),
+                entry.content_type,
+                entry.url,
+                resolve,
+                self.banner(entry),
+                folder_cache,
+            )
+            destination.write_bytes(data)
+            self.result.pages.append(
+                {
+                    "url": entry.url,
+                    "path": entry.path,
+                    "title": title or entry.url,
+                    "archived_at": entry.captured.astimezone(SHANGHAI).isoformat(
+                        timespec="seconds"
+                    ),
+                }
+            )
+        elif entry.mime == "text/css":
+            text = decode_css(self.payload(entry), entry.content_type)
+            destination.write_text(rewrite_css(text, entry.url, resolve), encoding="utf-8")
+        else:
+            with open(destination, "wb") as out:
+                out.writelines(self.payload_chunks(entry))
         self.result.files += 1
+
+    def stream(self, warc: str):
+        if warc not in self.streams:
+            self.streams[warc] = open(warc, "rb")  # noqa: SIM115 (closed by close())
+        return self.streams[warc]
+
+    def payload(self, entry: Entry) -> bytes:
+        return b"".join(self.payload_chunks(entry))
+
+    def payload_chunks(self, entry: Entry):
+        """The payload's bytes: straight from the gzip member when it is plain, else via warcio."""
+        stream = self.stream(entry.payload_warc)
+        stream.seek(entry.payload_offset)
+        if entry.plain_payload and 0 < entry.payload_record_length <= FAST_READ_BYTES:
+            payload = plain_payload(stream.read(entry.payload_record_length))
+            if payload is not None:
+                yield payload
+                return
+            stream.seek(entry.payload_offset)
+        record = next(iter(ArchiveIterator(stream)))
+        content = record.content_stream()
+        while chunk := content.read(COPY_BYTES):
+            yield chunk
+
+    def close(self) -> None:
+        for stream in self.streams.values():
+            stream.close()
+
+
+def plain_payload(member: bytes) -> bytes | None:
+    """The payload of one gzipped response record, or None if it does not parse simply."""
+    try:
+        record = zlib.decompress(member, zlib.MAX_WBITS | 16)
+    except zlib.error:
+        return None
+    header_end = record.find(b"\r\n\r\n")
+    match = re.search(rb"\r\nContent-Length:\s*(\d+)", record[:header_end], re.IGNORECASE)
+    if header_end < 0 or not match:
+        return None
+    block = record[header_end + 4 : header_end + 4 + int(match.group(1))]
+    http_end = block.find(b"\r\n\r\n")
+    return None if http_end < 0 else block[http_end + 4 :]
 
 
 def urljoin_safe(base: str, location: str) -> str:
@@ -317,14 +391,6 @@ def _charset(content_type: str) -> str | None:
         if key.lower() == "charset":
             return value.strip("\"' ")
     return None
-
-
-def page_title(data: bytes) -> str:
-    try:
-        titles = lxml.html.document_fromstring(data).xpath("//title/text()")
-    except (etree.ParserError, ValueError):
-        return ""
-    return " ".join(titles[0].split()) if titles else ""
 
 
 def redirect_page(entry: Entry, target: Target, banner: Banner) -> bytes:

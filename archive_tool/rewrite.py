@@ -11,7 +11,6 @@ the origin or hide the banner; <noscript> content is shown instead.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from datetime import datetime
 from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
 import lxml.html
+import lxml.html.builder
 from lxml import etree
 
 from .links import CSS_URL
@@ -99,9 +99,14 @@ def decode_html(data: bytes, content_type: str) -> str:
 
 
 def rewrite_html(
-    data: bytes, content_type: str, base_url: str, resolve: Resolver, banner: Banner
-) -> bytes:
-    """The archived page: UTF-8, references rewritten, scripts removed, banner on top."""
+    data: bytes,
+    content_type: str,
+    base_url: str,
+    resolve: Resolver,
+    banner: Banner,
+    cache: dict | None = None,
+) -> tuple[bytes, str]:
+    """The archived page (UTF-8, references rewritten, scripts removed, banner on top), and its title."""
     text = decode_html(data, content_type)
     try:
         document = lxml.html.document_fromstring(text)
@@ -113,10 +118,22 @@ def rewrite_html(
         base.drop_tree()
     _strip_scripts_and_forgeries(document)
 
+    base_folder = base_url.split("?", 1)[0].rsplit("/", 1)[0]
+
     def rewrite(raw: str, requisite: bool) -> tuple[str | None, str]:
         raw = raw.strip()
         if not raw or raw.lower().startswith(SKIPPED):
             return raw, "skip"
+        # Pages of one folder resolve a reference alike (unless it is a bare ?query).
+        key = (base_folder, raw, requisite) if cache is not None and raw[0] != "?" else None
+        if key is not None and key in cache:
+            return cache[key]
+        answer = _rewrite(raw, requisite)
+        if key is not None:
+            cache[key] = answer
+        return answer
+
+    def _rewrite(raw: str, requisite: bool) -> tuple[str | None, str]:
         absolute, fragment = urldefrag(urljoin(base_url, raw))
         target = resolve(absolute)
         if target.kind == "archived":
@@ -128,6 +145,12 @@ def rewrite_html(
     for element in document.iter(etree.Element):
         for attribute in list(element.attrib):
             value = element.get(attribute)
+            if attribute[:2].lower() == "on":  # event handlers are scripts
+                del element.attrib[attribute]
+                continue
+            if value.strip().lower().startswith("javascript:"):
+                element.set(attribute, "#")
+                continue
             if attribute in NAVIGATION_ATTRIBUTES or attribute in REQUISITE_ATTRIBUTES:
                 requisite = attribute in REQUISITE_ATTRIBUTES or (
                     element.tag == "link" and _is_requisite_link(element)
@@ -164,7 +187,8 @@ def rewrite_html(
         if element.tag == "style" and element.text:
             element.text = rewrite_css(element.text, base_url, resolve)
 
-    return decorate(document, banner)
+    title = " ".join((document.findtext(".//title") or "").split())
+    return decorate(document, banner), title
 
 
 def decorate(document, banner: Banner) -> bytes:
@@ -193,32 +217,28 @@ def _mark_leaving(element) -> None:
         element.drop_tree()
 
 
+STRIPPED = etree.XPath(
+    "//script | //noscript | //meta[@http-equiv] | //meta[@charset] | //link[@rel='canonical']"
+    " | //meta[@name='robots'] | //meta[@name='archived-at'] | //*[@data-archive-banner]"
+)
+DROPPED_HTTP_EQUIV = ("refresh", "content-security-policy", "content-type")
+
+
 def _strip_scripts_and_forgeries(document) -> None:
-    for element in document.xpath("//script | //noscript"):
-        if element.tag == "noscript":
+    """Remove scripts, the page's own charset/robots/canonical/CSP, and forged banners."""
+    for element in STRIPPED(document):
+        if element.get("data-archive-banner") is not None:
+            del element.attrib["data-archive-banner"]
+        elif element.tag == "noscript":
             element.drop_tag()  # show what the page shows without scripts
+        elif (
+            element.tag == "meta"
+            and element.get("http-equiv") is not None
+            and element.get("http-equiv", "").lower() not in DROPPED_HTTP_EQUIV
+        ):
+            continue
         else:
             element.drop_tree()
-    for element in document.xpath("//meta[@http-equiv]"):
-        if element.get("http-equiv", "").lower() in (
-            "refresh",
-            "content-security-policy",
-            "content-type",
-        ):
-            element.drop_tree()
-    for element in document.xpath(
-        "//meta[@charset] | //link[@rel='canonical'] | "
-        "//meta[@name='robots'] | //meta[@name='archived-at']"
-    ):
-        element.drop_tree()
-    for element in document.xpath("//*[@data-archive-banner]"):
-        del element.attrib["data-archive-banner"]
-    for element in document.iter(etree.Element):
-        for attribute in [a for a in element.attrib if a.lower().startswith("on")]:
-            del element.attrib[attribute]
-        for attribute in ("href", "src", "action"):
-            if (element.get(attribute) or "").strip().lower().startswith("javascript:"):
-                element.set(attribute, "#")
 
 
 def _set_head(document, banner: Banner) -> None:
@@ -271,27 +291,28 @@ def banner_css(nonce: str) -> str:
     )
 
 
-def banner_html(banner: Banner) -> str:
-    when = banner.captured.strftime("%Y-%m-%d %H:%M")
-    live = ""
+def banner_element(banner: Banner):
+    """The banner: 「已归档」, 归档时间 (Asia/Shanghai), the original URL, the current site."""
+    E = lxml.html.builder
+    stamp = banner.captured.isoformat(timespec="seconds")
+    parts = [
+        E.STRONG("已归档"),
+        E.SPAN("归档时间：", E.TIME(banner.captured.strftime("%Y-%m-%d %H:%M"), datetime=stamp)),
+        E.SPAN("原网址：", E.A(banner.original_url, href=banner.original_url, rel="nofollow")),
+    ]
     if banner.live_url:
-        live = f'<span>现行网站：<a href="{html.escape(banner.live_url)}">{html.escape(banner.live_url)}</a></span>'
-    return (
-        f'<div id="{banner.nonce}" data-archive-banner="" role="note" lang="zh-CN">'
-        f"<strong>已归档</strong>"
-        f'<span>归档时间：<time datetime="{banner.captured.isoformat(timespec="seconds")}">{when}</time></span>'
-        f'<span>原网址：<a href="{html.escape(banner.original_url)}" rel="nofollow">{html.escape(banner.original_url)}</a></span>'
-        f"{live}"
-        "<span>本页为历史归档，内容可能已不再有效。</span>"
-        "</div>"
-    )
+        parts.append(E.SPAN("现行网站：", E.A(banner.live_url, href=banner.live_url)))
+    parts.append(E.SPAN("本页为历史归档，内容可能已不再有效。"))
+    element = E.DIV(*parts, id=banner.nonce, role="note", lang="zh-CN")
+    element.set("data-archive-banner", "")
+    return element
 
 
 def _insert_banner(document, banner: Banner) -> None:
     body = document.find("body")
     if body is None:
         body = etree.SubElement(document, "body")
-    element = lxml.html.fragment_fromstring(banner_html(banner))
+    element = banner_element(banner)
     element.tail = body.text
     body.text = None
     body.insert(0, element)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import date
 
 from . import regions
 from .compliance import WARNING, Violation, group_rule, site_rule
@@ -305,6 +306,35 @@ def required_columns(site: Site, group: Group) -> Iterator[Violation]:
         if name not in names:
             yield site.violation(
                 "columns", f"缺少必需栏目「{name}」", COLUMN_ARTICLES.get(name, "第七条（一）")
+            )
+
+
+@site_rule("改版归档设置有效", "第八条（四）")
+def archive_settings(site: Site, group: Group) -> Iterator[Violation]:
+    settings = site.data.get("archive")
+    if settings is None:
+        return
+    if not isinstance(settings, dict):
+        yield site.violation(
+            "archive", "应为映射，如 archive: {redesign: 2026-11-25}", "第八条（四）"
+        )
+        return
+    redesign = settings.get("redesign")
+    if redesign is not None and not isinstance(redesign, date):
+        yield site.violation(
+            "archive.redesign", f"改版日期应为 YYYY-MM-DD，实为「{redesign}」", "第八条（四）"
+        )
+    source = settings.get("source")
+    if source is not None and not str(source).startswith(("http://", "https://")):
+        yield site.violation(
+            "archive.source", f"应为 http(s) 网址，实为「{source}」", "第八条（四）"
+        )
+    for number, column in enumerate(site.columns, 1):
+        if column.id == "archive":
+            yield site.violation(
+                f"columns[{number}].id",
+                "栏目 id「archive」保留给网站归档，请换一个",
+                "第八条（四）",
             )
 
 

@@ -99,6 +99,7 @@ def site_settings(
     output_path: Path,
     overrides: dict[str, Any] | None = None,
     preview: bool = False,
+    archives: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Pelican settings that build ``site`` from content/<id>/ into output_path."""
     domain = site.domain or ""
@@ -119,6 +120,7 @@ def site_settings(
             "COLUMN_NAMES": {c.id: c.name for c in site.columns},
             "SUBSITES": subsites(site, group),
             "GROUP_PREVIEW": preview,
+            "ARCHIVES": archives or [],
         }
     )
     settings["JINJA_FILTERS"] = {

@@ -91,6 +91,7 @@ def snapshot(
     resume: bool = False,
     processes: int = 1,
     on_progress: Callable[[CrawlResult], None] | None = None,
+    skip: tuple[str, ...] = (),
 ) -> tuple[CrawlResult, Path]:
     """Capture into output_path; return the result and where the WARC is (final or .open)."""
     if from_dir is not None:
@@ -99,7 +100,9 @@ def snapshot(
     output = WarcOutput(output_path, info, resume=resume, dedup=state.payloads if state else None)
     try:
         if from_dir is not None:
-            result = snapshot_directory(from_dir, base_url or "", output, on_progress, processes)
+            result = snapshot_directory(
+                from_dir, base_url or "", output, on_progress, processes, skip
+            )
             fatal = None
         elif processes > 1 and not options.delay:
             result = crawl_in_processes(

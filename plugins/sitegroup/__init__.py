@@ -8,6 +8,7 @@ replaces output/ only when every site has been built (groupbuild).
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -18,6 +19,7 @@ from archive_tool.compliance import format_report
 from archive_tool.errors import ToolkitError
 from archive_tool.groupbuild import build_group
 from archive_tool.groupcheck import check_group
+from archive_tool.redesign import capture_before_redesign, publish_archives
 from archive_tool.registry import SITE_TYPES, STATUSES
 from archive_tool.sitesettings import site_settings
 
@@ -48,6 +50,12 @@ class SiteGroupGenerator:
         print(f"网站群构建完成：{len(sites)} 个站点（{names}）→ {self.output_root}")
 
     def build_site(self, site, output_path):
+        # 第八条（四）: a redesigned site's published version is archived before it is replaced.
+        _, note = capture_before_redesign(site, self.content_root,
+                                          self.output_root / site.domain, build_date(self.settings))
+        if note:
+            print(f"警告：{note}", file=sys.stderr)
+        archives = publish_archives(site, self.content_root, output_path)
         overrides = self.settings.get("SITE_SETTINGS", {})
         settings = dict(DEFAULT_CONFIG)
         settings.update({key: self.settings[key] for key in INHERITED if key in self.settings})
@@ -58,6 +66,7 @@ class SiteGroupGenerator:
                 output_path,
                 overrides,
                 preview=bool(self.settings.get("GROUP_PREVIEW")),
+                archives=archives,
             )
         )
         Pelican(configure_settings(settings)).run()
@@ -88,6 +97,19 @@ INHERITED = (
     "TYPOGRIFY",
     "LOG_FILTER",
 )
+
+
+def build_date(settings) -> date:
+    """The day the build stands for: BUILD_DATE (YYYY-MM-DD) to preview a day, else today."""
+    value = settings.get("BUILD_DATE")
+    if isinstance(value, date):
+        return value
+    if value:
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            fail(f"构建失败：BUILD_DATE 应为 YYYY-MM-DD，实为「{value}」")
+    return date.today()
 
 
 def fail(message: str):

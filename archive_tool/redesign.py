@@ -1,0 +1,102 @@
+"""Archive a site during the group build when it is redesigned (改版, 第八条（四）).
+
+A site marks a redesign in its site.yaml::
+
+    archive:
+      redesign: 2026-11-25            # 改版日期
+      source: https://old.example/    # optional: crawl this live site instead
+
+The first build on or after that date, before the new version replaces the old, captures
+the version currently published (the previous ``output/<domain>/``, or ``source`` over
+HTTP) into ``content/<site-id>/archive/<date>-改版.warc.gz``. The WARCs in that folder are
+the archive's source of truth: never removed, never captured twice. Every build
+republishes them under the site's ``/archive/`` with the WARCs beside them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .crawl import CrawlOptions
+from .httpfetch import Fetcher
+from .registry import Site
+from .republish import republish
+from .scope import Scope
+from .snapshot import snapshot
+
+ARCHIVE_FOLDER = "archive"  # under content/<site-id>/ (WARCs) and output/<domain>/ (pages)
+REASON = "改版归档"
+
+
+@dataclass
+class ArchiveResult:
+    captured: Path | None  # the WARC written by this build, if any
+    published: list[dict]  # every archive now under /archive/: id, pages, warc
+    note: str | None = None  # why nothing was captured, for the build log
+
+
+def warc_folder(content_root: Path, site: Site) -> Path:
+    return Path(content_root) / site.id / ARCHIVE_FOLDER
+
+
+def redesign_date(site: Site) -> date | None:
+    value = site.get("archive.redesign")
+    return value if isinstance(value, date) else None
+
+
+def capture_before_redesign(
+    site: Site, content_root: Path, previous_output: Path, today: date
+) -> tuple[Path | None, str | None]:
+    """Capture the published version once the redesign date is reached; else say why not."""
+    when = redesign_date(site)
+    if when is None or today < when:
+        return None, None
+    target = warc_folder(content_root, site) / f"{when:%Y%m%d}-改版.warc.gz"
+    if target.exists():
+        return None, None  # this redesign is archived already
+    info = {
+        "description": f"{REASON}（{when:%Y-%m-%d}）",
+        "operator": site.get("主办单位") or "",
+        "isPartOf": site.name,
+    }
+    source = site.get("archive.source")
+    if source:
+        options = CrawlOptions(seeds=[source], scope=Scope([source], "host"))
+        snapshot(target, info, options=options, fetcher=Fetcher())
+        return target, None
+    if not (previous_output / "index.html").exists():
+        return None, (
+            f"站点「{site.id}」标记了 {when:%Y-%m-%d} 改版，但没有上一版输出 {previous_output}，"
+            "也没有配置 archive.source，本次未归档"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    snapshot(
+        target,
+        info,
+        from_dir=previous_output,
+        base_url=f"https://{site.domain}/",
+        skip=(f"{ARCHIVE_FOLDER}/",),
+    )
+    return target, None
+
+
+def publish_archives(site: Site, content_root: Path, site_output: Path) -> list[dict]:
+    """Republish every WARC of the site under site_output/archive/, WARCs kept beside."""
+    warcs = sorted(warc_folder(content_root, site).glob("*.warc.gz"))
+    published = []
+    for warc in warcs:
+        result = republish([warc], site_output / ARCHIVE_FOLDER, live_url=f"https://{site.domain}/")
+        kept = site_output / ARCHIVE_FOLDER / result.archive_dir.name / warc.name
+        shutil.copyfile(warc, kept)
+        published.append(
+            {
+                "id": result.archive_dir.name,
+                "pages": len(result.pages),
+                "warc": f"{ARCHIVE_FOLDER}/{result.archive_dir.name}/{warc.name}",
+                "label": warc.name.removesuffix(".warc.gz"),
+            }
+        )
+    return published

@@ -1,0 +1,73 @@
+"""A redesigned site is archived by the group build itself (第八条（四）)."""
+
+from __future__ import annotations
+
+import lxml.html
+from conftest import archive_tool, run_pelican
+
+
+def mark_redesign(content, site_id: str, day: str) -> None:
+    path = content / site_id / "site.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + f"archive:\n  redesign: {day}\n", encoding="utf-8"
+    )
+
+
+def test_build_archives_the_previous_version_once_and_keeps_it(group_copy, tmp_path):
+    output = tmp_path / "output"
+    assert run_pelican(group_copy, output).returncode == 0
+
+    mark_redesign(group_copy, "fgw", "2026-11-01")
+    article = min((group_copy / "fgw" / "zwdt").glob("*.md"))
+    lines = article.read_text(encoding="utf-8").splitlines()
+    old_title = lines[0].removeprefix("Title: ")
+    article.write_text("\n".join(["Title: 改版后的新标题", *lines[1:]]) + "\n", encoding="utf-8")
+    result = run_pelican(group_copy, output, "-e", 'BUILD_DATE="2026-11-25"')
+    assert result.returncode == 0, result.stderr
+
+    warcs = list((group_copy / "fgw" / "archive").glob("*.warc.gz"))
+    assert [w.name for w in warcs] == ["20261101-改版.warc.gz"]
+    assert archive_tool("verify", warcs[0]).returncode == 0
+    site = output / "fgw.bozhou.gov.cn"
+    archive_root = site / "archive"
+    check = archive_tool("verify", archive_root)
+    assert check.returncode == 0, check.stdout + check.stderr
+    archived = next(archive_root.glob("*/fgw.bozhou.gov.cn/zwdt/index.html"))
+    archived_html = archived.read_text(encoding="utf-8")
+    assert "已归档" in archived_html and "归档时间：" in archived_html
+    assert old_title in archived_html and "改版后的新标题" not in archived_html
+    assert "改版后的新标题" in (site / "zwdt" / "index.html").read_text(encoding="utf-8")
+    kept = list(archive_root.glob("*/20261101-改版.warc.gz"))
+    assert kept and kept[0].read_bytes() == warcs[0].read_bytes()
+    sitemap = lxml.html.fromstring((site / "sitemap.html").read_bytes())
+    assert sitemap.xpath("//a[contains(@href, 'archive/index.html')]")
+
+    again = run_pelican(group_copy, output, "-e", 'BUILD_DATE="2026-11-26"')
+    assert again.returncode == 0, again.stderr
+    assert list((group_copy / "fgw" / "archive").glob("*.warc.gz")) == warcs, "not archived twice"
+    assert old_title in next(archive_root.glob("*/fgw.bozhou.gov.cn/zwdt/index.html")).read_text(
+        encoding="utf-8"
+    )
+
+
+def test_redesign_date_in_the_future_archives_nothing_yet(group_copy, tmp_path):
+    output = tmp_path / "output"
+    assert run_pelican(group_copy, output).returncode == 0
+    mark_redesign(group_copy, "sjj", "2026-12-31")
+    result = run_pelican(group_copy, output, "-e", 'BUILD_DATE="2026-11-25"')
+    assert result.returncode == 0, result.stderr
+    assert not (group_copy / "sjj" / "archive").exists()
+
+
+def test_redesign_without_previous_output_warns(group_copy, tmp_path):
+    mark_redesign(group_copy, "sjj", "2026-11-01")
+    result = run_pelican(group_copy, tmp_path / "output", "-e", 'BUILD_DATE="2026-11-25"')
+    assert result.returncode == 0, result.stderr
+    assert "没有上一版输出" in result.stderr and "站点「sjj」" in result.stderr
+
+
+def test_bad_redesign_setting_is_refused(group_copy, tmp_path):
+    mark_redesign(group_copy, "sjj", "下个月")
+    result = run_pelican(group_copy, tmp_path / "output")
+    assert result.returncode == 1
+    assert "archive.redesign" in result.stderr and "第八条（四）" in result.stderr
