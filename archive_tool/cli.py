@@ -358,7 +358,7 @@ def republish(warcs, out_dir, live_url, at):
     result = run_republish(list(warcs), out_dir, live_url=live_url, at=moment)
     seconds = time.monotonic() - started
     click.echo(
-        f"已发布归档：{result.archive_dir}（页面 {len(result.pages)} 个，文件 {result.files} 个，"
+        f"已发布归档：{result.archive_dir}（页面 {result.pages} 个，文件 {result.files} 个，"
         f"用时 {seconds:.1f} 秒）\n归档目录：{result.archive_dir / 'index.html'}",
         err=True,
     )

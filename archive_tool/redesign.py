@@ -94,7 +94,7 @@ def publish_archives(site: Site, content_root: Path, site_output: Path) -> list[
         published.append(
             {
                 "id": result.archive_dir.name,
-                "pages": len(result.pages),
+                "pages": result.pages,
                 "warc": f"{ARCHIVE_FOLDER}/{result.archive_dir.name}/{warc.name}",
                 "label": warc.name.removesuffix(".warc.gz"),
             }

@@ -14,16 +14,16 @@ capture of each URL is used, or the latest at or before ``--at``.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import os
 import re
 import secrets
 import shutil
+import tempfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -34,7 +34,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeadersParser
 
 from . import warcnames as W
-from .archivepath import archive_path
+from .captureindex import CaptureIndex
 from .errors import ToolkitError
 from .gzipmembers import GZIP_MAGIC, complete_length
 from .rewrite import Banner, Target, decorate, origin_of, relative_href, rewrite_css, rewrite_html
@@ -60,11 +60,11 @@ class Entry:
     mime: str
     content_type: str
     location: str | None
-    payload_warc: str
-    payload_offset: int
-    payload_record_length: int = 0  # bytes of the record in the file (a gzip member)
-    plain_payload: bool = False  # identity-encoded: readable without warcio's decoders
-    path: str = ""
+    warc: str  # where the payload is: this record, or for a revisit the response it refers to
+    offset: int
+    length: int  # bytes of that record in the file (a gzip member)
+    plain: int  # identity-encoded: readable without warcio's decoders
+    path: str
 
     @property
     def captured(self) -> datetime:
@@ -74,7 +74,7 @@ class Entry:
 @dataclass
 class RepublishResult:
     archive_dir: Path
-    pages: list[dict] = field(default_factory=list)
+    pages: int = 0
     files: int = 0
     skipped: int = 0
     seconds: float = 0.0
@@ -95,11 +95,8 @@ def timestamp14(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
 
 
-def index_warcs(warcs: list[Path], at: datetime | None = None) -> dict[str, Entry]:
-    """The capture to republish for each URL: 2xx and 3xx responses, latest (at or before ``at``)."""
-    chosen: dict[str, Entry] = {}
-    by_digest: dict[str, tuple[str, int, int, bool]] = {}
-    revisits: list[tuple[Entry, str]] = []
+def index_warcs(warcs: list[Path], index: CaptureIndex, at: datetime | None = None) -> None:
+    """Fill index with the capture to republish for each URL: 2xx and 3xx, latest (≤ ``at``)."""
     for warc in warcs:
         gzipped = check_framing(warc)
         with open(warc, "rb") as stream:
@@ -109,61 +106,46 @@ def index_warcs(warcs: list[Path], at: datetime | None = None) -> dict[str, Entr
                 for record in iterator:
                     if record.rec_type not in (W.RESPONSE, W.REVISIT):
                         continue
-                    record.http_headers = HTTP_HEAD.parse(record.raw_stream)
+                    http = HTTP_HEAD.parse(record.raw_stream)
                     headers = record.rec_headers
                     url = headers.get_header(W.TARGET_URI) or ""
                     date = headers.get_header(W.DATE) or ""
-                    status = int(record.http_headers.get_statuscode() or 0)
-                    content_type = record.http_headers.get_header("Content-Type") or ""
-                    location = record.http_headers.get_header("Location")
                     digest = headers.get_header(W.PAYLOAD_DIGEST) or ""
                     offset = iterator.get_record_offset()
                     length = iterator.get_record_length()
-                    plain = gzipped and not any(
-                        record.http_headers.get_header(name)
-                        for name in ("Transfer-Encoding", "Content-Encoding")
-                    )
                     if not url.startswith(("http://", "https://")) or not date:
                         continue
-                    if record.rec_type == W.RESPONSE and digest:
-                        by_digest.setdefault(digest, (str(warc), offset, length, plain))
+                    plain = gzipped and not any(
+                        http.get_header(name) for name in ("Transfer-Encoding", "Content-Encoding")
+                    )
+                    revisit = record.rec_type == W.REVISIT
+                    if not revisit and digest:
+                        index.add_payload(digest, str(warc), offset, length, plain)
+                    status = int(http.get_statuscode() or 0)
                     if not (200 <= status < 400):
                         continue
-                    entry = Entry(
-                        normalize(url),
-                        date,
-                        status,
-                        content_type.split(";")[0].strip().lower(),
-                        content_type,
-                        location,
-                        str(warc),
-                        offset,
-                        length,
-                        plain and record.rec_type == W.RESPONSE,
-                    )
-                    if at is not None and entry.captured > at:
+                    if at is not None and parse_warc_date(date) > at:
                         continue
-                    current = chosen.get(entry.url)
-                    if current is None or entry.date >= current.date:
-                        chosen[entry.url] = entry
-                        if record.rec_type == W.REVISIT:
-                            revisits.append((entry, digest))
+                    content_type = http.get_header("Content-Type") or ""
+                    row = {
+                        "url": normalize(url),
+                        "date": date,
+                        "status": status,
+                        "mime": content_type.split(";")[0].strip().lower(),
+                        "content_type": content_type,
+                        "location": http.get_header("Location"),
+                        "warc": str(warc),
+                        "offset": offset,
+                        "length": length,
+                        "plain": int(plain and not revisit),
+                    }
+                    index.offer(row, digest, revisit)
             except Exception as error:  # noqa: BLE001 — warcio raises many kinds for bad input
                 raise ToolkitError(
                     f"{warc} 不是有效的 WARC 文件（{error.__class__.__name__}），"
                     "请先用 archive-tool verify 检查"
                 ) from None
-    for entry, digest in revisits:
-        if entry.status < 300 and digest in by_digest:
-            (
-                entry.payload_warc,
-                entry.payload_offset,
-                entry.payload_record_length,
-                entry.plain_payload,
-            ) = by_digest[digest]
-        elif entry.status < 300:
-            chosen.pop(entry.url, None)  # a revisit whose payload is not in these WARCs
-    return chosen
+    index.finish()
 
 
 def check_framing(warc: Path) -> bool:
@@ -184,21 +166,6 @@ def check_framing(warc: Path) -> bool:
     return True
 
 
-def assign_paths(entries: dict[str, Entry]) -> None:
-    """Give every entry its file path; two URLs never share one (case-insensitively)."""
-    used: set[str] = set()
-    for url in sorted(entries):
-        entry = entries[url]
-        mime = "text/html" if 300 <= entry.status < 400 else entry.mime
-        path = archive_path(url, mime)
-        if path.casefold() in used:
-            stem, dot, extension = path.rpartition(".")
-            suffix = hashlib.sha1(url.encode("utf-8")).hexdigest()[:8]
-            path = f"{stem}~{suffix}.{extension}" if dot else f"{path}~{suffix}"
-        used.add(path.casefold())
-        entry.path = path
-
-
 def republish(
     warcs: list[Path],
     out_dir: Path,
@@ -207,35 +174,43 @@ def republish(
     on_progress: Callable[[int], None] | None = None,
 ) -> RepublishResult:
     """Write the static archive of the WARCs under out_dir/<id>/ and refresh out_dir/index.html."""
-    entries = index_warcs([Path(w) for w in warcs], at)
-    if not entries:
+    with tempfile.TemporaryDirectory(prefix="republish-index-") as scratch:
+        index = CaptureIndex(Path(scratch) / "index.sqlite")
+        try:
+            return _republish(
+                index, [Path(w) for w in warcs], Path(out_dir), live_url, at, on_progress
+            )
+        finally:
+            index.close()
+
+
+def _republish(index, warcs, out_dir, live_url, at, on_progress) -> RepublishResult:
+    index_warcs(warcs, index, at)
+    if not len(index):
         raise ToolkitError("这些 WARC 中没有可发布的页面（需要状态码为 2xx 或 3xx 的响应记录）")
-    assign_paths(entries)
-    archive_id = timestamp14(min(entry.captured for entry in entries.values()))
-    out_dir = Path(out_dir)
+    archive_id = timestamp14(parse_warc_date(index.earliest_date()))
     target = out_dir / archive_id
     if target.exists():
         raise ToolkitError(f"归档 {target} 已存在：同一批抓取已经发布过（已有的归档不会被覆盖）")
     staging = out_dir / f".{archive_id}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     result = RepublishResult(target)
-    origins = sorted({origin_of(url) for url in entries})
+    origins = sorted({origin_of(url) for url in index.urls()})
     try:
         staging.mkdir(parents=True)
-        writer = ArchiveWriter(staging, entries, origins, live_url, result)
-        for number, entry in enumerate(
-            sorted(entries.values(), key=lambda e: (e.payload_warc, e.payload_offset)), 1
-        ):
-            writer.write(entry)
+        writer = ArchiveWriter(staging, index, origins, live_url, result)
+        for number, row in enumerate(index.rows_in_file_order(), 1):
+            writer.write(Entry(**row))
             if on_progress:
                 on_progress(number)
         writer.close()
         write_not_archived_page(staging, archive_id)
-        write_archive_index(staging, archive_id, result.pages, origins)
+        write_archive_index(staging, archive_id, index, origins)
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    result.pages = index.page_count()
     write_overview(out_dir)
     return result
 
@@ -246,13 +221,13 @@ class ArchiveWriter:
     def __init__(
         self,
         root: Path,
-        entries: dict[str, Entry],
+        index: CaptureIndex,
         origins: list[str],
         live_url: str | None,
         result: RepublishResult,
     ):
         self.root = root
-        self.entries = entries
+        self.index = index
         self.origins = set(origins)
         self.live_url = live_url
         self.result = result
@@ -267,9 +242,9 @@ class ArchiveWriter:
                 key = normalize(url)
             except ValueError:
                 return Target(None, "external")
-            entry = self.entries.get(key)
-            if entry is not None:
-                return Target(relative_href(from_path, entry.path), "archived")
+            path = self.index.path_of(key)
+            if path is not None:
+                return Target(relative_href(from_path, path), "archived")
             if origin_of(key) in self.origins:
                 return Target(relative_href(from_path, NOT_ARCHIVED), "missing")
             return Target(None, "external")
@@ -310,16 +285,8 @@ class ArchiveWriter:
                 folder_cache,
             )
             destination.write_bytes(data)
-            self.result.pages.append(
-                {
-                    "url": entry.url,
-                    "path": entry.path,
-                    "title": title or entry.url,
-                    "archived_at": entry.captured.astimezone(SHANGHAI).isoformat(
-                        timespec="seconds"
-                    ),
-                }
-            )
+            archived_at = entry.captured.astimezone(SHANGHAI).isoformat(timespec="seconds")
+            self.index.add_page(entry.url, entry.path, title or entry.url, archived_at)
         elif entry.mime == "text/css":
             text = decode_css(self.payload(entry), entry.content_type)
             destination.write_text(rewrite_css(text, entry.url, resolve), encoding="utf-8")
@@ -338,14 +305,14 @@ class ArchiveWriter:
 
     def payload_chunks(self, entry: Entry):
         """The payload's bytes: straight from the gzip member when it is plain, else via warcio."""
-        stream = self.stream(entry.payload_warc)
-        stream.seek(entry.payload_offset)
-        if entry.plain_payload and 0 < entry.payload_record_length <= FAST_READ_BYTES:
-            payload = plain_payload(stream.read(entry.payload_record_length))
+        stream = self.stream(entry.warc)
+        stream.seek(entry.offset)
+        if entry.plain and 0 < entry.length <= FAST_READ_BYTES:
+            payload = plain_payload(stream.read(entry.length))
             if payload is not None:
                 yield payload
                 return
-            stream.seek(entry.payload_offset)
+            stream.seek(entry.offset)
         record = next(iter(ArchiveIterator(stream)))
         content = record.content_stream()
         while chunk := content.read(COPY_BYTES):
@@ -418,28 +385,36 @@ def write_not_archived_page(root: Path, archive_id: str) -> None:
     )
 
 
-def write_archive_index(root: Path, archive_id: str, pages: list[dict], origins: list[str]) -> None:
-    pages = sorted(pages, key=lambda page: page["url"])
-    rows = "".join(
-        f'<tr><td><a href="{html.escape(relative_href("index.html", page["path"]))}">{html.escape(page["title"])}</a></td>'
-        f"<td>{html.escape(page['url'])}</td><td>{page['archived_at'][:16].replace('T', ' ')}</td></tr>"
-        for page in pages
-    )
-    (root / "index.html").write_text(
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">'
-        f"<title>归档目录 {archive_id}</title><style>body{{font-family:sans-serif;margin:1rem}}"
-        "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;word-break:break-all}"
-        "</style></head><body>"
-        f"<h1>归档目录</h1><p>已归档页面 {len(pages)} 个；归档时间为北京时间。</p>"
-        "<table><thead><tr><th>标题</th><th>原网址</th><th>归档时间</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></body></html>",
-        encoding="utf-8",
-    )
-    manifest = {"id": archive_id, "origins": origins, "pages": pages}
-    (root / MANIFEST).write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+def write_archive_index(
+    root: Path, archive_id: str, index: CaptureIndex, origins: list[str]
+) -> None:
+    """归档目录 (index.html) and archive.json, streamed from the index."""
+    with open(root / "index.html", "w", encoding="utf-8") as out:
+        out.write(
+            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<meta name="robots" content="noindex">'
+            f"<title>归档目录 {archive_id}</title><style>body{{font-family:sans-serif;margin:1rem}}"
+            "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;"
+            "word-break:break-all}</style></head><body>"
+            f"<h1>归档目录</h1><p>已归档页面 {index.page_count()} 个；归档时间为北京时间。</p>"
+            "<table><thead><tr><th>标题</th><th>原网址</th><th>归档时间</th></tr></thead><tbody>"
+        )
+        for page in index.pages():
+            href = html.escape(relative_href("index.html", page["path"]))
+            out.write(
+                f'<tr><td><a href="{href}">{html.escape(page["title"])}</a></td>'
+                f"<td>{html.escape(page['url'])}</td>"
+                f"<td>{page['archived_at'][:16].replace('T', ' ')}</td></tr>"
+            )
+        out.write("</tbody></table></body></html>")
+    with open(root / MANIFEST, "w", encoding="utf-8") as out:
+        out.write(
+            f'{{"id": {json.dumps(archive_id)}, "origins": {json.dumps(origins)}, "pages": [\n'
+        )
+        for number, page in enumerate(index.pages()):
+            out.write(("," if number else "") + json.dumps(page, ensure_ascii=False) + "\n")
+        out.write("]}\n")
 
 
 def write_overview(out_dir: Path) -> None:
