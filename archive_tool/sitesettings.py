@@ -6,10 +6,12 @@ Plain data: this module does not import Pelican. The sitegroup plugin hands the 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from . import urls
+from .notices import placements
 from .registry import SITE_TYPES, Group, Site
 
 # What every site's own Pelican run uses, before its identity is filled in. A group's
@@ -35,7 +37,8 @@ SITE_DEFAULTS: dict[str, Any] = {
     ],
     "PAGINATED_TEMPLATES": {"category": None},
     "DEFAULT_PAGINATION": 15,
-    "DIRECT_TEMPLATES": ["index", "sitemap", "search"],
+    "DIRECT_TEMPLATES": ["index", "sitemap", "search", "notices"],
+    "NOTICES_SAVE_AS": "notices.html",
     "SITEMAP_SAVE_AS": "sitemap.html",
     "SEARCH_SAVE_AS": "search.html",
     "TAG_SAVE_AS": "",
@@ -100,6 +103,7 @@ def site_settings(
     overrides: dict[str, Any] | None = None,
     preview: bool = False,
     archives: list[dict[str, Any]] | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """Pelican settings that build ``site`` from content/<id>/ into output_path."""
     domain = site.domain or ""
@@ -121,6 +125,8 @@ def site_settings(
             "SUBSITES": subsites(site, group),
             "GROUP_PREVIEW": preview,
             "ARCHIVES": archives or [],
+            "BUILD_DAY": (today or date.today()).isoformat(),
+            **notice_context(site, group, today or date.today()),
         }
     )
     settings["JINJA_FILTERS"] = {
@@ -133,6 +139,25 @@ def site_settings(
         "site_link": lambda other_domain, siteurl: site_link(other_domain, siteurl, preview),
     }
     return settings
+
+
+def notice_context(site: Site, group: Group, today: date) -> dict[str, Any]:
+    """The notices standing on this site's home page today, and the lists it shows."""
+    every = placements(group)
+    as_dict = lambda p: {
+        "title": p.notice.title,
+        "text": p.text,
+        "site": group.sites[p.notice.site].name,
+        "facts": p.facts,
+        "since": str(p.site_from or p.portal_from or ""),
+    }
+    on_home = [as_dict(p) for p in every if p.notice.site == site.id and p.on_site(today)]
+    if site.type == "portal":
+        on_home += [as_dict(p) for p in every if p.notice.site != site.id and p.on_portal(today)]
+    listed = [p for p in every if site.type == "portal" or p.notice.site == site.id]
+    listed = [p for p in listed if (p.site_from or p.portal_from or date.max) <= today]
+    listed.sort(key=lambda p: p.site_from or p.portal_from, reverse=True)
+    return {"HOME_NOTICES": on_home, "NOTICE_LIST": [as_dict(p) for p in listed]}
 
 
 def site_link(other_domain: str, siteurl: str, preview: bool) -> str:

@@ -35,7 +35,8 @@ class SiteGroupGenerator:
         self.report = None
 
     def generate_context(self):
-        self.report = check_group(self.content_root)
+        self.today = build_date(self.settings)
+        self.report = check_group(self.content_root, self.today)
         for warning in self.report.warnings:
             print(f"警告：{warning}", file=sys.stderr)
         if not self.report.ok:
@@ -51,8 +52,9 @@ class SiteGroupGenerator:
 
     def build_site(self, site, output_path):
         # 第八条（四）: a redesigned site's published version is archived before it is replaced.
-        _, note = capture_before_redesign(site, self.content_root,
-                                          self.output_root / site.domain, build_date(self.settings))
+        _, note = capture_before_redesign(
+            site, self.content_root, self.output_root / site.domain, self.today
+        )
         if note:
             print(f"警告：{note}", file=sys.stderr)
         archives = publish_archives(site, self.content_root, output_path)
@@ -67,6 +69,7 @@ class SiteGroupGenerator:
                 overrides,
                 preview=bool(self.settings.get("GROUP_PREVIEW")),
                 archives=archives,
+                today=self.today,
             )
         )
         Pelican(configure_settings(settings)).run()
