@@ -28,7 +28,6 @@ from .scope import Scope
 from .snapshot import snapshot
 
 ARCHIVE_FOLDER = "archive"  # under content/<site-id>/ (WARCs) and output/<domain>/ (pages)
-REASON = "改版归档"
 
 
 @dataclass
@@ -54,11 +53,18 @@ def capture_before_redesign(
     when = redesign_date(site)
     if when is None or today < when:
         return None, None
-    target = warc_folder(content_root, site) / f"{when:%Y%m%d}-改版.warc.gz"
+    return capture_published(site, content_root, previous_output, when, "改版")
+
+
+def capture_published(
+    site: Site, content_root: Path, previous_output: Path, when: date, label: str
+) -> tuple[Path | None, str | None]:
+    """Capture the version of the site currently published, once per (date, label)."""
+    target = warc_folder(content_root, site) / f"{when:%Y%m%d}-{label}.warc.gz"
     if target.exists():
-        return None, None  # this redesign is archived already
+        return None, None  # archived already
     info = {
-        "description": f"{REASON}（{when:%Y-%m-%d}）",
+        "description": f"{label}归档（{when:%Y-%m-%d}）",
         "operator": site.get("主办单位") or "",
         "isPartOf": site.name,
     }
@@ -69,7 +75,7 @@ def capture_before_redesign(
         return target, None
     if not (previous_output / "index.html").exists():
         return None, (
-            f"站点「{site.id}」标记了 {when:%Y-%m-%d} 改版，但没有上一版输出 {previous_output}，"
+            f"站点「{site.id}」{when:%Y-%m-%d} {label}，但没有上一版输出 {previous_output}，"
             "也没有配置 archive.source，本次未归档"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -83,13 +89,15 @@ def capture_before_redesign(
     return target, None
 
 
-def publish_archives(site: Site, content_root: Path, site_output: Path) -> list[dict]:
-    """Republish every WARC of the site under site_output/archive/, WARCs kept beside."""
+def publish_archives(
+    site: Site, content_root: Path, archive_dir: Path, live_url: str | None = None
+) -> list[dict]:
+    """Republish every WARC of the site under archive_dir, each WARC kept beside its archive."""
     warcs = sorted(warc_folder(content_root, site).glob("*.warc.gz"))
     published = []
     for warc in warcs:
-        result = republish([warc], site_output / ARCHIVE_FOLDER, live_url=f"https://{site.domain}/")
-        kept = site_output / ARCHIVE_FOLDER / result.archive_dir.name / warc.name
+        result = republish([warc], archive_dir, live_url=live_url or f"https://{site.domain}/")
+        kept = archive_dir / result.archive_dir.name / warc.name
         shutil.copyfile(warc, kept)
         published.append(
             {

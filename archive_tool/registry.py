@@ -110,6 +110,7 @@ class Group:
     root: Path
     sites: dict[str, Site] = field(default_factory=dict)
     load_violations: list[Violation] = field(default_factory=list)
+    retired: set[str] = field(default_factory=set)  # retired or migrated as of the build date
 
     @property
     def portal(self) -> Site | None:
@@ -117,7 +118,7 @@ class Group:
         return portals[0] if len(portals) == 1 else None
 
     def published_sites(self) -> list[Site]:
-        return [s for s in self.sites.values() if s.published]
+        return [s for s in self.sites.values() if s.published and s.id not in self.retired]
 
 
 def display_path(path: Path, root: Path) -> str:

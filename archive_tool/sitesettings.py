@@ -157,7 +157,19 @@ def notice_context(site: Site, group: Group, today: date) -> dict[str, Any]:
     listed = [p for p in every if site.type == "portal" or p.notice.site == site.id]
     listed = [p for p in listed if (p.site_from or p.portal_from or date.max) <= today]
     listed.sort(key=lambda p: p.site_from or p.portal_from, reverse=True)
-    return {"HOME_NOTICES": on_home, "NOTICE_LIST": [as_dict(p) for p in listed]}
+    retired = (
+        [
+            {"name": group.sites[sid].name, "href": f"archive/{sid}/index.html"}
+            for sid in sorted(group.retired)
+        ]
+        if site.type == "portal"
+        else []
+    )
+    return {
+        "HOME_NOTICES": on_home,
+        "NOTICE_LIST": [as_dict(p) for p in listed],
+        "RETIRED_SITES": retired,
+    }
 
 
 def site_link(other_domain: str, siteurl: str, preview: bool) -> str:

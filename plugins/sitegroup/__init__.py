@@ -7,9 +7,11 @@ replaces output/ only when every site has been built (groupbuild).
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pelican import Pelican, signals
@@ -19,7 +21,22 @@ from archive_tool.compliance import format_report
 from archive_tool.errors import ToolkitError
 from archive_tool.groupbuild import build_group
 from archive_tool.groupcheck import check_group
-from archive_tool.redesign import capture_before_redesign, publish_archives
+from archive_tool.lifecycle import (
+    MAINTENANCE_PAGE,
+    OFFLINE,
+    RETIRED,
+    maintenance_page,
+    maintenance_snippet,
+    redirect_snippets,
+    site_state,
+)
+from archive_tool.notices import load_notices, placement
+from archive_tool.redesign import (
+    ARCHIVE_FOLDER,
+    capture_before_redesign,
+    capture_published,
+    publish_archives,
+)
 from archive_tool.registry import SITE_TYPES, STATUSES
 from archive_tool.sitesettings import site_settings
 
@@ -37,6 +54,14 @@ class SiteGroupGenerator:
     def generate_context(self):
         self.today = build_date(self.settings)
         self.report = check_group(self.content_root, self.today)
+        notices, _ = load_notices(self.report.group)
+        self.states = {
+            sid: site_state([n for n in notices if n.site == sid], self.today)
+            for sid in self.report.group.sites
+        }
+        self.report.group.retired = {
+            sid for sid, (state, _) in self.states.items() if state == RETIRED
+        }
         for warning in self.report.warnings:
             print(f"警告：{warning}", file=sys.stderr)
         if not self.report.ok:
@@ -57,7 +82,7 @@ class SiteGroupGenerator:
         )
         if note:
             print(f"警告：{note}", file=sys.stderr)
-        archives = publish_archives(site, self.content_root, output_path)
+        archives = publish_archives(site, self.content_root, output_path / ARCHIVE_FOLDER)
         overrides = self.settings.get("SITE_SETTINGS", {})
         settings = dict(DEFAULT_CONFIG)
         settings.update({key: self.settings[key] for key in INHERITED if key in self.settings})
@@ -73,8 +98,55 @@ class SiteGroupGenerator:
             )
         )
         Pelican(configure_settings(settings)).run()
+        state, notice = self.states[site.id]
+        if state == OFFLINE:  # 第八条（二）: a maintenance page and a 503 for every path
+            page = maintenance_page(site.name, placement(notice, site))
+            (output_path / MAINTENANCE_PAGE).write_text(page, encoding="utf-8")
+            snippets = output_path.parent / "nginx"
+            snippets.mkdir(exist_ok=True)
+            (snippets / f"{site.domain}.conf").write_text(
+                maintenance_snippet(site.domain, notice), encoding="utf-8"
+            )
+
+    def archive_retired_sites(self, staging):
+        """第八条（一）（四）: a retired site's pages under the portal's /archive/<site-id>/, and
+        nginx snippets sending every old URL there (or to its new place) with 301."""
+        group = self.report.group
+        portal = group.portal
+        maps = [MAPS_HEADER]
+        for site_id in sorted(group.retired):
+            site, notice = group.sites[site_id], self.states[site_id][1]
+            effective = notice.day("effective") or notice.day("approved")
+            _, note = capture_published(
+                site, self.content_root, self.output_root / site.domain, effective, "下线"
+            )
+            if note:
+                print(f"警告：{note}", file=sys.stderr)
+            archive_dir = staging / portal.domain / ARCHIVE_FOLDER / site_id
+            target = notice.get("migrate_to")
+            publish_archives(
+                site, self.content_root, archive_dir, live_url=target or f"https://{portal.domain}/"
+            )
+            base = f"https://{portal.domain}/{ARCHIVE_FOLDER}/{site_id}/"
+            redirects = {}
+            for manifest in sorted(archive_dir.glob("*/archive.json")):
+                for page in json.loads(manifest.read_text(encoding="utf-8"))["pages"]:
+                    old = urlsplit(page["url"]).path
+                    new = base + manifest.parent.name + "/" + quote(page["path"])
+                    redirects[old] = new
+                    if old.endswith("/"):
+                        redirects[old + "index.html"] = new
+            default = target or base + "index.html"
+            map_conf, server_conf = redirect_snippets(site.domain, redirects, default)
+            snippets = staging / "nginx"
+            snippets.mkdir(exist_ok=True)
+            maps.append(map_conf)
+            (snippets / f"{site.domain}.conf").write_text(server_conf, encoding="utf-8")
+        (staging / "nginx" / "maps.conf").write_text("\n".join(maps), encoding="utf-8")
 
     def write_index(self, output_path):
+        if self.report.group.retired:
+            self.archive_retired_sites(output_path)
         env = Environment(
             loader=FileSystemLoader(Path(self.theme) / "templates"), autoescape=select_autoescape()
         )
@@ -87,6 +159,10 @@ class SiteGroupGenerator:
         (output_path / "index.html").write_text(html, encoding="utf-8")
 
 
+MAPS_HEADER = (
+    "# Redirect maps of the group's retired sites: include this file once in the http block.\n"
+    "map_hash_bucket_size 256;\nmap_hash_max_size 65536;\n"
+)
 NOTHING_WRITTEN = "构建失败：未写入任何文件，原有 output 目录保持不变。"
 
 # Group settings every site's own run inherits from pelicanconf.py.

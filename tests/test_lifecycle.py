@@ -1,0 +1,161 @@
+"""Offline and retired sites served by a real nginx on loopback (第八条（一）（二）（四）)."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import archive_tool, run_pelican
+from servers import free_port
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+if not Path(NGINX).exists():
+    pytest.skip("nginx is not installed", allow_module_level=True)
+
+
+def start_nginx(work: Path, servers: str, http_includes: str = "") -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    work.mkdir(parents=True, exist_ok=True)
+    conf = work / "nginx.conf"
+    # As root, nginx's workers would drop to nobody, who cannot read pytest's private folders.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    conf.write_text(
+        f"{user}worker_processes 1;\nerror_log {work}/error.log;\npid {work}/nginx.pid;\n"
+        "events { worker_connections 64; }\n"
+        f"http {{\n  access_log off;\n  include /etc/nginx/mime.types;\n"
+        f"  client_body_temp_path {work}/t1; proxy_temp_path {work}/t2; fastcgi_temp_path {work}/t3;"
+        f" uwsgi_temp_path {work}/t4; scgi_temp_path {work}/t5;\n"
+        f"  {http_includes}\n{servers.replace('PORT', str(port))}\n}}\n"
+    )
+    process = subprocess.Popen(
+        ["nginx", "-p", str(work), "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE
+    )
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
+            return process, port
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(process.stderr.read().decode())
+            time.sleep(0.05)
+    raise RuntimeError("nginx did not start")
+
+
+def get(port: int, host: str, path: str) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path, headers={"Host": host})
+    response = connection.getresponse()
+    response.body = response.read().decode("utf-8", "replace")
+    return response
+
+
+@pytest.fixture
+def lifecycle_group(group_copy, tmp_path):
+    output = tmp_path / "site" / "output"
+    assert run_pelican(group_copy, output, "-e", 'BUILD_DATE="2026-11-25"').returncode == 0
+    return group_copy, output
+
+
+def test_retired_site_is_archived_under_the_portal_and_old_urls_redirect(lifecycle_group, tmp_path):
+    group, output = lifecycle_group
+    old_pages = sorted(
+        p.relative_to(output / "sjj.bozhou.gov.cn").as_posix()
+        for p in (output / "sjj.bozhou.gov.cn").rglob("*.html")
+    )
+    recorded = archive_tool(
+        "notice",
+        "retire",
+        "sjj",
+        "--approved",
+        "2026-11-20",
+        "--effective",
+        "2026-11-26",
+        "--deregistered",
+        "2026-11-25",
+        "--content",
+        group,
+    )
+    assert recorded.returncode == 0, recorded.stderr
+    built = run_pelican(group, output, "-e", 'BUILD_DATE="2026-11-26"')
+    assert built.returncode == 0, built.stderr
+    assert not (output / "sjj.bozhou.gov.cn").exists()
+    portal = output / "www.bozhou.gov.cn"
+    assert (portal / "archive" / "sjj" / "index.html").exists()
+    assert archive_tool("verify", portal / "archive" / "sjj").returncode == 0
+    home = (portal / "index.html").read_text(encoding="utf-8")
+    assert "下线公告" in home and "亳州市数据资源管理局" in home
+    assert "https://sjj.bozhou.gov.cn/" not in home.split("网站群")[1].split("</section>")[0]
+
+    servers = f"""
+  server {{ listen 127.0.0.1:PORT; server_name sjj.bozhou.gov.cn;
+           include {output}/nginx/sjj.bozhou.gov.cn.conf; }}
+  server {{ listen 127.0.0.1:PORT; server_name www.bozhou.gov.cn; root {portal}; }}"""
+    process, port = start_nginx(
+        tmp_path / "nginx-retire", servers, f"include {output}/nginx/maps.conf;"
+    )
+    try:
+        for page in old_pages:
+            old_path = "/" + (page.removesuffix("index.html"))
+            moved = get(port, "sjj.bozhou.gov.cn", old_path)
+            assert moved.status == 301, old_path
+            location = urlsplit(moved.getheader("Location"))
+            assert location.netloc == "www.bozhou.gov.cn" and location.path.startswith(
+                "/archive/sjj/"
+            )
+            archived = get(port, "www.bozhou.gov.cn", location.path)
+            assert archived.status == 200, location.path
+            assert "已归档" in archived.body and "归档时间：" in archived.body
+        unknown = get(port, "sjj.bozhou.gov.cn", "/no/such/page.html")
+        assert unknown.status == 301
+        assert unknown.getheader("Location") == "https://www.bozhou.gov.cn/archive/sjj/index.html"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+    for day, shown in (("2026-12-25", True), ("2026-12-26", False)):
+        assert run_pelican(group, output, "-e", f'BUILD_DATE="{day}"').returncode == 0
+        assert ("下线公告" in (portal / "index.html").read_text(encoding="utf-8")) is shown, day
+
+
+def test_offline_site_answers_503_with_retry_after(lifecycle_group, tmp_path):
+    group, output = lifecycle_group
+    recorded = archive_tool(
+        "notice",
+        "offline",
+        "fgw",
+        "--start",
+        "2026-12-01 08:00",
+        "--end",
+        "2026-12-01 20:00",
+        "--reason",
+        "机房电力改造",
+        "--reported",
+        "2026-11-20",
+        "--content",
+        group,
+    )
+    assert recorded.returncode == 0, recorded.stderr
+    assert run_pelican(group, output, "-e", 'BUILD_DATE="2026-12-01"').returncode == 0
+    site = output / "fgw.bozhou.gov.cn"
+    assert (site / "maintenance.html").exists()
+    servers = f"""
+  server {{ listen 127.0.0.1:PORT; server_name fgw.bozhou.gov.cn; root {site};
+           include {output}/nginx/fgw.bozhou.gov.cn.conf; }}"""
+    process, port = start_nginx(tmp_path / "nginx-offline", servers)
+    try:
+        for path in ("/", "/zwdt/", "/sitemap.html", "/maintenance.html", "/no/such/page"):
+            response = get(port, "fgw.bozhou.gov.cn", path)
+            assert response.status == 503, path
+            assert response.getheader("Retry-After") == "Tue, 01 Dec 2026 12:00:00 GMT"
+            assert "临时下线" in response.body and "机房电力改造" in response.body
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert run_pelican(group, output, "-e", 'BUILD_DATE="2026-12-02"').returncode == 0
+    assert not (output / "nginx" / "fgw.bozhou.gov.cn.conf").exists()
