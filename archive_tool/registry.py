@@ -111,6 +111,7 @@ class Group:
     sites: dict[str, Site] = field(default_factory=dict)
     load_violations: list[Violation] = field(default_factory=list)
     retired: set[str] = field(default_factory=set)  # retired or migrated as of the build date
+    offline: set[str] = field(default_factory=set)  # temporarily offline on the build date
 
     @property
     def portal(self) -> Site | None:

@@ -88,7 +88,9 @@ def site_context(site: Site, group: Group) -> dict[str, Any]:
 
 def subsites(site: Site, group: Group) -> list[dict[str, Any]]:
     """The published sites under a portal, counties first, for its home page."""
-    children = [s for s in group.published_sites() if s.parent == site.id]
+    children = [
+        s for s in group.published_sites() if s.parent == site.id and s.id not in group.offline
+    ]
     children.sort(key=lambda s: (s.type != "county", s.get("site_code") or "", s.id))
     return [
         {"name": s.name, "domain": s.domain, "type_label": SITE_TYPES.get(s.type or "", "")}

@@ -144,6 +144,10 @@ def test_offline_site_answers_503_with_retry_after(lifecycle_group, tmp_path):
     assert run_pelican(group, output, "-e", 'BUILD_DATE="2026-12-01"').returncode == 0
     site = output / "fgw.bozhou.gov.cn"
     assert (site / "maintenance.html").exists()
+    portal_home = (output / "www.bozhou.gov.cn" / "index.html").read_text(encoding="utf-8")
+    subsites = portal_home.split('id="subsites-title"')[1].split("</section>")[0]
+    assert "fgw.bozhou.gov.cn" not in subsites, "the portal lists only sites that are online"
+    assert "www.qcq.gov.cn" in subsites
     servers = f"""
   server {{ listen 127.0.0.1:PORT; server_name fgw.bozhou.gov.cn; root {site};
            include {output}/nginx/fgw.bozhou.gov.cn.conf; }}"""

@@ -59,6 +59,9 @@ class SiteGroupGenerator:
             sid: site_state([n for n in notices if n.site == sid], self.today)
             for sid in self.report.group.sites
         }
+        self.report.group.offline = {
+            sid for sid, (state, _) in self.states.items() if state == OFFLINE
+        }
         self.report.group.retired = {
             sid for sid, (state, _) in self.states.items() if state == RETIRED
         }
