@@ -37,7 +37,16 @@ from . import warcnames as W
 from .captureindex import CaptureIndex
 from .errors import ToolkitError
 from .gzipmembers import GZIP_MAGIC, complete_length
-from .rewrite import Banner, Target, decorate, origin_of, relative_href, rewrite_css, rewrite_html
+from .rewrite import (
+    Banner,
+    Target,
+    decode_css,
+    decorate,
+    origin_of,
+    relative_href,
+    rewrite_css,
+    rewrite_html,
+)
 from .scope import normalize
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -46,8 +55,8 @@ NOT_ARCHIVED = "_not-archived.html"
 MANIFEST = "archive.json"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 COPY_BYTES = 1024 * 1024
-FAST_READ_BYTES = 8 * 1024 * 1024
-LINK_CACHE_SIZE = 2000  # records up to this size are read in one piece
+FAST_READ_BYTES = 8 * 1024 * 1024  # records up to this size are read in one piece
+LINK_CACHE_SIZE = 2000
 
 
 @dataclass
@@ -267,7 +276,7 @@ class ArchiveWriter:
             self.made_dirs.add(destination.parent)
         resolve = self.resolver(entry.path)
         if 300 <= entry.status < 400:
-            target = resolve(urljoin_safe(entry.url, entry.location or ""))
+            target = resolve(urljoin(entry.url, (entry.location or "").strip()))
             destination.write_bytes(redirect_page(entry, target, self.banner(entry)))
             self.result.files += 1
             return
@@ -336,28 +345,6 @@ def plain_payload(member: bytes) -> bytes | None:
     block = record[header_end + 4 : header_end + 4 + int(match.group(1))]
     http_end = block.find(b"\r\n\r\n")
     return None if http_end < 0 else block[http_end + 4 :]
-
-
-def urljoin_safe(base: str, location: str) -> str:
-    return urljoin(base, location.strip())
-
-
-def decode_css(data: bytes, content_type: str) -> str:
-    for charset in (_charset(content_type), "utf-8", "gb18030"):
-        if charset:
-            try:
-                return data.decode(charset)
-            except (LookupError, UnicodeDecodeError):
-                continue
-    return data.decode("utf-8", "replace")
-
-
-def _charset(content_type: str) -> str | None:
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset":
-            return value.strip("\"' ")
-    return None
 
 
 def redirect_page(entry: Entry, target: Target, banner: Banner) -> bytes:

@@ -75,6 +75,17 @@ def _charset_of(content_type: str) -> str | None:
     return match.group(1) if match else None
 
 
+def decode_css(data: bytes, content_type: str) -> str:
+    """Text of a style sheet: charset from HTTP, then UTF-8, then GB18030."""
+    for charset in (_charset_of(content_type), "utf-8", "gb18030"):
+        if charset:
+            try:
+                return data.decode(charset)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return data.decode("utf-8", "replace")
+
+
 def decode_html(data: bytes, content_type: str) -> str:
     """Text of an HTML page: charset from HTTP, then <meta>, then UTF-8, then GB18030.
 
