@@ -212,6 +212,8 @@ def test_a_notice_appears_stands_and_disappears(group_copy, tmp_path):
     }
     listing = (output / "www.bozhou.gov.cn" / "notices.html").read_text(encoding="utf-8")
     assert "机房电力改造" in listing and "2026-12-01 08:00" in listing
+    column = (output / "fgw.bozhou.gov.cn" / "tzgg" / "index.html").read_text(encoding="utf-8")
+    assert "临时下线公告" in column and "2026-11-28" in column, "it stays in the site's 通知公告"
 
 
 def test_opening_notice_stands_on_the_portal_for_exactly_30_days(group_copy, tmp_path):
