@@ -18,6 +18,9 @@ ARTICLE_SUFFIXES = (".md", ".markdown")
 META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 BLANK_COLUMN_SOURCE = "国办秘函〔2019〕19号（空白栏目）"
+DISCLOSURES = ("主动公开", "依申请公开", "不予公开")
+WITHHELD = "不予公开"
+VALIDITIES = ("有效", "失效", "废止")
 DATE_SOURCE = "国办秘函〔2019〕19号（未注明发布时间的视为不更新）"
 
 
@@ -73,10 +76,26 @@ def check_articles(group: Group) -> Iterator[Violation]:
         columns = {column.id for column in site.columns}
         slugs: dict[str, str] = {}
         used: set[str] = set()
+        policies: set[str] = set()
+        interpretations: list[tuple[str, str]] = []
         for path in iter_article_files(folder):
             shown = display_path(path, group.root)
-            used.add(path.relative_to(folder).parts[0])
             yield from _check_article(site, folder, path, shown, columns, slugs)
+            metadata = _safe_metadata(path)
+            if metadata.get("disclosure") != WITHHELD:  # a withheld article is never published
+                used.add(path.relative_to(folder).parts[0])
+            policies |= {metadata.get("slug") or path.stem, metadata.get("doc_number") or ""}
+            if metadata.get("interprets"):
+                interpretations.append((shown, metadata["interprets"]))
+        for shown, target in interpretations:
+            if target not in policies:
+                yield Violation(
+                    site.id,
+                    shown,
+                    "interprets",
+                    f"所解读的政策「{target}」不存在（应为本站政策文件的文件名或文号）",
+                    "第七条（二）",
+                )
         if site.published:
             for number, column in enumerate(site.columns, 1):
                 if column.id not in used:
@@ -86,6 +105,13 @@ def check_articles(group: Group) -> Iterator[Violation]:
                         f"请在 {site.id}/{column.id}/ 下发布内容",
                         BLANK_COLUMN_SOURCE,
                     )
+
+
+def _safe_metadata(path: Path) -> dict[str, str]:
+    try:
+        return read_metadata(path)
+    except UnicodeDecodeError:
+        return {}
 
 
 def _check_article(site, folder, path, shown, columns, slugs) -> Iterator[Violation]:
@@ -117,6 +143,27 @@ def _check_article(site, folder, path, shown, columns, slugs) -> Iterator[Violat
     elif parse_date(date) is None:
         yield problem(
             "Date", f"发布日期应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，实为「{date}」", DATE_SOURCE
+        )
+    disclosure = metadata.get("disclosure")
+    if not disclosure:
+        yield problem(
+            "disclosure",
+            "缺少公开属性：发布前须明确为 主动公开 / 依申请公开 / 不予公开"
+            "（在文件开头写“disclosure: 主动公开”）",
+            "第十条（二）",
+        )
+    elif disclosure not in DISCLOSURES:
+        yield problem(
+            "disclosure",
+            f"公开属性应为 {' / '.join(DISCLOSURES)} 之一，实为「{disclosure}」",
+            "第十条（二）",
+        )
+    validity = metadata.get("validity")
+    if validity and validity not in VALIDITIES:
+        yield problem(
+            "validity",
+            f"有效性应为 {' / '.join(VALIDITIES)} 之一，实为「{validity}」",
+            "国办发〔2017〕47号《政府网站发展指引》（失效、废止文件应明确标注）",
         )
     slug = metadata.get("slug") or path.stem
     if slug in slugs:

@@ -135,7 +135,8 @@ def test_long_columns_are_paginated_newest_first(group_copy, tmp_path):
     column = group_copy / "bozhou" / "zwdt"
     for day in range(1, 29):
         (column / f"extra-{day:02d}.md").write_text(
-            f"Title: 第{day}条补充动态\nDate: 2026-02-{day:02d} 09:00\n\n正文。\n", encoding="utf-8"
+            f"Title: 第{day}条补充动态\nDate: 2026-02-{day:02d} 09:00\ndisclosure: 主动公开\n\n正文。\n",
+            encoding="utf-8",
         )
     result = run_pelican(group_copy, tmp_path / "output")
     assert result.returncode == 0, result.stderr

@@ -133,13 +133,13 @@ def test_identical_payloads_become_revisits(portal_warc, portal_server):
     assert home[0].get_header("WARC-Profile").endswith("/warc/1.1/revisit/identical-payload-digest")
 
 
-def test_errors_are_recorded_as_they_came(portal_warc):
-    statuses = {
-        h.get_header("WARC-Target-URI"): http.get_statuscode()
+def test_robots_txt_is_fetched_first_and_recorded(portal_warc):
+    responses = [
+        (h.get_header("WARC-Target-URI"), http.get_statuscode())
         for kind, h, http, _ in records(portal_warc)
         if kind == "response"
-    }
-    assert "404" in {statuses[u] for u in statuses if u.endswith("/robots.txt")}
+    ]
+    assert responses[0][0].endswith("/robots.txt") and responses[0][1] == "200"
 
 
 def test_verify_summarises_our_warc(portal_warc):
@@ -373,6 +373,12 @@ def test_a_response_that_never_finishes_times_out(tmp_path):
     assert "超时" in result.stderr and "/stall" in result.stderr
     assert_valid_warc(path)
     assert {url, url + "ok"} <= captured_urls(path)
+    statuses = {
+        h.get_header("WARC-Target-URI"): http.get_statuscode()
+        for kind, h, http, _ in records(path)
+        if kind == "response"
+    }
+    assert statuses[url + "robots.txt"] == "404", "error responses are recorded as they came"
 
 
 BIG_BYTES = 200 * 1024 * 1024

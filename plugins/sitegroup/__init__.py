@@ -18,6 +18,7 @@ from pelican import Pelican, signals
 from pelican.settings import DEFAULT_CONFIG, configure_settings
 
 from archive_tool.compliance import format_report
+from archive_tool.content import WITHHELD
 from archive_tool.errors import ToolkitError
 from archive_tool.groupbuild import build_group
 from archive_tool.groupcheck import check_group
@@ -207,5 +208,15 @@ def add_generator(pelican):
     return SiteGroupGenerator
 
 
+def withhold_articles(generator):
+    """第十条（二）: an article marked 不予公开 is never published (no page, list, feed, index)."""
+    if generator.settings.get("GROUP_SITE"):
+        generator.articles = [
+            a for a in generator.articles if getattr(a, "disclosure", "") != WITHHELD
+        ]
+
+
 def register():
     signals.get_generators.connect(add_generator)
+    # Before categories, feeds and direct templates are made from the articles.
+    signals.article_generator_pretaxonomy.connect(withhold_articles)
