@@ -11,10 +11,15 @@ READ_BYTES = 256 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 
 
+HEAD_BYTES = 64 * 1024  # enough for a record's WARC and HTTP headers
+
+
 @dataclass(frozen=True)
 class Member:
     offset: int
     length: int
+    head: bytes = b""  # the first HEAD_BYTES of its decompressed content
+    size: int = 0  # its decompressed length
 
 
 class MemberError(Exception):
@@ -43,9 +48,14 @@ def iter_members(stream: BinaryIO) -> Iterator[Member]:
             )
         decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
         consumed = 0
+        head = b""
+        size = 0
         while True:
             try:
-                decompressor.decompress(pending)
+                out = decompressor.decompress(pending)
+                size += len(out)
+                if len(head) < HEAD_BYTES:
+                    head += out[: HEAD_BYTES - len(head)]
             except zlib.error as error:
                 raise MemberError(offset, f"gzip 数据损坏（{error}）") from None
             if decompressor.eof:
@@ -56,7 +66,7 @@ def iter_members(stream: BinaryIO) -> Iterator[Member]:
             pending = stream.read(READ_BYTES)
             if not pending:
                 raise MemberError(offset, "文件在一条记录中间结束（最后一条记录不完整）")
-        yield Member(offset, consumed)
+        yield Member(offset, consumed, head, size)
         offset += consumed
 
 

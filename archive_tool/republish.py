@@ -36,7 +36,7 @@ from warcio.statusandheaders import StatusAndHeadersParser
 from . import warcnames as W
 from .captureindex import CaptureIndex
 from .errors import ToolkitError
-from .gzipmembers import GZIP_MAGIC, complete_length
+from .gzipmembers import GZIP_MAGIC, MemberError, complete_length, iter_members
 from .rewrite import (
     Banner,
     Target,
@@ -107,54 +107,153 @@ def timestamp14(moment: datetime) -> str:
 def index_warcs(warcs: list[Path], index: CaptureIndex, at: datetime | None = None) -> None:
     """Fill index with the capture to republish for each URL: 2xx and 3xx, latest (≤ ``at``)."""
     for warc in warcs:
-        gzipped = check_framing(warc)
-        with open(warc, "rb") as stream:
-            # HTTP heads are parsed only for responses and revisits (half the records).
-            iterator = ArchiveIterator(stream, no_record_parse=True)
-            try:
-                for record in iterator:
-                    if record.rec_type not in (W.RESPONSE, W.REVISIT):
-                        continue
-                    http = HTTP_HEAD.parse(record.raw_stream)
-                    headers = record.rec_headers
-                    url = headers.get_header(W.TARGET_URI) or ""
-                    date = headers.get_header(W.DATE) or ""
-                    digest = headers.get_header(W.PAYLOAD_DIGEST) or ""
-                    offset = iterator.get_record_offset()
-                    length = iterator.get_record_length()
-                    if not url.startswith(("http://", "https://")) or not date:
-                        continue
-                    plain = gzipped and not any(
-                        http.get_header(name) for name in ("Transfer-Encoding", "Content-Encoding")
-                    )
-                    revisit = record.rec_type == W.REVISIT
-                    if not revisit and digest:
-                        index.add_payload(digest, str(warc), offset, length, plain)
-                    status = int(http.get_statuscode() or 0)
-                    if not (200 <= status < 400):
-                        continue
-                    if at is not None and parse_warc_date(date) > at:
-                        continue
-                    content_type = http.get_header("Content-Type") or ""
-                    row = {
-                        "url": normalize(url),
-                        "date": date,
-                        "status": status,
-                        "mime": content_type.split(";")[0].strip().lower(),
-                        "content_type": content_type,
-                        "location": http.get_header("Location"),
-                        "warc": str(warc),
-                        "offset": offset,
-                        "length": length,
-                        "plain": int(plain and not revisit),
-                    }
-                    index.offer(row, digest, revisit)
-            except Exception as error:  # noqa: BLE001 — warcio raises many kinds for bad input
-                raise ToolkitError(
-                    f"{warc} 不是有效的 WARC 文件（{error.__class__.__name__}），"
-                    "请先用 archive-tool verify 检查"
-                ) from None
+        if not index_members(warc, index, at):
+            index_with_warcio(warc, index, at)
     index.finish()
+
+
+def index_members(warc: Path, index: CaptureIndex, at: datetime | None) -> bool:
+    """The fast first pass for a WARC of one gzip member per record: framing and headers in
+    one walk. False (nothing indexed) when the file is not laid out that way."""
+    rows = []
+    try:
+        with open(warc, "rb") as stream:
+            if stream.read(2) != GZIP_MAGIC:
+                return False
+            stream.seek(0)
+            for member in iter_members(stream):
+                parsed = parse_member_head(member)
+                if parsed is None:
+                    return False
+                if parsed:  # keep what the index needs, not the headers or bytes
+                    kind, headers, http, _ = parsed
+                    rows += capture_steps(
+                        at, str(warc), member.offset, member.length, kind, headers, http, True
+                    )
+    except MemberError as error:
+        raise ToolkitError(
+            f"{warc} 在偏移 {error.offset} 处损坏（{error.message}），"
+            "请先用 archive-tool verify 检查；未写入任何文件"
+        ) from None
+    except OSError as error:
+        raise ToolkitError(f"无法读取 WARC 文件 {warc}：{error.strerror}") from None
+    for step in rows:
+        step[0](index, *step[1:])
+    return True
+
+
+class Head:
+    """Header lines of a WARC record or HTTP message, looked up case-insensitively."""
+
+    def __init__(self, block: bytes, encoding: str):
+        lines = block.decode(encoding, "replace").split("\r\n")
+        self.statusline = lines[0]
+        self.fields: dict[str, str] = {}
+        for line in lines[1:]:
+            name, sep, value = line.partition(":")
+            if sep:
+                self.fields.setdefault(name.strip().lower(), value.strip())
+
+    def get_header(self, name: str) -> str | None:
+        return self.fields.get(name.lower())
+
+    def get_statuscode(self) -> str:
+        parts = self.statusline.split(" ", 2)
+        return parts[1] if len(parts) > 1 else ""
+
+
+def parse_member_head(member) -> tuple | None | bool:
+    """(type, WARC headers, HTTP head, member) of a response or revisit; False for another
+    record type; None when the member is not exactly one parseable record."""
+    head = member.head
+    end = head.find(b"\r\n\r\n")
+    if end < 0 or not head.startswith(b"WARC/"):
+        return None
+    headers = Head(head[:end], "utf-8")
+    try:
+        length = int(headers.get_header("Content-Length") or -1)
+    except ValueError:
+        return None
+    if length < 0 or member.size != end + 4 + length + 4:  # exactly one record per member
+        return None
+    kind = headers.get_header(W.TYPE)
+    if kind not in (W.RESPONSE, W.REVISIT):
+        return False
+    block = head[end + 4 :]
+    http_end = block.find(b"\r\n\r\n")
+    if http_end < 0 or not block.startswith(b"HTTP/"):
+        return None
+    return kind, headers, Head(block[:http_end], "latin-1"), member
+
+
+def add_capture(index, at, warc, offset, length, kind, headers, http, gzipped) -> None:
+    for step in capture_steps(at, warc, offset, length, kind, headers, http, gzipped):
+        step[0](index, *step[1:])
+
+
+def capture_steps(at, warc, offset, length, kind, headers, http, gzipped) -> list[tuple]:
+    """What one response or revisit adds to the index: its payload, and/or its capture."""
+    # WARC 1.0 writers such as wget put the URI in angle brackets.
+    url = (headers.get_header(W.TARGET_URI) or "").strip().removeprefix("<").removesuffix(">")
+    date = headers.get_header(W.DATE) or ""
+    digest = headers.get_header(W.PAYLOAD_DIGEST) or ""
+    if not url.startswith(("http://", "https://")) or not date:
+        return []
+    plain = gzipped and not any(
+        http.get_header(name) for name in ("Transfer-Encoding", "Content-Encoding")
+    )
+    revisit = kind == W.REVISIT
+    steps = []
+    if not revisit and digest:
+        steps.append((CaptureIndex.add_payload, digest, warc, offset, length, plain))
+    status = int(http.get_statuscode() or 0)
+    if not (200 <= status < 400) or (at is not None and parse_warc_date(date) > at):
+        return steps
+    content_type = http.get_header("Content-Type") or ""
+    row = {
+        "url": normalize(url),
+        "date": date,
+        "status": status,
+        "mime": content_type.split(";")[0].strip().lower(),
+        "content_type": content_type,
+        "location": http.get_header("Location"),
+        "warc": warc,
+        "offset": offset,
+        "length": length,
+        "plain": int(plain and not revisit),
+    }
+    steps.append((CaptureIndex.offer, row, digest, revisit))
+    return steps
+
+
+def index_with_warcio(warc: Path, index: CaptureIndex, at: datetime | None) -> None:
+    """The general first pass (uncompressed WARCs, several records per gzip member)."""
+    gzipped = check_framing(warc)
+    with open(warc, "rb") as stream:
+        # HTTP heads are parsed only for responses and revisits (half the records).
+        iterator = ArchiveIterator(stream, no_record_parse=True)
+        try:
+            for record in iterator:
+                if record.rec_type not in (W.RESPONSE, W.REVISIT):
+                    continue
+                http = HTTP_HEAD.parse(record.raw_stream)
+                offset, length = iterator.get_record_offset(), iterator.get_record_length()
+                add_capture(
+                    index,
+                    at,
+                    str(warc),
+                    offset,
+                    length,
+                    record.rec_type,
+                    record.rec_headers,
+                    http,
+                    gzipped,
+                )
+        except Exception as error:  # noqa: BLE001 — warcio raises many kinds for bad input
+            raise ToolkitError(
+                f"{warc} 不是有效的 WARC 文件（{error.__class__.__name__}），"
+                "请先用 archive-tool verify 检查"
+            ) from None
 
 
 def check_framing(warc: Path) -> bool:
