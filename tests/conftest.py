@@ -74,3 +74,18 @@ def demo_warc(demo_build, tmp_path_factory) -> Path:
         result = archive_tool("snapshot", url, "-o", path)
     assert result.returncode == 0, result.stderr
     return path
+
+
+# A 12-hour offline of the 发改委 site, reported in advance (第八条（二）): used by several tests.
+FGW_OFFLINE = [
+    "offline",
+    "fgw",
+    "--start",
+    "2026-12-01 08:00",
+    "--end",
+    "2026-12-01 20:00",
+    "--reason",
+    "机房电力改造",
+    "--reported",
+    "2026-11-20",
+]

@@ -78,3 +78,24 @@ def running(command: list[str], cwd: Path, url: str, timeout: float = 60):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def wget_warc(url: str, folder: Path, *options: str) -> Path:
+    """Crawl url with GNU wget into folder/site.warc.gz, as another archiving tool would."""
+    subprocess.run(
+        [
+            "wget",
+            "-q",
+            "-r",
+            "-l",
+            "3",
+            *options,
+            "-P",
+            str(folder / "files"),
+            f"--warc-file={folder / 'site'}",
+            url,
+        ],
+        check=False,
+        timeout=300,
+    )
+    return folder / "site.warc.gz"

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import archive_tool, run_pelican
+from conftest import FGW_OFFLINE, archive_tool, run_pelican
 from servers import free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -125,21 +125,7 @@ def test_retired_site_is_archived_under_the_portal_and_old_urls_redirect(lifecyc
 
 def test_offline_site_answers_503_with_retry_after(lifecycle_group, tmp_path):
     group, output = lifecycle_group
-    recorded = archive_tool(
-        "notice",
-        "offline",
-        "fgw",
-        "--start",
-        "2026-12-01 08:00",
-        "--end",
-        "2026-12-01 20:00",
-        "--reason",
-        "机房电力改造",
-        "--reported",
-        "2026-11-20",
-        "--content",
-        group,
-    )
+    recorded = archive_tool("notice", *FGW_OFFLINE, "--content", group)
     assert recorded.returncode == 0, recorded.stderr
     assert run_pelican(group, output, "-e", 'BUILD_DATE="2026-12-01"').returncode == 0
     site = output / "fgw.bozhou.gov.cn"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import archive_tool, run_pelican
+from conftest import FGW_OFFLINE, archive_tool, run_pelican
 
 
 def notice(group, *args):
@@ -181,19 +181,7 @@ def home_has(output, domain, text):
 
 
 def test_a_notice_appears_stands_and_disappears(group_copy, tmp_path):
-    result = notice(
-        group_copy,
-        "offline",
-        "fgw",
-        "--start",
-        "2026-12-01 08:00",
-        "--end",
-        "2026-12-01 20:00",
-        "--reason",
-        "机房电力改造",
-        "--reported",
-        "2026-11-20",
-    )
+    result = notice(group_copy, *FGW_OFFLINE)
     assert result.returncode == 0, result.stderr
     output = tmp_path / "output"
     seen = {}

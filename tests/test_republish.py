@@ -13,7 +13,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 from conftest import archive_tool
-from servers import QuietHandler
+from servers import QuietHandler, wget_warc
 
 GBK_TEXT = "亳州市政务公开：归档测试页面（GBK 编码），鍼灸与中药材"
 LOGO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -76,24 +76,7 @@ def small_site_url(small_site):
 
 @pytest.fixture(scope="module")
 def wget_small_warc(small_site_url, tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("wget-small")
-    subprocess.run(
-        [
-            "wget",
-            "-q",
-            "-r",
-            "-p",
-            "-l",
-            "3",
-            "-P",
-            str(folder / "files"),
-            f"--warc-file={folder / 'small'}",
-            small_site_url + "index.html",
-        ],
-        check=False,
-        timeout=120,
-    )
-    return folder / "small.warc.gz"
+    return wget_warc(small_site_url + "index.html", tmp_path_factory.mktemp("wget-small"), "-p")
 
 
 @pytest.fixture(scope="module")

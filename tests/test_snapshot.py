@@ -21,7 +21,7 @@ from urllib.request import urlopen
 
 import pytest
 from conftest import archive_tool
-from servers import closed_port_url, free_port, running, serve_directory, serve_handler
+from servers import closed_port_url, free_port, running, serve_directory, serve_handler, wget_warc
 from warcio.archiveiterator import ArchiveIterator
 
 BIN = Path(sys.executable).parent
@@ -150,31 +150,14 @@ def test_verify_summarises_our_warc(portal_warc):
 
 
 @pytest.fixture(scope="module")
-def wget_warc(portal_server, tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("wget")
-    subprocess.run(
-        [
-            "wget",
-            "-q",
-            "-r",
-            "-l",
-            "3",
-            "--no-parent",
-            "-P",
-            str(folder / "files"),
-            f"--warc-file={folder / 'site'}",
-            portal_server,
-        ],
-        check=False,
-        timeout=300,
-    )
-    return folder / "site.warc.gz"
+def portal_wget_warc(portal_server, tmp_path_factory) -> Path:
+    return wget_warc(portal_server, tmp_path_factory.mktemp("wget"), "--no-parent")
 
 
-def test_verify_accepts_wget_and_rejects_a_flipped_byte(wget_warc, tmp_path):
-    good = archive_tool("verify", wget_warc)
+def test_verify_accepts_wget_and_rejects_a_flipped_byte(portal_wget_warc, tmp_path):
+    good = archive_tool("verify", portal_wget_warc)
     assert good.returncode == 0, good.stderr
-    data = bytearray(wget_warc.read_bytes())
+    data = bytearray(portal_wget_warc.read_bytes())
     data[len(data) // 2] ^= 0x40
     broken = tmp_path / "flipped.warc.gz"
     broken.write_bytes(bytes(data))
