@@ -114,7 +114,11 @@ class WorkerCrawler(Crawler):
         return not self.shared.stop.is_set()
 
     def records_robots(self, robots_url: str) -> bool:
-        return owner(robots_url, self.shared.processes) == self.index
+        target = owner(robots_url, self.shared.processes)
+        if target == self.index:
+            return True
+        self.shared.send(target, robots_url, 0, True)  # its owner fetches and records it
+        return False
 
     def _record(self, capture) -> None:
         if capture.body.length <= INLINE_BYTES:
