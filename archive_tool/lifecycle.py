@@ -12,13 +12,12 @@ from __future__ import annotations
 import html
 from datetime import date, timezone
 from email.utils import format_datetime
-from zoneinfo import ZoneInfo
 
 from .notices import Notice, Placement
+from .regions import SHANGHAI
 
 ONLINE, OFFLINE, RETIRED = "online", "offline", "retired"
 MAINTENANCE_PAGE = "maintenance.html"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def site_state(notices: list[Notice], today: date) -> tuple[str, Notice | None]:

@@ -16,7 +16,6 @@ republishes them under the site's ``/archive/`` with the WARCs beside them.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -28,13 +27,6 @@ from .scope import Scope
 from .snapshot import snapshot
 
 ARCHIVE_FOLDER = "archive"  # under content/<site-id>/ (WARCs) and output/<domain>/ (pages)
-
-
-@dataclass
-class ArchiveResult:
-    captured: Path | None  # the WARC written by this build, if any
-    published: list[dict]  # every archive now under /archive/: id, pages, warc
-    note: str | None = None  # why nothing was captured, for the build log
 
 
 def warc_folder(content_root: Path, site: Site) -> Path:

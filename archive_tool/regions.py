@@ -1,4 +1,9 @@
-"""行政区划代码 of 亳州 and its counties: the first six digits of a 网站标识码."""
+"""行政区划代码 of 亳州 and its counties (the first six digits of a 网站标识码), and its time zone."""
+
+from zoneinfo import ZoneInfo
+
+# 北京时间: how pages and records show times.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 CITY_NAME = "亳州市"
 CITY_REGION_CODE = "341600"

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
 import lxml.html
 from warcio.archiveiterator import ArchiveIterator
@@ -37,6 +36,7 @@ from . import warcnames as W
 from .captureindex import CaptureIndex
 from .errors import ToolkitError
 from .gzipmembers import GZIP_MAGIC, MemberError, complete_length, iter_members
+from .regions import SHANGHAI
 from .rewrite import (
     Banner,
     Target,
@@ -49,7 +49,6 @@ from .rewrite import (
 )
 from .scope import normalize
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 HTTP_HEAD = StatusAndHeadersParser([], verify=False)
 NOT_ARCHIVED = "_not-archived.html"
 MANIFEST = "archive.json"
