@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from .compliance import Violation
+from .compliance import WARNING, Violation
 from .registry import Group, display_path
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
@@ -21,6 +21,9 @@ BLANK_COLUMN_SOURCE = "国办秘函〔2019〕19号（空白栏目）"
 DISCLOSURES = ("主动公开", "依申请公开", "不予公开")
 WITHHELD = "不予公开"
 VALIDITIES = ("有效", "失效", "废止")
+IMPORTANT = "重要"  # importance: 重要 — a policy that must come with an interpretation
+RUMOUR = "辟谣"
+ARTICLE_TYPES = (RUMOUR,)  # type: 辟谣 — a rumour rebuttal (第七条（二）)
 DATE_SOURCE = "国办秘函〔2019〕19号（未注明发布时间的视为不更新）"
 
 
@@ -78,6 +81,7 @@ def check_articles(group: Group) -> Iterator[Violation]:
         used: set[str] = set()
         policies: set[str] = set()
         interpretations: list[tuple[str, str]] = []
+        important: list[tuple[str, set[str]]] = []
         for path in iter_article_files(folder):
             shown = display_path(path, group.root)
             yield from _check_article(site, folder, path, shown, columns, slugs)
@@ -87,6 +91,9 @@ def check_articles(group: Group) -> Iterator[Violation]:
             policies |= {metadata.get("slug") or path.stem, metadata.get("doc_number") or ""}
             if metadata.get("interprets"):
                 interpretations.append((shown, metadata["interprets"]))
+            if metadata.get("importance") == IMPORTANT and metadata.get("disclosure") != WITHHELD:
+                names = {metadata.get("slug") or path.stem, metadata.get("doc_number") or ""}
+                important.append((shown, names - {""}))
         for shown, target in interpretations:
             if target not in policies:
                 yield Violation(
@@ -95,6 +102,17 @@ def check_articles(group: Group) -> Iterator[Violation]:
                     "interprets",
                     f"所解读的政策「{target}」不存在（应为本站政策文件的文件名或文号）",
                     "第七条（二）",
+                )
+        interpreted = {target for _, target in interpretations}
+        for shown, names in important:
+            if not names & interpreted:
+                yield Violation(
+                    site.id,
+                    shown,
+                    "importance",
+                    "重要政策文件应同步发布政策解读，尚无任何解读（interprets 指向本文件的文章）",
+                    "第七条（二）",
+                    WARNING,
                 )
         if site.published:
             for number, column in enumerate(site.columns, 1):
@@ -105,6 +123,17 @@ def check_articles(group: Group) -> Iterator[Violation]:
                         f"请在 {site.id}/{column.id}/ 下发布内容",
                         BLANK_COLUMN_SOURCE,
                     )
+
+
+def published_articles(group: Group, site) -> Iterator[tuple[str, str, datetime, str]]:
+    """(slug, file shown, date, index_no written) of each article the site will publish."""
+    folder = group.root / site.id
+    for path in iter_article_files(folder):
+        metadata = _safe_metadata(path)
+        published = parse_date(metadata.get("date", ""))
+        if published and metadata.get("disclosure") not in (None, WITHHELD):
+            slug = metadata.get("slug") or path.stem
+            yield slug, display_path(path, group.root), published, metadata.get("index_no", "")
 
 
 def _safe_metadata(path: Path) -> dict[str, str]:
@@ -135,6 +164,15 @@ def _check_article(site, folder, path, shown, columns, slugs) -> Iterator[Violat
     except UnicodeDecodeError:
         yield problem("(文件)", "文件不是 UTF-8 编码", "内容格式")
         return
+    yield from check_metadata(metadata, problem)
+    slug = metadata.get("slug") or path.stem
+    if slug in slugs:
+        yield problem("Slug", f"与 {slugs[slug]} 的 Slug「{slug}」重复，页面会互相覆盖", "内容格式")
+    slugs.setdefault(slug, shown)
+
+
+def check_metadata(metadata: dict[str, str], problem) -> Iterator[Violation]:
+    """Title, Date, 公开属性 and 有效性 of one article; ``problem(field, message, article)``."""
     if not metadata.get("title"):
         yield problem("Title", "缺少标题（在文件开头写“Title: 标题”）", "内容格式")
     date = metadata.get("date")
@@ -165,7 +203,11 @@ def _check_article(site, folder, path, shown, columns, slugs) -> Iterator[Violat
             f"有效性应为 {' / '.join(VALIDITIES)} 之一，实为「{validity}」",
             "国办发〔2017〕47号《政府网站发展指引》（失效、废止文件应明确标注）",
         )
-    slug = metadata.get("slug") or path.stem
-    if slug in slugs:
-        yield problem("Slug", f"与 {slugs[slug]} 的 Slug「{slug}」重复，页面会互相覆盖", "内容格式")
-    slugs.setdefault(slug, shown)
+    importance = metadata.get("importance")
+    if importance and importance != IMPORTANT:
+        yield problem("importance", f"应为「{IMPORTANT}」或不写，实为「{importance}」", "第七条（二）")
+    kind = metadata.get("type")
+    if kind and kind not in ARTICLE_TYPES:
+        yield problem(
+            "type", f"文章类型应为 {' / '.join(ARTICLE_TYPES)} 或不写，实为「{kind}」", "第七条（二）"
+        )

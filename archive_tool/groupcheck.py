@@ -1,22 +1,34 @@
-"""Check a whole site group: load the registry, run every rule, collect every violation."""
+"""Check a whole site group: load the registry, run every rule, collect every violation.
+
+Besides the verdict, the report carries what the checks read and the build renders:
+service items, letters and other 互动交流 records, library copies and 索引号 ledgers.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from . import siterules  # noqa: F401  (registers the registry rules)
 from .compliance import GROUP_RULES, SITE_RULES, Violation, errors, warnings
-from .content import check_articles
+from .content import parse_date, published_articles, read_metadata, check_articles
+from .indexnumbers import Ledger, assign_numbers
+from .interaction import Interaction, load_interaction
+from .library import Placement, library_placements
 from .notices import check_notices
-from .registry import Group, load_group
+from .registry import Group, display_path, load_group
+from .services import ServiceItem, load_services
 
 
 @dataclass
 class GroupReport:
     group: Group
     violations: list[Violation]
+    services: dict[str, list[ServiceItem]] = field(default_factory=dict)
+    interaction: dict[str, Interaction] = field(default_factory=dict)
+    library: list[Placement] = field(default_factory=list)
+    ledgers: dict[str, Ledger] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Violation]:
@@ -33,13 +45,35 @@ class GroupReport:
 
 def check_group(content_root: Path, today: date | None = None) -> GroupReport:
     """Every violation of every site of the group under content_root, as of ``today``."""
+    today = today or date.today()
     group = load_group(Path(content_root))
-    violations = list(group.load_violations)
+    report = GroupReport(group, list(group.load_violations))
+    violations = report.violations
     for site in group.sites.values():
         for rule in SITE_RULES:
             violations += rule.check(site, group)
     for rule in GROUP_RULES:
         violations += rule.check(group)
     violations += check_articles(group)
-    violations += check_notices(group, today or date.today())
-    return GroupReport(group, violations)
+    violations += check_notices(group, today)
+    report.library, found = library_placements(group)
+    violations += found
+    for site in group.sites.values():
+        report.services[site.id], found = load_services(group, site)
+        violations += found
+        report.interaction[site.id], found = load_interaction(group, site, today)
+        violations += found
+        articles = list(published_articles(group, site))
+        articles += _library_articles(group, site.id, report.library)
+        report.ledgers[site.id], found = assign_numbers(group, site, articles)
+        violations += found
+    return report
+
+
+def _library_articles(group: Group, site_id: str, placements: list[Placement]):
+    for copy in placements:
+        if copy.site == site_id:
+            metadata = read_metadata(copy.path)
+            slug = metadata.get("slug") or copy.path.stem
+            shown = display_path(copy.path, group.root)
+            yield slug, shown, parse_date(metadata["date"]), metadata.get("index_no", "")

@@ -10,6 +10,7 @@ from datetime import date
 from . import regions
 from .compliance import WARNING, Violation, group_rule, site_rule
 from .domains import GOV_DOMAIN, county_portal_domain, is_direct_subdomain, portal_base
+from .indexnumbers import UNIT_CODE
 from .registry import COLUMN_KINDS, FILINGS, SITE_TYPES, STATUSES, Group, Site
 
 SITE_CODE = re.compile(r"^\d{10}$")
@@ -307,6 +308,25 @@ def required_columns(site: Site, group: Group) -> Iterator[Violation]:
             yield site.violation(
                 "columns", f"缺少必需栏目「{name}」", COLUMN_ARTICLES.get(name, "第七条（一）")
             )
+
+
+@site_rule("信息公开单位代码（索引号前段）有效", "第七条（一）")
+def unit_code(site: Site, group: Group) -> Iterator[Violation]:
+    # 索引号 = <unit_code>/<YYYY>-<NNNNN> on every published article (indexnumbers.py).
+    code = site.get("unit_code")
+    if code is None:
+        if site.published:
+            yield site.violation(
+                "unit_code",
+                "缺少信息公开单位代码（18 位统一社会信用代码或 9 位组织机构代码），用于生成索引号",
+                "第七条（一）",
+            )
+    elif not UNIT_CODE.match(str(code)):
+        yield site.violation(
+            "unit_code",
+            f"应为 18 位统一社会信用代码或 9 位组织机构代码（大写字母和数字），实为「{code}」",
+            "第七条（一）",
+        )
 
 
 @site_rule("改版归档设置有效", "第八条（四）")

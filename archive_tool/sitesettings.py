@@ -13,6 +13,7 @@ from typing import Any
 from . import urls
 from .notices import placements
 from .registry import SITE_TYPES, Group, Site
+from .services import catalogue
 
 # What every site's own Pelican run uses, before its identity is filled in. A group's
 # pelicanconf.py can override any of these in SITE_SETTINGS.
@@ -108,8 +109,10 @@ def site_settings(
     preview: bool = False,
     archives: list[dict[str, Any]] | None = None,
     today: date | None = None,
+    content: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Pelican settings that build ``site`` from content/<id>/ into output_path."""
+    """Pelican settings that build ``site`` from content/<id>/ into output_path; ``content``
+    is what content_settings() gives for it."""
     domain = site.domain or ""
     context = site_context(site, group)
     settings = dict(SITE_DEFAULTS)
@@ -131,6 +134,7 @@ def site_settings(
             "ARCHIVES": archives or [],
             "BUILD_DAY": (today or date.today()).isoformat(),
             **notice_context(site, group, today or date.today()),
+            **(content or {}),
         }
     )
     settings["JINJA_FILTERS"] = {
@@ -140,9 +144,36 @@ def site_settings(
     }
     settings["JINJA_GLOBALS"] = {
         **settings.get("JINJA_GLOBALS", {}),
-        "site_link": lambda other_domain, siteurl: site_link(other_domain, siteurl, preview),
+        "site_link": lambda other_domain, siteurl, path="": site_link(
+            other_domain, siteurl, preview, path
+        ),
     }
     return settings
+
+
+def content_settings(site: Site, report) -> dict[str, Any]:
+    """What a site renders besides its articles: service items, 互动交流, library copies and
+    索引号, from the group report (groupcheck.GroupReport)."""
+    group = report.group
+    copies = [
+        {
+            "path": str(copy.path),
+            "column": copy.column,
+            "reposted": copy.reposted,
+            "origin_name": group.sites[copy.origin_site].name,
+            "origin_domain": group.sites[copy.origin_site].domain,
+            "origin_column": copy.origin_column,
+        }
+        for copy in report.library
+        if copy.site == site.id
+    ]
+    return {
+        "SERVICES": report.services.get(site.id, []),
+        "SERVICE_CATALOGUE": catalogue(group, report.services) if site.type == "portal" else [],
+        "INTERACTION": report.interaction.get(site.id),
+        "INDEX_NUMBERS": report.ledgers[site.id].numbers if site.id in report.ledgers else {},
+        "LIBRARY_COPIES": copies,
+    }
 
 
 def notice_context(site: Site, group: Group, today: date) -> dict[str, Any]:
@@ -176,14 +207,17 @@ def notice_context(site: Site, group: Group, today: date) -> dict[str, Any]:
     }
 
 
-def site_link(other_domain: str, siteurl: str, preview: bool) -> str:
-    """A link to another site of the group: its domain, or its sibling folder in a preview.
+def site_link(other_domain: str, siteurl: str, preview: bool, path: str = "") -> str:
+    """A link to another site of the group (its home or ``path`` on it): on its domain, or
+    in its sibling folder in a preview.
 
     >>> site_link("fgw.bozhou.gov.cn", "..", preview=False)
     'https://fgw.bozhou.gov.cn/'
     >>> site_link("fgw.bozhou.gov.cn", "..", preview=True)
     '../../fgw.bozhou.gov.cn/index.html'
+    >>> site_link("fgw.bozhou.gov.cn", "..", preview=True, path="services/a.html")
+    '../../fgw.bozhou.gov.cn/services/a.html'
     """
     if preview:
-        return f"{siteurl}/../{other_domain}/index.html"
-    return urls.site_url(other_domain) + "/"
+        return f"{siteurl}/../{other_domain}/{path or 'index.html'}"
+    return urls.site_url(other_domain) + "/" + path

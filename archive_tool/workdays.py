@@ -35,3 +35,14 @@ def add_working_days(start: date, count: int) -> date:
     datetime.date(2026, 2, 25)
     """
     return _calendar().get_nth_working_day(start, count)
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when end <= start).
+
+    >>> working_days_between(date(2026, 3, 2), date(2026, 3, 5))  # Monday to Thursday
+    3
+    """
+    if end <= start:
+        return 0
+    return _calendar().get_working_days_count(start, end) - int(is_working_day(start))

@@ -16,10 +16,14 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pelican import Pelican, signals
+from pelican.contents import Article
+from pelican.generators import Generator
+from pelican.urlwrappers import Category
+from pelican.utils import order_content
 from pelican.settings import DEFAULT_CONFIG, configure_settings
 
 from archive_tool.compliance import format_report
-from archive_tool.content import WITHHELD
+from archive_tool.content import RUMOUR, WITHHELD
 from archive_tool.errors import ToolkitError
 from archive_tool.groupbuild import build_group
 from archive_tool.groupcheck import check_group
@@ -40,7 +44,7 @@ from archive_tool.redesign import (
     publish_archives,
 )
 from archive_tool.registry import SITE_TYPES, STATUSES
-from archive_tool.sitesettings import site_settings
+from archive_tool.sitesettings import content_settings, site_settings
 
 
 class SiteGroupGenerator:
@@ -77,6 +81,12 @@ class SiteGroupGenerator:
             sites = build_group(self.report, self.output_root, self.build_site, self.write_index)
         except ToolkitError as error:
             fail(f"{error}\n{NOTHING_WRITTEN}")
+        numbered = 0
+        for ledger in self.report.ledgers.values():
+            ledger.save()  # only after the whole group is built: a failed build writes nothing
+            numbered += len(ledger.added)
+        if numbered:
+            print(f"已为 {numbered} 篇文章生成索引号，记录在各站点的 index-numbers.yaml 中")
         names = "、".join(site.name for site in sites)
         print(f"网站群构建完成：{len(sites)} 个站点（{names}）→ {self.output_root}")
 
@@ -100,6 +110,7 @@ class SiteGroupGenerator:
                 preview=bool(self.settings.get("GROUP_PREVIEW")),
                 archives=archives,
                 today=self.today,
+                content=content_settings(site, self.report),
             )
         )
         Pelican(configure_settings(settings)).run()
@@ -203,10 +214,50 @@ def fail(message: str):
     raise SystemExit(1)
 
 
+class RecordPagesGenerator(Generator):
+    """In a site's own run: the pages of its structured records (办事指南, 互动交流) and of
+    its 辟谣 articles. The records were loaded and checked by the group run (groupcheck)."""
+
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        def write(name, template, **values):
+            writer.write_file(
+                name,
+                self.get_template(template),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                **values,
+            )
+
+        services = self.settings.get("SERVICES") or []
+        if services or self.settings.get("SERVICE_CATALOGUE"):
+            write("services/index.html", "services")
+        for item in services:
+            write(item.url, "service", item=item)
+        interaction = self.settings.get("INTERACTION")
+        if interaction:
+            write("letters/index.html", "letters", statistics=interaction.statistics())
+            for letter in interaction.published_letters:
+                write(letter.url, "letter", letter=letter)
+            for folder, template, items in (
+                ("consultations", "consultation", interaction.consultations),
+                ("interviews", "interview", interaction.interviews),
+            ):
+                if items:
+                    write(f"{folder}/index.html", folder)
+                for item in items:
+                    write(item["url"], template, item=item)
+        rumours = [a for a in self.context["articles"] if getattr(a, "type", "") == RUMOUR]
+        if rumours:
+            write("piyao/index.html", "rumours", rumours=rumours)
+
+
 def add_generator(pelican):
     # Each site's own run loads this plugin too; only the group run builds the group.
     if pelican.settings.get("GROUP_SITE"):
-        return None
+        return RecordPagesGenerator
     return SiteGroupGenerator
 
 
@@ -230,7 +281,38 @@ def withhold_articles(generator):
         ]
 
 
+def add_library_copies(generator):
+    """第九条（三）: the site's copies of shared library items, read from content/_library/.
+    A repost keeps the original's date, shows its 转载时间 and 来源, and names the original's
+    URL (same ARTICLE_URL pattern on every site of the group) as its canonical link."""
+    copies = generator.settings.get("LIBRARY_COPIES") or []
+    for copy in copies:
+        path = Path(copy["path"])
+        article = generator.readers.read_file(
+            base_path=str(path.parent),
+            path=path.name,
+            content_class=Article,
+            context=generator.context,
+        )
+        article.category = Category(copy["column"], generator.settings)
+        if copy["reposted"]:
+            article.reposted = copy["reposted"]
+            article.origin_name = copy["origin_name"]
+            article.canonical_url = (
+                f"https://{copy['origin_domain']}/"
+                + generator.settings["ARTICLE_URL"].format(
+                    category=copy["origin_column"], date=article.date, slug=article.slug
+                )
+            )
+        generator.articles.append(article)
+    if copies:
+        generator.articles = order_content(
+            generator.articles, generator.settings["ARTICLE_ORDER_BY"]
+        )
+
+
 def register():
     signals.get_generators.connect(add_generator)
     # Before categories, feeds and direct templates are made from the articles.
     signals.article_generator_pretaxonomy.connect(withhold_articles)
+    signals.article_generator_pretaxonomy.connect(add_library_copies)
