@@ -88,6 +88,14 @@ def format_report(violations: list[Violation]) -> str:
     return "\n".join(lines)
 
 
+def format_build_report(violations: list[Violation], built_on: str) -> str:
+    """The build report: what passed with a warning, for the webmaster to follow up."""
+    found = warnings(violations)
+    lines = [f"网站群构建报告（{built_on}）", f"需要关注的问题：{len(found)} 处"]
+    lines += [f"  {number}. {violation}" for number, violation in enumerate(found, 1)]
+    return "\n".join(lines) + "\n"
+
+
 def iter_rules() -> Iterator[Rule]:
     yield from SITE_RULES
     yield from GROUP_RULES

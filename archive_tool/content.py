@@ -205,9 +205,13 @@ def check_metadata(metadata: dict[str, str], problem) -> Iterator[Violation]:
         )
     importance = metadata.get("importance")
     if importance and importance != IMPORTANT:
-        yield problem("importance", f"应为「{IMPORTANT}」或不写，实为「{importance}」", "第七条（二）")
+        yield problem(
+            "importance", f"应为「{IMPORTANT}」或不写，实为「{importance}」", "第七条（二）"
+        )
     kind = metadata.get("type")
     if kind and kind not in ARTICLE_TYPES:
         yield problem(
-            "type", f"文章类型应为 {' / '.join(ARTICLE_TYPES)} 或不写，实为「{kind}」", "第七条（二）"
+            "type",
+            f"文章类型应为 {' / '.join(ARTICLE_TYPES)} 或不写，实为「{kind}」",
+            "第七条（二）",
         )

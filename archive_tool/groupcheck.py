@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import siterules  # noqa: F401  (registers the registry rules)
 from .compliance import GROUP_RULES, SITE_RULES, Violation, errors, warnings
-from .content import parse_date, published_articles, read_metadata, check_articles
+from .content import check_articles, parse_date, published_articles, read_metadata
 from .indexnumbers import Ledger, assign_numbers
 from .interaction import Interaction, load_interaction
 from .library import Placement, library_placements
@@ -64,7 +64,20 @@ def check_group(content_root: Path, today: date | None = None) -> GroupReport:
         report.interaction[site.id], found = load_interaction(group, site, today)
         violations += found
         articles = list(published_articles(group, site))
-        articles += _library_articles(group, site.id, report.library)
+        own = {slug: shown for slug, shown, _, _ in articles}
+        for slug, shown, published, number in _library_articles(group, site.id, report.library):
+            if slug in own:
+                violations.append(
+                    Violation(
+                        site.id,
+                        shown,
+                        "Slug",
+                        f"与本站 {own[slug]} 的 Slug「{slug}」重复，页面会互相覆盖",
+                        "内容格式",
+                    )
+                )
+                continue
+            articles.append((slug, shown, published, number))
         report.ledgers[site.id], found = assign_numbers(group, site, articles)
         violations += found
     return report

@@ -185,7 +185,10 @@ def _interview(record: Record, today: date):
     transcript = record.data.get("实录")
     if transcript and not (
         isinstance(transcript, list)
-        and all(isinstance(turn, dict) and turn.get("发言人") and turn.get("内容") for turn in transcript)
+        and all(
+            isinstance(turn, dict) and turn.get("发言人") and turn.get("内容")
+            for turn in transcript
+        )
     ):
         problems.append(record.violation("实录", "应为发言列表，每项含 发言人、内容"))
     guests = record.data.get("嘉宾")
@@ -199,4 +202,3 @@ def _interview(record: Record, today: date):
         "嘉宾": guests if isinstance(guests, list) else [guests],
     }
     return data, problems
-

@@ -104,6 +104,9 @@ def _item(group: Group, path: Path) -> tuple[list[Violation], list[Placement]]:
                     WARNING,
                 )
             )
+        if site_column[0] in {copy.site for copy in copies}:
+            problems.append(problem(where, f"站点「{site_column[0]}」已发布本条信息，不能重复转载"))
+            continue
         copies.append(Placement(path, *site_column, *origin, reposted))
     return problems, copies
 

@@ -80,7 +80,10 @@ def check_service(record: Record, site_folder) -> list[Violation]:
     if materials is None:
         return problems
     if not isinstance(materials, list):
-        return [*problems, record.violation("办理材料", "应为材料列表，每项含 名称、份数、形式、必要性")]
+        return [
+            *problems,
+            record.violation("办理材料", "应为材料列表，每项含 名称、份数、形式、必要性"),
+        ]
     for number, material in enumerate(materials, 1):
         where = f"办理材料[{number}]"
         if not isinstance(material, dict):

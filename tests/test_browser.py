@@ -100,6 +100,21 @@ def test_full_text_search_finds_chinese_words(browser, server):
     page.close()
 
 
+def test_group_search_on_the_portal_finds_other_sites_pages(browser, server):
+    page = browser.new_page()
+    page.goto(f"{server}/www.bozhou.gov.cn/search.html?scope=group&q=企业投资项目备案")
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
+    assert any(link.startswith("https://fgw.bozhou.gov.cn/services/") for link in links), links
+    # The same query on the portal alone finds nothing of the 发改委 site.
+    page.goto(f"{server}/www.bozhou.gov.cn/search.html?q=企业投资项目备案")
+    page.wait_for_selector(".pagefind-ui__message", timeout=15000)
+    page.wait_for_timeout(500)
+    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
+    assert not any("fgw.bozhou.gov.cn" in link for link in links), links
+    page.close()
+
+
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 

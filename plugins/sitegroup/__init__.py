@@ -18,11 +18,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pelican import Pelican, signals
 from pelican.contents import Article
 from pelican.generators import Generator
+from pelican.settings import DEFAULT_CONFIG, configure_settings
 from pelican.urlwrappers import Category
 from pelican.utils import order_content
-from pelican.settings import DEFAULT_CONFIG, configure_settings
 
-from archive_tool.compliance import format_report
+from archive_tool.compliance import format_build_report, format_report
 from archive_tool.content import RUMOUR, WITHHELD
 from archive_tool.errors import ToolkitError
 from archive_tool.groupbuild import build_group
@@ -83,12 +83,20 @@ class SiteGroupGenerator:
             fail(f"{error}\n{NOTHING_WRITTEN}")
         numbered = 0
         for ledger in self.report.ledgers.values():
-            ledger.save()  # only after the whole group is built: a failed build writes nothing
+            try:
+                ledger.save()  # only after the whole group is built: a failed build writes nothing
+            except OSError as error:
+                print(f"警告：无法写入索引号登记簿 {ledger.path}：{error}", file=sys.stderr)
             numbered += len(ledger.added)
         if numbered:
             print(f"已为 {numbered} 篇文章生成索引号，记录在各站点的 index-numbers.yaml 中")
         names = "、".join(site.name for site in sites)
         print(f"网站群构建完成：{len(sites)} 个站点（{names}）→ {self.output_root}")
+        if self.report.warnings:
+            print(
+                f"构建报告：{len(self.report.warnings)} 处需要关注的问题，"
+                f"见 {self.output_root / BUILD_REPORT}"
+            )
 
     def build_site(self, site, output_path):
         # 第八条（四）: a redesigned site's published version is archived before it is replaced.
@@ -164,6 +172,10 @@ class SiteGroupGenerator:
     def write_index(self, output_path):
         if self.report.group.retired:
             self.archive_retired_sites(output_path)
+        group = self.report.group
+        if group.portal and group.portal.id not in group.retired:
+            searchable = [s.domain for s in group.published_sites() if s.id not in group.offline]
+            build_group_search_index(output_path, group.portal.domain, searchable)
         env = Environment(
             loader=FileSystemLoader(Path(self.theme) / "templates"), autoescape=select_autoescape()
         )
@@ -174,12 +186,16 @@ class SiteGroupGenerator:
             sites=sites, types=SITE_TYPES, statuses=STATUSES, SITENAME=self.settings["SITENAME"]
         )
         (output_path / "index.html").write_text(html, encoding="utf-8")
+        report = format_build_report(self.report.violations, self.today.isoformat())
+        (output_path / BUILD_REPORT).write_text(report, encoding="utf-8")
 
 
 MAPS_HEADER = (
     "# Redirect maps of the group's retired sites: include this file once in the http block.\n"
     "map_hash_bucket_size 256;\nmap_hash_max_size 65536;\n"
 )
+GROUP_SEARCH_FOLDER = "pagefind-group"  # on the portal: the index of the whole group
+BUILD_REPORT = "build-report.txt"  # beside the sites' folders, not inside any of them
 NOTHING_WRITTEN = "构建失败：未写入任何文件，原有 output 目录保持不变。"
 
 # Group settings every site's own run inherits from pelicanconf.py.
@@ -273,6 +289,32 @@ def build_search_index(site_output: Path) -> None:
         raise ToolkitError(f"生成站内搜索索引失败（pagefind）：{completed.stderr.strip()[-500:]}")
 
 
+def build_group_search_index(output_root: Path, portal_domain: str, domains: list[str]) -> None:
+    """One index of every online site's pages, served by the portal (no cross-origin request).
+
+    Pagefind names each page /<domain>/<path>; the portal's search page turns that into
+    https://<domain>/<path> (or keeps it in a local preview, served from output/)."""
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(output_root),
+            "--glob",
+            "{" + ",".join(sorted(domains)) + "}/**/*.html",
+            "--output-path",
+            str(output_root / portal_domain / GROUP_SEARCH_FOLDER),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode:
+        raise ToolkitError(f"生成网站群搜索索引失败（pagefind）：{completed.stderr.strip()[-500:]}")
+
+
 def withhold_articles(generator):
     """第十条（二）: an article marked 不予公开 is never published (no page, list, feed, index)."""
     if generator.settings.get("GROUP_SITE"):
@@ -298,12 +340,9 @@ def add_library_copies(generator):
         if copy["reposted"]:
             article.reposted = copy["reposted"]
             article.origin_name = copy["origin_name"]
-            article.canonical_url = (
-                f"https://{copy['origin_domain']}/"
-                + generator.settings["ARTICLE_URL"].format(
-                    category=copy["origin_column"], date=article.date, slug=article.slug
-                )
-            )
+            article.canonical_url = f"https://{copy['origin_domain']}/" + generator.settings[
+                "ARTICLE_URL"
+            ].format(category=copy["origin_column"], date=article.date, slug=article.slug)
         generator.articles.append(article)
     if copies:
         generator.articles = order_content(
