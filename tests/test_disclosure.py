@@ -64,7 +64,7 @@ def test_metadata_table_abolished_marking_and_interpretation_links(group_copy, t
         written_date="2025-02-26",
         validity="废止",
         publisher="亳州市发展和改革委员会",
-        index_no="003162456/2025-00001",
+        index_no="11341600MB00000030/2025-00001",
     )
     write_article(
         group_copy,
