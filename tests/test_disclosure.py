@@ -64,7 +64,7 @@ def test_metadata_table_abolished_marking_and_interpretation_links(group_copy, t
         written_date="2025-02-26",
         validity="废止",
         publisher="亳州市发展和改革委员会",
-        index_no="11341600MB00000030/2025-00001",
+        index_no="11341600MB00000030/2025-09999",
     )
     write_article(
         group_copy,
@@ -83,7 +83,7 @@ def test_metadata_table_abolished_marking_and_interpretation_links(group_copy, t
     policy = html.fromstring(policy_file.read_bytes())
     table = policy.xpath("//table[@class='gk-meta']")[0].text_content()
     for expected in (
-        "003162456/2025-00001",
+        "11341600MB00000030/2025-09999",
         "亳发改〔2025〕1号",
         "2025-02-26",
         "2025-03-01",
