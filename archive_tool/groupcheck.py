@@ -16,7 +16,8 @@ from .content import check_articles, parse_date, published_articles, read_metada
 from .indexnumbers import Ledger, assign_numbers
 from .interaction import Interaction, load_interaction
 from .library import Placement, library_placements
-from .notices import check_notices
+from .lifecycle import OFFLINE, OPENED, RETIRED, site_state
+from .notices import Notice, check_notices, load_notices
 from .registry import Group, display_path, load_group
 from .services import ServiceItem, load_services
 
@@ -29,6 +30,7 @@ class GroupReport:
     interaction: dict[str, Interaction] = field(default_factory=dict)
     library: list[Placement] = field(default_factory=list)
     ledgers: dict[str, Ledger] = field(default_factory=dict)
+    states: dict[str, tuple[str, Notice | None]] = field(default_factory=dict)  # lifecycle.py
 
     @property
     def errors(self) -> list[Violation]:
@@ -49,6 +51,15 @@ def check_group(content_root: Path, today: date | None = None) -> GroupReport:
     group = load_group(Path(content_root))
     report = GroupReport(group, list(group.load_violations))
     violations = report.violations
+    # Lifecycle records decide which sites are built today, before any rule runs: an
+    # 开通 record publishes a pending site on its online date (第五条（二）).
+    notices, _ = load_notices(group)  # their problems are reported by check_notices
+    for site_id, site in group.sites.items():
+        state, notice = site_state([n for n in notices if n.site == site_id], today)
+        report.states[site_id] = (state, notice)
+        site.opened = state == OPENED
+    group.offline = {sid for sid, (state, _) in report.states.items() if state == OFFLINE}
+    group.retired = {sid for sid, (state, _) in report.states.items() if state == RETIRED}
     for site in group.sites.values():
         for rule in SITE_RULES:
             violations += rule.check(site, group)

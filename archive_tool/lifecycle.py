@@ -16,12 +16,13 @@ from email.utils import format_datetime
 from .notices import Notice, Placement
 from .regions import SHANGHAI
 
-ONLINE, OFFLINE, RETIRED = "online", "offline", "retired"
+ONLINE, OFFLINE, RETIRED, OPENED = "online", "offline", "retired", "opened"
 MAINTENANCE_PAGE = "maintenance.html"
 
 
 def site_state(notices: list[Notice], today: date) -> tuple[str, Notice | None]:
-    """online, offline (an offline record covers today) or retired (a retirement took effect)."""
+    """retired (a retirement took effect), offline (an offline record covers today), opened
+    (an 开通 record's online date has come) or online."""
     for notice in notices:
         if notice.kind == "retire":
             effective = notice.day("effective") or notice.day("approved")
@@ -32,6 +33,11 @@ def site_state(notices: list[Notice], today: date) -> tuple[str, Notice | None]:
             start, end = notice.moment("start"), notice.moment("end")
             if start and end and start.date() <= today <= end.date():
                 return OFFLINE, notice
+    for notice in notices:
+        if notice.kind == "open":
+            online = notice.day("online")
+            if online and online <= today:
+                return OPENED, notice
     return ONLINE, None
 
 

@@ -61,6 +61,7 @@ class Site:
     file: str
     data: dict[str, Any]
     columns: list[Column] = field(default_factory=list)
+    opened: bool = False  # a pending site whose 开通 record has taken effect (notices.py)
 
     def get(self, key: str) -> Any:
         """A field's value, stripped; None when missing or blank. ``a.b`` reads nested keys."""
@@ -97,7 +98,7 @@ class Site:
 
     @property
     def published(self) -> bool:
-        return self.status == "online"
+        return self.status == "online" or self.opened
 
     def violation(self, field_name: str, message: str, article: str, **kw) -> Violation:
         return Violation(self.id, self.file, field_name, message, article, **kw)

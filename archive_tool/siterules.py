@@ -92,7 +92,7 @@ def filings_complete(site: Site, group: Group) -> Iterator[Violation]:
     missing = [FILINGS[key] for key in site.missing_filings]
     if not missing:
         return
-    if site.status == "online":
+    if site.published:
         for key in site.missing_filings:
             yield site.violation(
                 key, f"缺少{FILINGS[key]}：未完成管理备案的网站不得上线运行", "第五条（三）"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import yaml
 from conftest import FGW_OFFLINE, archive_tool, run_pelican
 
 
@@ -241,3 +242,22 @@ def test_build_rechecks_records_as_time_passes(group_copy, tmp_path):
         and "第六条（二）" in late.stderr
         and "notices/20261120-domain.yaml" in late.stderr
     )
+
+
+def test_an_opening_record_publishes_a_pending_site_on_its_online_date(group_copy, tmp_path):
+    site_file = group_copy / "mcx" / "site.yaml"
+    data = yaml.safe_load(site_file.read_text(encoding="utf-8"))
+    assert data["status"] == "pending"
+    data["公安机关备案号"] = "皖公网安备 34162202000001号"
+    data["党政机关网站标识"] = "00000000000000000000000000d00009"
+    site_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    opened = notice(group_copy, "open", "mcx", "--approved", "2026-11-02", "--online", "2026-12-01")
+    assert opened.returncode == 0, opened.stderr
+    output = tmp_path / "output"
+    built = {}
+    for day in ("2026-11-30", "2026-12-01"):
+        result = run_pelican(group_copy, output, "-e", f'BUILD_DATE="{day}"')
+        assert result.returncode == 0, result.stderr
+        built[day] = (output / data["domain"] / "index.html").is_file()
+    assert built == {"2026-11-30": False, "2026-12-01": True}
+    assert data["domain"] in (output / "www.bozhou.gov.cn" / "index.html").read_text("utf-8")

@@ -30,13 +30,11 @@ from archive_tool.groupcheck import check_group
 from archive_tool.lifecycle import (
     MAINTENANCE_PAGE,
     OFFLINE,
-    RETIRED,
     maintenance_page,
     maintenance_snippet,
     redirect_snippets,
-    site_state,
 )
-from archive_tool.notices import load_notices, placement
+from archive_tool.notices import placement
 from archive_tool.redesign import (
     ARCHIVE_FOLDER,
     capture_before_redesign,
@@ -60,17 +58,7 @@ class SiteGroupGenerator:
     def generate_context(self):
         self.today = build_date(self.settings)
         self.report = check_group(self.content_root, self.today)
-        notices, _ = load_notices(self.report.group)
-        self.states = {
-            sid: site_state([n for n in notices if n.site == sid], self.today)
-            for sid in self.report.group.sites
-        }
-        self.report.group.offline = {
-            sid for sid, (state, _) in self.states.items() if state == OFFLINE
-        }
-        self.report.group.retired = {
-            sid for sid, (state, _) in self.states.items() if state == RETIRED
-        }
+        self.states = self.report.states
         for warning in self.report.warnings:
             print(f"警告：{warning}", file=sys.stderr)
         if not self.report.ok:
