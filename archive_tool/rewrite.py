@@ -194,7 +194,8 @@ def rewrite_html(
                     element.set("class", (element.get("class", "") + " " + MISSING_CLASS).strip())
                     element.set("title", "此页面未被归档")
             elif attribute == "style":
-                element.set("style", rewrite_css(value, base_url, resolve))
+                style = INLINE_Z_INDEX_IMPORTANT.sub(r"\1", value)
+                element.set("style", rewrite_css(style, base_url, resolve))
         if element.tag == "style" and element.text:
             element.text = rewrite_css(element.text, base_url, resolve)
 
@@ -271,11 +272,19 @@ def _set_head(document, banner: Banner) -> None:
     style.text = banner_css(banner.nonce)
 
 
+# An inline "z-index: … !important" outranks any style sheet; without !important, the
+# banner's layering rules (banner_css) can keep the page's elements below the banner.
+INLINE_Z_INDEX_IMPORTANT = re.compile(r"(z-index\s*:[^;!]*)!\s*important", re.IGNORECASE)
+
+
 def banner_css(nonce: str) -> str:
     """Styles scoped to the banner's unpredictable id, reset and !important throughout.
 
     <html> and <body> are pinned too (an id and stacked :not(#…) outweigh any selector a
     captured page can have), so page CSS cannot move the whole page, banner included, away.
+    Each other child of <body> (and body's and html's pseudo-elements) is made its own
+    stacking context at level 0: the page's z-indexes keep their order inside it, but
+    nothing of the page, however high its z-index, paints over the banner.
     """
     root = f"#{nonce}"
     pin = ":not(#_)" * 4
@@ -285,7 +294,10 @@ def banner_css(nonce: str) -> str:
         "opacity:1!important;transform:none!important;filter:none!important;clip-path:none!important;"
         "position:static!important;top:auto!important;margin-top:0!important;zoom:1!important;"
         "overflow:visible!important;height:auto!important;max-height:none!important}"
-        + f"{root}{pin},{root}{pin} *{{all:revert!important;box-sizing:border-box!important;"
+        + f"{page}>body{pin}>:not({root}){{z-index:auto!important;isolation:isolate!important}}"
+        f"{page}::before,{page}::after,{page}>body{pin}::before,{page}>body{pin}::after"
+        "{z-index:auto!important}"
+        f"{root}{pin},{root}{pin} *{{all:revert!important;box-sizing:border-box!important;"
         "font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif!important;"
         "visibility:visible!important;opacity:1!important;transform:none!important;"
         "clip-path:none!important;filter:none!important;color:#1d1d1d!important;"

@@ -19,15 +19,32 @@ html { transform: translateY(-300px) !important; opacity: .01 !important; }
 """
 
 
-def hostile_page_warc(path: Path) -> Path:
+# Overlays over the top edge: the highest z-index, later in the page than the banner, on an
+# element, in an inline style with !important, and on body's pseudo-elements.
+OVERLAY_CSS = """
+.cover { position: fixed; top: 0; left: 0; right: 0; height: 200px; background: #000;
+  z-index: 2147483647; }
+body::after { content: ""; position: fixed; top: 0; left: 0; width: 100%; height: 150px;
+  background: #123; z-index: 2147483647; }
+"""
+OVERLAY_BODY = (
+    "<div>正文内容</div><div class='cover'></div>"
+    "<div style='position:fixed!important;top:0;left:0;width:100%;height:180px;"
+    "background:#333;z-index:2147483647!important'></div>"
+)
+
+
+def hostile_page_warc(
+    path: Path, css: str = HOSTILE_CSS, body: str = "<div>正文内容</div>"
+) -> Path:
     from archive_tool.capture import Body, Capture
     from archive_tool.httpfetch import request_head
     from archive_tool.warcfile import WarcOutput
 
     output = WarcOutput(path, {})
     pages = {
-        "http://old.example/": f"<html id='x'><head><title>敌意页面</title><style>{HOSTILE_CSS}</style>"
-        "</head><body><div>正文内容</div></body></html>",
+        "http://old.example/": f"<html id='x'><head><title>敌意页面</title><style>{css}</style>"
+        f"</head><body>{body}</body></html>",
     }
     for url, text in pages.items():
         output.write_capture(
@@ -108,4 +125,20 @@ def test_hostile_css_cannot_hide_the_banner(browser, tmp_path):
         page = browser.new_page(viewport={"width": 800, "height": 600})
         page.goto(url + f"{archive.name}/old.example/index.html")
         assert_banner_visible(page, tmp_path / "hostile.png")
+        page.close()
+
+
+def test_overlays_with_the_highest_z_index_do_not_cover_the_banner(browser, tmp_path):
+    warc = hostile_page_warc(tmp_path / "overlay.warc.gz", OVERLAY_CSS, OVERLAY_BODY)
+    out = tmp_path / "out"
+    archive = republished(warc, out)
+    with serve_directory(out) as url:
+        page = browser.new_page(viewport={"width": 800, "height": 600})
+        page.goto(url + f"{archive.name}/old.example/index.html")
+        assert_banner_visible(page, tmp_path / "overlay.png")
+        on_top = page.evaluate(
+            "[10, 400, 790].map(x => !!document.elementFromPoint(x, 12)"
+            ".closest('[data-archive-banner]'))"
+        )
+        assert on_top == [True, True, True]
         page.close()
