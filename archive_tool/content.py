@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from .compliance import WARNING, Violation
+from .compliance import ERROR, WARNING, Violation
 from .registry import Group, display_path
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
@@ -21,6 +21,8 @@ BLANK_COLUMN_SOURCE = "国办秘函〔2019〕19号（空白栏目）"
 DISCLOSURES = ("主动公开", "依申请公开", "不予公开")
 WITHHELD = "不予公开"
 VALIDITIES = ("有效", "失效", "废止")
+REPOST_ARTICLE = "第十二条（二）"
+REPOST_WITHIN = timedelta(hours=12)
 IMPORTANT = "重要"  # importance: 重要 — a policy that must come with an interpretation
 RUMOUR = "辟谣"
 ARTICLE_TYPES = (RUMOUR,)  # type: 辟谣 — a rumour rebuttal (第七条（二）)
@@ -144,8 +146,8 @@ def _safe_metadata(path: Path) -> dict[str, str]:
 
 
 def _check_article(site, folder, path, shown, columns, slugs) -> Iterator[Violation]:
-    def problem(field_name, message, article):
-        return Violation(site.id, shown, field_name, message, article)
+    def problem(field_name, message, article, severity=ERROR):
+        return Violation(site.id, shown, field_name, message, article, severity)
 
     relative = path.relative_to(folder)
     if len(relative.parts) < 2:
@@ -203,6 +205,7 @@ def check_metadata(metadata: dict[str, str], problem) -> Iterator[Violation]:
             f"有效性应为 {' / '.join(VALIDITIES)} 之一，实为「{validity}」",
             "国办发〔2017〕47号《政府网站发展指引》（失效、废止文件应明确标注）",
         )
+    yield from _check_repost(metadata, problem)
     importance = metadata.get("importance")
     if importance and importance != IMPORTANT:
         yield problem(
@@ -215,3 +218,37 @@ def check_metadata(metadata: dict[str, str], problem) -> Iterator[Violation]:
             f"文章类型应为 {' / '.join(ARTICLE_TYPES)} 或不写，实为「{kind}」",
             "第七条（二）",
         )
+
+
+def _check_repost(metadata: dict[str, str], problem) -> Iterator[Violation]:
+    """An article reposted from a higher-level site (``source_date:`` set): its Date is the
+    转载时间, at most 12 hours after the original's (第十二条（二））."""
+    if not metadata.get("source_date"):
+        return
+    original = parse_date(metadata["source_date"])
+    reposted = parse_date(metadata.get("date", ""))
+    if original is None:
+        yield problem(
+            "source_date",
+            f"原文发布时间应为 YYYY-MM-DD HH:MM，实为「{metadata['source_date']}」",
+            REPOST_ARTICLE,
+        )
+        return
+    if not metadata.get("source"):
+        yield problem("source", "转载信息须注明来源（source: 原发布网站或机关）", REPOST_ARTICLE)
+    if reposted is None:
+        return
+    if reposted < original:
+        yield problem("Date", "转载时间（Date）早于原文发布时间（source_date）", REPOST_ARTICLE)
+    elif reposted - original > REPOST_WITHIN:
+        yield problem(
+            "Date", late_repost(metadata.get("title"), reposted - original), REPOST_ARTICLE, WARNING
+        )
+
+
+def late_repost(title: str | None, late: timedelta) -> str:
+    """
+    >>> late_repost("通知", timedelta(hours=23, minutes=30))
+    '转载「通知」用时 23 小时，超过 12 小时'
+    """
+    return f"转载「{title}」用时 {late.days * 24 + late.seconds // 3600} 小时，超过 12 小时"

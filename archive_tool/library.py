@@ -14,17 +14,23 @@ its canonical link at the original. A repost of a portal or higher-level item mo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from .compliance import WARNING, Violation
-from .content import check_metadata, iter_article_files, parse_date, read_metadata
+from .content import (
+    REPOST_ARTICLE,
+    REPOST_WITHIN,
+    check_metadata,
+    iter_article_files,
+    late_repost,
+    parse_date,
+    read_metadata,
+)
 from .registry import Group, display_path
 
 LIBRARY_FOLDER = "_library"
 ARTICLE = "第九条（三）"
-REPOST_ARTICLE = "第十二条（二）"
-REPOST_WITHIN = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -94,16 +100,9 @@ def _item(group: Group, path: Path) -> tuple[list[Violation], list[Placement]]:
         origin_site = group.sites[origin[0]]
         from_above = origin_site.type == "portal" or group.sites[site_column[0]].parent == origin[0]
         if from_above and reposted - published > REPOST_WITHIN:
-            late = reposted - published
-            problems.append(
-                problem(
-                    where,
-                    f"{group.sites[site_column[0]].name}转载「{metadata.get('title')}」用时 "
-                    f"{late.days * 24 + late.seconds // 3600} 小时，超过 12 小时",
-                    REPOST_ARTICLE,
-                    WARNING,
-                )
-            )
+            late = late_repost(metadata.get("title"), reposted - published)
+            reposter = group.sites[site_column[0]].name
+            problems.append(problem(where, reposter + late, REPOST_ARTICLE, WARNING))
         if site_column[0] in {copy.site for copy in copies}:
             problems.append(problem(where, f"站点「{site_column[0]}」已发布本条信息，不能重复转载"))
             continue

@@ -355,3 +355,24 @@ def test_a_closed_consultation_without_results_is_reported(group_copy):
     errors, warnings = _problems(group_copy)
     assert not errors
     assert any(w.field == "征集结果" and "尚未公布征集结果" in w.message for w in warnings)
+
+
+def test_a_repost_from_above_shows_its_source_and_is_reported_when_late(group_copy, tmp_path):
+    demo = next((group_copy / "qcq" / "tzgg").glob("*zhuanzai*.md"))
+    errors, warnings = _problems(group_copy)
+    assert not errors and not [w for w in warnings if w.file.endswith(demo.name)]
+    text = demo.read_text(encoding="utf-8").replace(
+        "Date: 2026-11-24 16:30", "Date: 2026-11-25 08:00"
+    )
+    demo.write_text(text, encoding="utf-8")
+    _, warnings = _problems(group_copy)
+    late = [w for w in warnings if w.file.endswith(demo.name)]
+    assert [(w.field, w.article) for w in late] == [("Date", "第十二条（二）")]
+    assert "用时 23 小时，超过 12 小时" in late[0].message
+    result = run_pelican(group_copy, tmp_path / "output")
+    assert result.returncode == 0, result.stderr
+    assert demo.name in (tmp_path / "output" / "build-report.txt").read_text("utf-8")
+    built = next((tmp_path / "output" / QCQ / "tzgg").glob(f"*/{demo.stem}.html"))
+    meta = " ".join(page(built).xpath("string(//p[@class='article-meta'])").split())
+    assert "来源：安徽省人民政府" in meta and "原文发布时间：2026-11-24 09:00" in meta
+    assert "转载时间：2026-11-25 08:00" in meta
