@@ -252,3 +252,22 @@ def late_repost(title: str | None, late: timedelta) -> str:
     '转载「通知」用时 23 小时，超过 12 小时'
     """
     return f"转载「{title}」用时 {late.days * 24 + late.seconds // 3600} 小时，超过 12 小时"
+
+
+def link_interpretations(articles) -> None:
+    """Give each article ``.policy`` (the policy it interprets, or None) and
+    ``.interpretations`` (those interpreting it), matching ``interprets`` to slug or 文号.
+
+    Works on any objects with ``slug`` and optional ``doc_number``/``interprets``
+    (Pelican's articles in the build), in one pass instead of a search per page.
+    """
+    by_name = {}
+    for article in articles:
+        for name in (getattr(article, "doc_number", None), article.slug):
+            if name:
+                by_name.setdefault(name, article)
+        article.interpretations = []
+    for article in articles:
+        article.policy = by_name.get(getattr(article, "interprets", None) or "")
+        if article.policy is not None:
+            article.policy.interpretations.append(article)

@@ -23,7 +23,7 @@ from pelican.urlwrappers import Category
 from pelican.utils import order_content
 
 from archive_tool.compliance import format_build_report, format_report
-from archive_tool.content import RUMOUR, WITHHELD
+from archive_tool.content import RUMOUR, WITHHELD, link_interpretations
 from archive_tool.errors import ToolkitError
 from archive_tool.groupbuild import build_group
 from archive_tool.groupcheck import check_group
@@ -54,6 +54,7 @@ class SiteGroupGenerator:
         self.theme = theme
         self.output_root = Path(output_path)
         self.report = None
+        self.indexing: list[subprocess.Popen] = []  # pagefind runs still going
 
     def generate_context(self):
         self.today = build_date(self.settings)
@@ -69,6 +70,10 @@ class SiteGroupGenerator:
             sites = build_group(self.report, self.output_root, self.build_site, self.write_index)
         except ToolkitError as error:
             fail(f"{error}\n{NOTHING_WRITTEN}")
+        finally:
+            for process in self.indexing:  # a site failed: stop indexing the discarded build
+                process.kill()
+                process.wait()
         numbered = 0
         for ledger in self.report.ledgers.values():
             try:
@@ -110,7 +115,7 @@ class SiteGroupGenerator:
             )
         )
         Pelican(configure_settings(settings)).run()
-        build_search_index(output_path)
+        self.indexing.append(start_pagefind("--site", str(output_path)))
         state, notice = self.states[site.id]
         if state == OFFLINE:  # 第八条（二）: a maintenance page and a 503 for every path
             page = maintenance_page(site.name, placement(notice, site))
@@ -163,7 +168,8 @@ class SiteGroupGenerator:
         group = self.report.group
         if group.portal and group.portal.id not in group.retired:
             searchable = [s.domain for s in group.published_sites() if s.id not in group.offline]
-            build_group_search_index(output_path, group.portal.domain, searchable)
+            arguments = group_search_arguments(output_path, group.portal.domain, searchable)
+            self.indexing.append(start_pagefind(*arguments))  # reads HTML only: no need to wait
         env = Environment(
             loader=FileSystemLoader(Path(self.theme) / "templates"), autoescape=select_autoescape()
         )
@@ -176,6 +182,8 @@ class SiteGroupGenerator:
         (output_path / "index.html").write_text(html, encoding="utf-8")
         report = format_build_report(self.report.violations, self.today.isoformat())
         (output_path / BUILD_REPORT).write_text(report, encoding="utf-8")
+        while self.indexing:  # every index is complete before output/ is replaced
+            finish_pagefind(self.indexing.pop(0), "搜索索引")
 
 
 MAPS_HEADER = (
@@ -265,42 +273,36 @@ def add_generator(pelican):
     return SiteGroupGenerator
 
 
-def build_search_index(site_output: Path) -> None:
-    """Static full-text search (pagefind's extended build segments Chinese), per site."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site_output), "--quiet"],
-        capture_output=True,
+def start_pagefind(*arguments: str) -> subprocess.Popen:
+    """Start a static full-text index (pagefind's extended build segments Chinese). It runs
+    while the next site is rendered: the machine has more than one core."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "pagefind", *arguments, "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
     )
-    if completed.returncode:
-        raise ToolkitError(f"生成站内搜索索引失败（pagefind）：{completed.stderr.strip()[-500:]}")
 
 
-def build_group_search_index(output_root: Path, portal_domain: str, domains: list[str]) -> None:
+def finish_pagefind(process: subprocess.Popen, what: str) -> None:
+    _, stderr = process.communicate()
+    if process.returncode:
+        raise ToolkitError(f"生成{what}失败（pagefind）：{stderr.strip()[-500:]}")
+
+
+def group_search_arguments(output_root: Path, portal_domain: str, domains: list[str]) -> list[str]:
     """One index of every online site's pages, served by the portal (no cross-origin request).
 
     Pagefind names each page /<domain>/<path>; the portal's search page turns that into
     https://<domain>/<path> (or keeps it in a local preview, served from output/)."""
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pagefind",
-            "--site",
-            str(output_root),
-            "--glob",
-            "{" + ",".join(sorted(domains)) + "}/**/*.html",
-            "--output-path",
-            str(output_root / portal_domain / GROUP_SEARCH_FOLDER),
-            "--quiet",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode:
-        raise ToolkitError(f"生成网站群搜索索引失败（pagefind）：{completed.stderr.strip()[-500:]}")
+    return [
+        "--site",
+        str(output_root),
+        "--glob",
+        "{" + ",".join(sorted(domains)) + "}/**/*.html",
+        "--output-path",
+        str(output_root / portal_domain / GROUP_SEARCH_FOLDER),
+    ]
 
 
 def withhold_articles(generator):
@@ -338,8 +340,14 @@ def add_library_copies(generator):
         )
 
 
+def link_policies(generator):
+    """政策解读 links both ways, computed once per site rather than searched per page."""
+    link_interpretations(generator.articles)
+
+
 def register():
     signals.get_generators.connect(add_generator)
     # Before categories, feeds and direct templates are made from the articles.
     signals.article_generator_pretaxonomy.connect(withhold_articles)
     signals.article_generator_pretaxonomy.connect(add_library_copies)
+    signals.article_generator_finalized.connect(link_policies)
