@@ -105,7 +105,7 @@ def _load(group, site, folder, article, make, today):
     for record in records:
         item, found = make(record, today)
         problems += found
-        if item is not None and not any(v.severity != WARNING for v in found):
+        if item is not None:  # made only when the record has no error
             items.append(item)
     return items, problems
 

@@ -9,7 +9,7 @@ becomes an error. Each record also says which notice stands where, and when.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import yaml
 
 from .compliance import Violation
 from .domains import GOV_DOMAIN
+from .records import as_moment
 from .registry import Group, Site, display_path
 from .workdays import add_working_days
 
@@ -59,12 +60,7 @@ class Notice:
         return value if isinstance(value, date) else None
 
     def moment(self, key: str) -> datetime | None:
-        value = self.data.get(key)
-        if isinstance(value, datetime):
-            return value
-        if isinstance(value, date):
-            return datetime.combine(value, time())
-        return None
+        return as_moment(self.data.get(key))
 
     @property
     def title(self) -> str:

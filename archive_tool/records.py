@@ -24,6 +24,21 @@ RECORD_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MOMENT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 
 
+def as_moment(value: Any) -> datetime | None:
+    """A YAML date or datetime as a datetime (a date at midnight); None for anything else.
+
+    >>> as_moment(date(2026, 11, 25))
+    datetime.datetime(2026, 11, 25, 0, 0)
+    >>> as_moment("2026-11-25") is None
+    True
+    """
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    return None
+
+
 @dataclass
 class Record:
     """One YAML record of a site: its data and where it came from."""
@@ -46,10 +61,8 @@ class Record:
     def moment(self, key: str) -> datetime | None:
         """A date or ``YYYY-MM-DD HH:MM`` value as a datetime, None when missing or not one."""
         value = self.data.get(key)
-        if isinstance(value, datetime):
-            return value
         if isinstance(value, date):
-            return datetime.combine(value, time())
+            return as_moment(value)
         for pattern in MOMENT_FORMATS:
             try:
                 return datetime.strptime(str(value).strip(), pattern)
