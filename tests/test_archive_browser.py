@@ -37,9 +37,9 @@ OVERLAY_BODY = (
 def hostile_page_warc(
     path: Path, css: str = HOSTILE_CSS, body: str = "<div>正文内容</div>"
 ) -> Path:
-    from archive_tool.capture import Body, Capture
-    from archive_tool.httpfetch import request_head
-    from archive_tool.warcfile import WarcOutput
+    from archive_tool.warc.capture import Body, Capture
+    from archive_tool.warc.httpfetch import request_head
+    from archive_tool.warc.writer import WarcOutput
 
     output = WarcOutput(path, {})
     pages = {

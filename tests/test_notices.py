@@ -170,7 +170,7 @@ def test_offline_at_most_once_a_year_except_force_majeure(group_copy):
 
 
 def test_working_days_follow_the_official_calendar():
-    from archive_tool.workdays import add_working_days, is_working_day
+    from archive_tool.lifecycle.workdays import add_working_days, is_working_day
 
     # 2026-01-01/02 are holidays; Sunday 2026-01-04 is the make-up working day (调休).
     assert add_working_days(date(2025, 12, 31), 1) == date(2026, 1, 4)

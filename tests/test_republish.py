@@ -223,9 +223,9 @@ HOSTILE_PATHS = [
 
 
 def hostile_warc(path: Path) -> Path:
-    from archive_tool.capture import Body, Capture
-    from archive_tool.httpfetch import request_head
-    from archive_tool.warcfile import WarcOutput
+    from archive_tool.warc.capture import Body, Capture
+    from archive_tool.warc.httpfetch import request_head
+    from archive_tool.warc.writer import WarcOutput
 
     output = WarcOutput(path, {"description": "hostile"})
     for number, target in enumerate(HOSTILE_PATHS):

@@ -6,7 +6,7 @@ import re
 
 from conftest import REPO
 
-from archive_tool import groupcheck  # noqa: F401  (registers every rule)
+from archive_tool.group import check  # noqa: F401  (registers every rule)
 from archive_tool.compliance import iter_rules
 
 

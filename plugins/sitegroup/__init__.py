@@ -23,26 +23,26 @@ from pelican.urlwrappers import Category
 from pelican.utils import order_content
 
 from archive_tool.compliance import format_build_report, format_report
-from archive_tool.content import RUMOUR, WITHHELD, link_interpretations
+from archive_tool.content.registry import SITE_TYPES, STATUSES
 from archive_tool.errors import ToolkitError
-from archive_tool.groupbuild import build_group
-from archive_tool.groupcheck import check_group
-from archive_tool.lifecycle import (
+from archive_tool.group.articlerules import RUMOUR, WITHHELD, link_interpretations
+from archive_tool.group.build import build_group
+from archive_tool.group.check import check_group
+from archive_tool.group.redesign import (
+    ARCHIVE_FOLDER,
+    capture_before_redesign,
+    capture_published,
+    publish_archives,
+)
+from archive_tool.group.settings import content_settings, site_settings
+from archive_tool.lifecycle.placement import placement
+from archive_tool.lifecycle.serving import (
     MAINTENANCE_PAGE,
     OFFLINE,
     maintenance_page,
     maintenance_snippet,
     redirect_snippets,
 )
-from archive_tool.notices import placement
-from archive_tool.redesign import (
-    ARCHIVE_FOLDER,
-    capture_before_redesign,
-    capture_published,
-    publish_archives,
-)
-from archive_tool.registry import SITE_TYPES, STATUSES
-from archive_tool.sitesettings import content_settings, site_settings
 
 
 class SiteGroupGenerator:

@@ -1,0 +1,54 @@
+"""``archive-tool republish``: a WARC as a static archive marked 「已归档」."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from ..errors import ToolkitError
+from .base import cli, user_errors, warc_files
+
+
+@cli.command()
+@warc_files
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="归档输出目录。",
+)
+@click.option("--live-url", help="横幅中“现行网站”的链接（默认：原网站首页），如迁移后的新网址。")
+@click.option("--at", "at", help="发布此时间（YYYYMMDDhhmmss，UTC）或之前的最后一次抓取。")
+@user_errors
+def republish(warcs, out_dir, live_url, at):
+    """把 WARC 发布为可直接部署的静态归档，每页顶部标明「已归档」和归档时间。
+
+    页面链接改为指向归档内的副本；未归档的原网站链接指向“未归档”说明页；
+    脚本被移除（保留在 WARC 中）；GBK/GB2312 页面转为 UTF-8，文字不变。
+
+    \b
+    示例：
+      archive-tool republish bozhou.warc.gz -o archive/ --live-url https://www.bozhou.gov.cn/
+    """
+    from datetime import datetime, timezone
+
+    from ..republish.static import republish as run_republish
+
+    moment = None
+    if at:
+        try:
+            moment = datetime.strptime(at, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+        except ValueError:
+            raise ToolkitError(f"--at 应为 14 位时间 YYYYMMDDhhmmss（UTC），实为「{at}」") from None
+    started = time.monotonic()
+    result = run_republish(list(warcs), out_dir, live_url=live_url, at=moment)
+    seconds = time.monotonic() - started
+    click.echo(
+        f"已发布归档：{result.archive_dir}（页面 {result.pages} 个，文件 {result.files} 个，"
+        f"用时 {seconds:.1f} 秒）\n归档目录：{result.archive_dir / 'index.html'}",
+        err=True,
+    )

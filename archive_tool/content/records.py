@@ -1,0 +1,132 @@
+"""Structured records editors write as YAML files: service items, letters, consultations.
+
+Each kind lives in its own folder of a site (``content/<site-id>/<folder>/*.yaml``), one
+record per file, keys in Chinese as the forms name them. Loading never raises for a
+user's mistake: an unreadable file, a missing key or a wrong value becomes a Violation
+naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..compliance import ERROR, Violation
+from .registry import Group, Site, display_path
+
+RECORD_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MOMENT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+
+
+def as_moment(value: Any) -> datetime | None:
+    """A YAML date or datetime as a datetime (a date at midnight); None for anything else.
+
+    >>> as_moment(date(2026, 11, 25))
+    datetime.datetime(2026, 11, 25, 0, 0)
+    >>> as_moment("2026-11-25") is None
+    True
+    """
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    return None
+
+
+@dataclass
+class Record:
+    """One YAML record of a site: its data and where it came from."""
+
+    site: str
+    file: str
+    slug: str
+    data: dict[str, Any]
+    article: str  # the rule the record's form comes from, cited in its violations
+
+    def text(self, key: str) -> str:
+        """A key's value as stripped text ('' when missing); numbers are shown as written."""
+        value = self.data.get(key)
+        if value is None or isinstance(value, (dict, list)):
+            return ""
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M")
+        return str(value).strip()
+
+    def moment(self, key: str) -> datetime | None:
+        """A date or ``YYYY-MM-DD HH:MM`` value as a datetime, None when missing or not one."""
+        value = self.data.get(key)
+        if isinstance(value, date):
+            return as_moment(value)
+        for pattern in MOMENT_FORMATS:
+            try:
+                return datetime.strptime(str(value).strip(), pattern)
+            except ValueError:
+                continue
+        return None
+
+    def violation(
+        self, key: str, message: str, article: str | None = None, severity: str = ERROR
+    ) -> Violation:
+        return Violation(self.site, self.file, key, message, article or self.article, severity)
+
+    def missing(self, keys: Iterable[str]) -> Iterator[Violation]:
+        """A violation for each key with no value."""
+        for key in keys:
+            value = self.data.get(key)
+            if value is None or value == "" or value == []:
+                yield self.violation(key, f"缺少「{key}」")
+
+    def check_choice(self, key: str, choices: Iterable[str]) -> Iterator[Violation]:
+        choices = tuple(choices)
+        value = self.text(key)
+        if value and value not in choices:
+            yield self.violation(key, f"应为 {' / '.join(choices)} 之一，实为「{value}」")
+
+    def check_moment(self, key: str) -> Iterator[Violation]:
+        if self.data.get(key) not in (None, "") and self.moment(key) is None:
+            yield self.violation(
+                key, f"应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，实为「{self.data.get(key)}」"
+            )
+
+
+def load_records(
+    group: Group, site: Site, folder_name: str, article: str
+) -> tuple[list[Record], list[Violation]]:
+    """The records in ``content/<site>/<folder_name>/*.yaml``, sorted by file name."""
+    records, problems = [], []
+    folder = group.root / site.id / folder_name
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        shown = display_path(path, group.root)
+
+        def problem(key: str, message: str, shown: str = shown) -> Violation:
+            return Violation(site.id, shown, key, message, article)
+
+        if not RECORD_SLUG.match(path.stem):
+            problems.append(problem("(文件名)", "文件名只能由小写字母、数字和连字符组成"))
+            continue
+        data, error = _read_yaml(path)
+        if error:
+            problems.append(problem("(YAML)", error))
+            continue
+        records.append(Record(site.id, shown, path.stem, data, article))
+    return records, problems
+
+
+def _read_yaml(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return {}, "文件不是 UTF-8 编码"
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
+        return {}, f"YAML 语法错误{where}：{getattr(error, 'problem', error)}"
+    if not isinstance(data, dict):
+        return {}, "内容应是“字段: 值”的映射"
+    return data, ""

@@ -1,0 +1,273 @@
+"""Articles as editors write them: Markdown files with ``Key: value`` metadata lines on top.
+
+This reads the metadata the way Pelican's Markdown reader does (keys are case-insensitive,
+the block ends at the first blank line) so that rules can check articles without Pelican.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ..compliance import ERROR, WARNING, Violation
+from ..content.registry import Group, display_path
+
+ARTICLE_SUFFIXES = (".md", ".markdown")
+META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
+DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+BLANK_COLUMN_SOURCE = "国办秘函〔2019〕19号（空白栏目）"
+DISCLOSURES = ("主动公开", "依申请公开", "不予公开")
+WITHHELD = "不予公开"
+VALIDITIES = ("有效", "失效", "废止")
+REPOST_ARTICLE = "第十二条（二）"
+REPOST_WITHIN = timedelta(hours=12)
+IMPORTANT = "重要"  # importance: 重要 — a policy that must come with an interpretation
+RUMOUR = "辟谣"
+ARTICLE_TYPES = (RUMOUR,)  # type: 辟谣 — a rumour rebuttal (第七条（二）)
+DATE_SOURCE = "国办秘函〔2019〕19号（未注明发布时间的视为不更新）"
+
+
+def read_metadata(path: Path) -> dict[str, str]:
+    """The metadata block of a Markdown file.
+
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False) as f:
+    ...     _ = f.write("Title: 通知\\nDate: 2026-01-02\\n\\n正文")
+    >>> read_metadata(Path(f.name))
+    {'title': '通知', 'date': '2026-01-02'}
+    >>> os.unlink(f.name)
+    """
+    metadata: dict[str, str] = {}
+    with path.open(encoding="utf-8-sig") as handle:
+        for line in handle:
+            line = line.rstrip("\n")
+            if not line.strip():
+                break
+            match = META_LINE.match(line)
+            if not match:
+                break
+            metadata[match["key"].lower()] = match["value"].strip()
+    return metadata
+
+
+def parse_date(text: str) -> datetime | None:
+    """A publish date as editors write it, or None when it is not one.
+
+    >>> parse_date("2026-11-20 16:30")
+    datetime.datetime(2026, 11, 20, 16, 30)
+    >>> parse_date("2026/11/20") is None
+    True
+    """
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    return None
+
+
+def iter_article_files(site_folder: Path) -> Iterator[Path]:
+    for path in sorted(site_folder.rglob("*")):
+        if path.suffix in ARTICLE_SUFFIXES and path.is_file():
+            yield path
+
+
+def check_articles(group: Group) -> Iterator[Violation]:
+    """Every article of every site: in a registered column, with a title and a publish date."""
+    for site in group.sites.values():
+        folder = group.root / site.id
+        columns = {column.id for column in site.columns}
+        slugs: dict[str, str] = {}
+        used: set[str] = set()
+        policies: set[str] = set()
+        interpretations: list[tuple[str, str]] = []
+        important: list[tuple[str, set[str]]] = []
+        for path in iter_article_files(folder):
+            shown = display_path(path, group.root)
+            yield from _check_article(site, folder, path, shown, columns, slugs)
+            metadata = _safe_metadata(path)
+            if metadata.get("disclosure") != WITHHELD:  # a withheld article is never published
+                used.add(path.relative_to(folder).parts[0])
+            policies |= {metadata.get("slug") or path.stem, metadata.get("doc_number") or ""}
+            if metadata.get("interprets"):
+                interpretations.append((shown, metadata["interprets"]))
+            if metadata.get("importance") == IMPORTANT and metadata.get("disclosure") != WITHHELD:
+                names = {metadata.get("slug") or path.stem, metadata.get("doc_number") or ""}
+                important.append((shown, names - {""}))
+        for shown, target in interpretations:
+            if target not in policies:
+                yield Violation(
+                    site.id,
+                    shown,
+                    "interprets",
+                    f"所解读的政策「{target}」不存在（应为本站政策文件的文件名或文号）",
+                    "第七条（二）",
+                )
+        interpreted = {target for _, target in interpretations}
+        for shown, names in important:
+            if not names & interpreted:
+                yield Violation(
+                    site.id,
+                    shown,
+                    "importance",
+                    "重要政策文件应同步发布政策解读，尚无任何解读（interprets 指向本文件的文章）",
+                    "第七条（二）",
+                    WARNING,
+                )
+        if site.published:
+            for number, column in enumerate(site.columns, 1):
+                if column.id not in used:
+                    yield site.violation(
+                        f"columns[{number}]",
+                        f"栏目「{column.name}」没有任何文章（空白栏目）："
+                        f"请在 {site.id}/{column.id}/ 下发布内容",
+                        BLANK_COLUMN_SOURCE,
+                    )
+
+
+def published_articles(group: Group, site) -> Iterator[tuple[str, str, datetime, str]]:
+    """(slug, file shown, date, index_no written) of each article the site will publish."""
+    folder = group.root / site.id
+    for path in iter_article_files(folder):
+        metadata = _safe_metadata(path)
+        published = parse_date(metadata.get("date", ""))
+        if published and metadata.get("disclosure") not in (None, WITHHELD):
+            slug = metadata.get("slug") or path.stem
+            yield slug, display_path(path, group.root), published, metadata.get("index_no", "")
+
+
+def _safe_metadata(path: Path) -> dict[str, str]:
+    try:
+        return read_metadata(path)
+    except UnicodeDecodeError:
+        return {}
+
+
+def _check_article(site, folder, path, shown, columns, slugs) -> Iterator[Violation]:
+    def problem(field_name, message, article, severity=ERROR):
+        return Violation(site.id, shown, field_name, message, article, severity)
+
+    relative = path.relative_to(folder)
+    if len(relative.parts) < 2:
+        yield problem(
+            "(位置)", "文章应放在栏目目录下：content/<站点ID>/<栏目id>/<文件>.md", "第七条"
+        )
+    elif relative.parts[0] not in columns:
+        known = "、".join(sorted(columns)) or "无"
+        yield problem(
+            "(栏目)",
+            f"目录「{relative.parts[0]}」不是 site.yaml 中登记的栏目（已登记：{known}）",
+            "第七条",
+        )
+    try:
+        metadata = read_metadata(path)
+    except UnicodeDecodeError:
+        yield problem("(文件)", "文件不是 UTF-8 编码", "内容格式")
+        return
+    yield from check_metadata(metadata, problem)
+    slug = metadata.get("slug") or path.stem
+    if slug in slugs:
+        yield problem("Slug", f"与 {slugs[slug]} 的 Slug「{slug}」重复，页面会互相覆盖", "内容格式")
+    slugs.setdefault(slug, shown)
+
+
+def check_metadata(metadata: dict[str, str], problem) -> Iterator[Violation]:
+    """Title, Date, 公开属性 and 有效性 of one article; ``problem(field, message, article)``."""
+    if not metadata.get("title"):
+        yield problem("Title", "缺少标题（在文件开头写“Title: 标题”）", "内容格式")
+    date = metadata.get("date")
+    if not date:
+        yield problem("Date", "缺少发布日期（在文件开头写“Date: YYYY-MM-DD HH:MM”）", DATE_SOURCE)
+    elif parse_date(date) is None:
+        yield problem(
+            "Date", f"发布日期应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，实为「{date}」", DATE_SOURCE
+        )
+    disclosure = metadata.get("disclosure")
+    if not disclosure:
+        yield problem(
+            "disclosure",
+            "缺少公开属性：发布前须明确为 主动公开 / 依申请公开 / 不予公开"
+            "（在文件开头写“disclosure: 主动公开”）",
+            "第十条（二）",
+        )
+    elif disclosure not in DISCLOSURES:
+        yield problem(
+            "disclosure",
+            f"公开属性应为 {' / '.join(DISCLOSURES)} 之一，实为「{disclosure}」",
+            "第十条（二）",
+        )
+    validity = metadata.get("validity")
+    if validity and validity not in VALIDITIES:
+        yield problem(
+            "validity",
+            f"有效性应为 {' / '.join(VALIDITIES)} 之一，实为「{validity}」",
+            "国办发〔2017〕47号《政府网站发展指引》（失效、废止文件应明确标注）",
+        )
+    yield from _check_repost(metadata, problem)
+    importance = metadata.get("importance")
+    if importance and importance != IMPORTANT:
+        yield problem(
+            "importance", f"应为「{IMPORTANT}」或不写，实为「{importance}」", "第七条（二）"
+        )
+    kind = metadata.get("type")
+    if kind and kind not in ARTICLE_TYPES:
+        yield problem(
+            "type",
+            f"文章类型应为 {' / '.join(ARTICLE_TYPES)} 或不写，实为「{kind}」",
+            "第七条（二）",
+        )
+
+
+def _check_repost(metadata: dict[str, str], problem) -> Iterator[Violation]:
+    """An article reposted from a higher-level site (``source_date:`` set): its Date is the
+    转载时间, at most 12 hours after the original's (第十二条（二））."""
+    if not metadata.get("source_date"):
+        return
+    original = parse_date(metadata["source_date"])
+    reposted = parse_date(metadata.get("date", ""))
+    if original is None:
+        yield problem(
+            "source_date",
+            f"原文发布时间应为 YYYY-MM-DD HH:MM，实为「{metadata['source_date']}」",
+            REPOST_ARTICLE,
+        )
+        return
+    if not metadata.get("source"):
+        yield problem("source", "转载信息须注明来源（source: 原发布网站或机关）", REPOST_ARTICLE)
+    if reposted is None:
+        return
+    if reposted < original:
+        yield problem("Date", "转载时间（Date）早于原文发布时间（source_date）", REPOST_ARTICLE)
+    elif reposted - original > REPOST_WITHIN:
+        yield problem(
+            "Date", late_repost(metadata.get("title"), reposted - original), REPOST_ARTICLE, WARNING
+        )
+
+
+def late_repost(title: str | None, late: timedelta) -> str:
+    """
+    >>> late_repost("通知", timedelta(hours=23, minutes=30))
+    '转载「通知」用时 23 小时，超过 12 小时'
+    """
+    return f"转载「{title}」用时 {late.days * 24 + late.seconds // 3600} 小时，超过 12 小时"
+
+
+def link_interpretations(articles) -> None:
+    """Give each article ``.policy`` (the policy it interprets, or None) and
+    ``.interpretations`` (those interpreting it), matching ``interprets`` to slug or 文号.
+
+    Works on any objects with ``slug`` and optional ``doc_number``/``interprets``
+    (Pelican's articles in the build), in one pass instead of a search per page.
+    """
+    by_name = {}
+    for article in articles:
+        for name in (getattr(article, "doc_number", None), article.slug):
+            if name:
+                by_name.setdefault(name, article)
+        article.interpretations = []
+    for article in articles:
+        article.policy = by_name.get(getattr(article, "interprets", None) or "")
+        if article.policy is not None:
+            article.policy.interpretations.append(article)

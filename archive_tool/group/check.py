@@ -1,0 +1,104 @@
+"""Check a whole site group: load the registry, run every rule, collect every violation.
+
+Besides the verdict, the report carries what the checks read and the build renders:
+service items, letters and other 互动交流 records, library copies and 索引号 ledgers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..compliance import GROUP_RULES, SITE_RULES, Violation, errors, warnings
+from ..content.registry import Group, display_path, load_group
+from ..lifecycle.notices import Notice, load_notices
+from ..lifecycle.rules import check_notices
+from ..lifecycle.serving import OFFLINE, OPENED, RETIRED, site_state
+from . import siterules  # noqa: F401  (registers the registry rules)
+from .articlerules import check_articles, parse_date, published_articles, read_metadata
+from .indexnumbers import Ledger, assign_numbers
+from .interaction import Interaction, load_interaction
+from .library import Placement, library_placements
+from .services import ServiceItem, load_services
+
+
+@dataclass
+class GroupReport:
+    group: Group
+    violations: list[Violation]
+    services: dict[str, list[ServiceItem]] = field(default_factory=dict)
+    interaction: dict[str, Interaction] = field(default_factory=dict)
+    library: list[Placement] = field(default_factory=list)
+    ledgers: dict[str, Ledger] = field(default_factory=dict)
+    states: dict[str, tuple[str, Notice | None]] = field(default_factory=dict)  # lifecycle.py
+
+    @property
+    def errors(self) -> list[Violation]:
+        return errors(self.violations)
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return warnings(self.violations)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_group(content_root: Path, today: date | None = None) -> GroupReport:
+    """Every violation of every site of the group under content_root, as of ``today``."""
+    today = today or date.today()
+    group = load_group(Path(content_root))
+    report = GroupReport(group, list(group.load_violations))
+    violations = report.violations
+    # Lifecycle records decide which sites are built today, before any rule runs: an
+    # 开通 record publishes a pending site on its online date (第五条（二）).
+    notices, _ = load_notices(group)  # their problems are reported by check_notices
+    for site_id, site in group.sites.items():
+        state, notice = site_state([n for n in notices if n.site == site_id], today)
+        report.states[site_id] = (state, notice)
+        site.opened = state == OPENED
+    group.offline = {sid for sid, (state, _) in report.states.items() if state == OFFLINE}
+    group.retired = {sid for sid, (state, _) in report.states.items() if state == RETIRED}
+    for site in group.sites.values():
+        for rule in SITE_RULES:
+            violations += rule.check(site, group)
+    for rule in GROUP_RULES:
+        violations += rule.check(group)
+    violations += check_articles(group)
+    violations += check_notices(group, today)
+    report.library, found = library_placements(group)
+    violations += found
+    for site in group.sites.values():
+        report.services[site.id], found = load_services(group, site)
+        violations += found
+        report.interaction[site.id], found = load_interaction(group, site, today)
+        violations += found
+        articles = list(published_articles(group, site))
+        own = {slug: shown for slug, shown, _, _ in articles}
+        for slug, shown, published, number in _library_articles(group, site.id, report.library):
+            if slug in own:
+                violations.append(
+                    Violation(
+                        site.id,
+                        shown,
+                        "Slug",
+                        f"与本站 {own[slug]} 的 Slug「{slug}」重复，页面会互相覆盖",
+                        "内容格式",
+                    )
+                )
+                continue
+            articles.append((slug, shown, published, number))
+        report.ledgers[site.id], found = assign_numbers(group, site, articles)
+        violations += found
+    return report
+
+
+def _library_articles(group: Group, site_id: str, placements: list[Placement]):
+    for copy in placements:
+        if copy.site == site_id:
+            metadata = read_metadata(copy.path)
+            slug = metadata.get("slug") or copy.path.stem
+            shown = display_path(copy.path, group.root)
+            yield slug, shown, parse_date(metadata["date"]), metadata.get("index_no", "")

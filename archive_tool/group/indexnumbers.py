@@ -1,0 +1,110 @@
+"""索引号: ``<unit code>/<YYYY>-<NNNNN>``, given once to every published article, never changed.
+
+An editor may write ``index_no:`` in an article. Otherwise the build gives the next free
+serial of the article's year and records it in the site's ledger,
+``content/<site-id>/index-numbers.yaml`` (slug → 索引号), which is kept with the content
+like a lock file: a number once given stays with its article in every later build, even
+when articles are added, back-dated or removed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from ..compliance import Violation
+from ..content.registry import Group, Site, display_path
+
+LEDGER_FILE = "index-numbers.yaml"
+ARTICLE = "《政府信息公开目录系统实施指引（试行）》（索引号）"
+UNIT_CODE = re.compile(r"^(?:[0-9A-Z]{9}|[0-9A-HJ-NPQRTUWXY]{18})$")
+INDEX_NO = re.compile(r"^(?P<unit>[0-9A-Z]+)/(?P<year>\d{4})-(?P<serial>\d{5})$")
+LEDGER_HEADER = (
+    "# 索引号登记簿：由构建自动维护（文章 Slug → 索引号），请随内容一起提交，不要手工改号。\n"
+)
+
+
+@dataclass
+class Ledger:
+    """A site's 索引号 by article slug; ``added`` are the ones this build gave."""
+
+    site: str
+    path: Path
+    numbers: dict[str, str] = field(default_factory=dict)
+    added: dict[str, str] = field(default_factory=dict)
+
+    def save(self) -> None:
+        """Write the ledger back if this build gave new numbers (after a successful build)."""
+        if not self.added:
+            return
+        body = yaml.safe_dump(
+            dict(sorted(self.numbers.items())), allow_unicode=True, sort_keys=False
+        )
+        self.path.write_text(LEDGER_HEADER + body, encoding="utf-8")
+
+
+def assign_numbers(
+    group: Group, site: Site, articles: list[tuple[str, str, datetime, str]]
+) -> tuple[Ledger, list[Violation]]:
+    """Numbers for ``articles`` (slug, file shown, date, index_no written or '') of a site."""
+    ledger = Ledger(site.id, group.root / site.id / LEDGER_FILE)
+    shown_ledger = display_path(ledger.path, group.root)
+    problems: list[Violation] = []
+    unit = str(site.get("unit_code") or "")
+    if ledger.path.is_file():
+        try:
+            loaded = yaml.safe_load(ledger.path.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as error:
+            loaded = {}
+            problems.append(
+                Violation(site.id, shown_ledger, "(YAML)", f"无法读取：{error}", ARTICLE)
+            )
+        if isinstance(loaded, dict):
+            ledger.numbers = {str(k): str(v) for k, v in loaded.items()}
+    written = {slug: (shown, no) for slug, shown, _, no in articles if no}
+    for slug, (shown, number) in written.items():
+        match = INDEX_NO.match(number)
+        if not match or (unit and match["unit"] != unit):
+            problems.append(
+                Violation(
+                    site.id,
+                    shown,
+                    "index_no",
+                    f"索引号应为「{unit or '<unit_code>'}/YYYY-NNNNN」，实为「{number}」",
+                    ARTICLE,
+                )
+            )
+        ledger.numbers[slug] = number
+    if not UNIT_CODE.match(unit):
+        return ledger, problems  # the unit_code rule of the registry reports the site
+    used: dict[str, str] = {}
+    for slug, number in ledger.numbers.items():
+        if number in used and slug in written:
+            problems.append(
+                Violation(
+                    site.id,
+                    written[slug][0],
+                    "index_no",
+                    f"索引号「{number}」已用于「{used[number]}」",
+                    ARTICLE,
+                )
+            )
+        used.setdefault(number, slug)
+    serials: dict[str, int] = {}
+    for number in ledger.numbers.values():
+        match = INDEX_NO.match(number)
+        if match:
+            year = match["year"]
+            serials[year] = max(serials.get(year, 0), int(match["serial"]))
+    for slug, _, published, _ in sorted(articles, key=lambda a: (a[2], a[0])):
+        if slug in ledger.numbers:
+            continue
+        year = f"{published:%Y}"
+        serials[year] = serials.get(year, 0) + 1
+        number = f"{unit}/{year}-{serials[year]:05d}"
+        ledger.numbers[slug] = ledger.added[slug] = number
+    return ledger, problems

@@ -1,0 +1,154 @@
+"""办事服务 (第七条（四）): service items as structured records, and the 服务事项目录.
+
+Each item is ``content/<site-id>/services/<slug>.yaml``. A 办事指南 must show the key
+elements as a table; an item missing one fails the build, naming the file and the key.
+A material that comes with a 规范表格 must also come with its 填写说明 and 示范文本, and
+every file named must exist under the site folder (it is published as a download).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..compliance import Violation
+from ..content.records import Record, load_records
+from ..content.registry import Group, Site
+
+SERVICE_FOLDER = "services"
+ARTICLE = "第七条（四）"
+
+# The key elements of a 办事指南, in the order the table shows them.
+KEY_ELEMENTS = (
+    "事项名称",
+    "设定依据",
+    "申请条件",
+    "办理材料",
+    "办理地点",
+    "办理时间",
+    "联系电话",
+    "办理流程",
+    "收费标准",
+    "承诺时限",
+    "网上可办理程度",
+)
+ONLINE_LEVELS = ("全程网办", "部分网办", "线下办理")
+MATERIAL_KEYS = ("名称", "份数", "形式", "必要性")
+MATERIAL_FORMS = ("原件", "复印件", "原件和复印件", "电子件")
+NECESSITY = ("必要", "非必要")
+DOWNLOADS = ("规范表格", "填写说明", "示范文本")
+
+
+@dataclass
+class ServiceItem:
+    """A checked service item, as the theme renders it."""
+
+    site: str
+    slug: str
+    data: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return str(self.data["事项名称"])
+
+    @property
+    def url(self) -> str:
+        return f"{SERVICE_FOLDER}/{self.slug}.html"
+
+
+def load_services(group: Group, site: Site) -> tuple[list[ServiceItem], list[Violation]]:
+    """The site's service items and every problem with them."""
+    records, problems = load_records(group, site, SERVICE_FOLDER, ARTICLE)
+    items = []
+    for record in records:
+        found = list(check_service(record, group.root / site.id))
+        problems += found
+        if not found:
+            items.append(ServiceItem(site.id, record.slug, normalised(record)))
+    items.sort(key=lambda item: item.name)
+    return items, problems
+
+
+def check_service(record: Record, site_folder) -> list[Violation]:
+    problems = list(record.missing(KEY_ELEMENTS))
+    problems += record.check_choice("网上可办理程度", ONLINE_LEVELS)
+    steps = record.data.get("办理流程")
+    if steps is not None and not isinstance(steps, (list, str)):
+        problems.append(record.violation("办理流程", "应为步骤列表"))
+    materials = record.data.get("办理材料")
+    if materials is None:
+        return problems
+    if not isinstance(materials, list):
+        return [
+            *problems,
+            record.violation("办理材料", "应为材料列表，每项含 名称、份数、形式、必要性"),
+        ]
+    for number, material in enumerate(materials, 1):
+        where = f"办理材料[{number}]"
+        if not isinstance(material, dict):
+            problems.append(record.violation(where, "应为含 名称、份数、形式、必要性 的映射"))
+            continue
+        for key in MATERIAL_KEYS:
+            if material.get(key) in (None, ""):
+                problems.append(record.violation(f"{where}.{key}", f"缺少「{key}」"))
+        for key, choices in (("形式", MATERIAL_FORMS), ("必要性", NECESSITY)):
+            value = str(material.get(key) or "")
+            if value and value not in choices:
+                problems.append(
+                    record.violation(
+                        f"{where}.{key}", f"应为 {' / '.join(choices)} 之一，实为「{value}」"
+                    )
+                )
+        named = [key for key in DOWNLOADS if material.get(key)]
+        if named:
+            for key in DOWNLOADS:
+                if key not in named:
+                    problems.append(
+                        record.violation(
+                            f"{where}.{key}",
+                            f"提供规范表格的材料还须提供{key}（规范表格、填写说明、示范文本应齐全）",
+                        )
+                    )
+        for key in named:
+            problems += _check_download(record, f"{where}.{key}", material[key], site_folder)
+    return problems
+
+
+def _check_download(record: Record, where: str, value: Any, site_folder) -> list[Violation]:
+    path = PurePosixPath(str(value))
+    if path.is_absolute() or ".." in path.parts or not path.parts or path.parts[0] != "files":
+        return [record.violation(where, f"应为站点目录下 files/ 中的文件路径，实为「{value}」")]
+    if not (site_folder / path).is_file():
+        return [record.violation(where, f"文件不存在：{record.site}/{path}")]
+    return []
+
+
+def normalised(record: Record) -> dict[str, Any]:
+    """The item's data with the step list always a list, ready for the template."""
+    data = dict(record.data)
+    steps = data.get("办理流程")
+    if isinstance(steps, str):
+        data["办理流程"] = [line.strip() for line in steps.splitlines() if line.strip()]
+    return data
+
+
+def catalogue(group: Group, services: dict[str, list[ServiceItem]]) -> list[dict[str, Any]]:
+    """The 服务事项目录 of the whole group: every published site's items, portal first."""
+    rows = []
+    for site in group.published_sites():
+        for item in services.get(site.id, []):
+            rows.append(
+                {
+                    "site": site.id,
+                    "site_name": site.name,
+                    "domain": site.domain,
+                    "name": item.name,
+                    "url": item.url,
+                    "agency": item.data.get("实施机构") or site.get("主办单位") or site.name,
+                    "online": item.data["网上可办理程度"],
+                    "is_portal": site.type == "portal",
+                }
+            )
+    rows.sort(key=lambda row: (not row["is_portal"], row["site"], row["name"]))
+    return rows

@@ -1,0 +1,223 @@
+"""The Pelican settings of one site of the group, derived from its site.yaml.
+
+Plain data: this module does not import Pelican. The sitegroup plugin hands the result to
+``pelican.Pelican`` for each site.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .. import urls
+from ..content.registry import SITE_TYPES, Group, Site
+from ..lifecycle.placement import placements
+from .services import catalogue
+
+# What every site's own Pelican run uses, before its identity is filled in. A group's
+# pelicanconf.py can override any of these in SITE_SETTINGS.
+SITE_DEFAULTS: dict[str, Any] = {
+    "ARTICLE_PATHS": [""],
+    "PAGE_PATHS": [],
+    "STATIC_PATHS": ["files", "images"],
+    "THEME_STATIC_PATHS": ["static"],
+    "THEME_STATIC_DIR": "theme",
+    "USE_FOLDER_AS_CATEGORY": True,
+    "SLUGIFY_SOURCE": "basename",
+    # Relative links inside a site: it works as its domain's document root and under
+    # output/<domain>/ in a local preview alike.
+    "RELATIVE_URLS": True,
+    "ARTICLE_URL": "{category}/{date:%Y%m}/{slug}.html",
+    "ARTICLE_SAVE_AS": "{category}/{date:%Y%m}/{slug}.html",
+    "CATEGORY_URL": "{slug}/",
+    "CATEGORY_SAVE_AS": "{slug}/index.html",
+    "PAGINATION_PATTERNS": [
+        (1, "{url}", "{save_as}"),
+        (2, "{base_name}/index_{number}.html", "{base_name}/index_{number}.html"),
+    ],
+    "PAGINATED_TEMPLATES": {"category": None},
+    "DEFAULT_PAGINATION": 15,
+    "DIRECT_TEMPLATES": ["index", "sitemap", "search", "notices", "sitemap_xml", "robots_txt"],
+    "NOTICES_SAVE_AS": "notices.html",
+    "SITEMAP_XML_SAVE_AS": "sitemap.xml",
+    "ROBOTS_TXT_SAVE_AS": "robots.txt",
+    "SITEMAP_SAVE_AS": "sitemap.html",
+    "SEARCH_SAVE_AS": "search.html",
+    "TAG_SAVE_AS": "",
+    "TAGS_SAVE_AS": "",
+    "AUTHOR_SAVE_AS": "",
+    "AUTHORS_SAVE_AS": "",
+    "CATEGORIES_SAVE_AS": "",
+    "ARCHIVES_SAVE_AS": "",
+    "FEED_ALL_ATOM": "feeds/all.atom.xml",
+    "CATEGORY_FEED_ATOM": "feeds/{slug}.atom.xml",
+    "AUTHOR_FEED_ATOM": None,
+    "AUTHOR_FEED_RSS": None,
+    "TRANSLATION_FEED_ATOM": None,
+    "DEFAULT_DATE_FORMAT": "%Y-%m-%d",
+    "DELETE_OUTPUT_DIRECTORY": False,
+    "PLUGINS": [],
+    # Escape every value a template prints (site.yaml text, titles); Markdown bodies are
+    # marked |safe in the theme where they are shown.
+    "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True},
+}
+
+
+def site_context(site: Site, group: Group) -> dict[str, Any]:
+    """What the theme shows about a site: identity, filings and the links they need."""
+    parent = group.sites.get(site.parent or "")
+    return {
+        "id": site.id,
+        "name": site.name,
+        "type": site.type,
+        "type_label": SITE_TYPES.get(site.type or "", ""),
+        "domain": site.domain,
+        "cn_domain": site.get("cn_domain"),
+        "url": urls.site_url(site.domain) + "/",
+        "sponsor": site.get("主办单位"),
+        "operator": site.get("承办单位"),
+        "contact": {key: site.get(f"contact.{key}") for key in ("phone", "address", "email")},
+        "site_code": str(site.get("site_code")),
+        "icp": site.get("ICP备案号"),
+        "icp_url": urls.MIIT_URL,
+        "psb": site.get("公安机关备案号"),
+        "psb_url": urls.mps_url(site.get("公安机关备案号") or ""),
+        "conac_id": site.get("党政机关网站标识"),
+        "conac_url": urls.conac_url(site.get("党政机关网站标识") or ""),
+        "parent": {"name": parent.name, "domain": parent.domain} if parent else None,
+    }
+
+
+def subsites(site: Site, group: Group) -> list[dict[str, Any]]:
+    """The published sites under a portal, counties first, for its home page."""
+    children = [
+        s for s in group.published_sites() if s.parent == site.id and s.id not in group.offline
+    ]
+    children.sort(key=lambda s: (s.type != "county", s.get("site_code") or "", s.id))
+    return [
+        {"name": s.name, "domain": s.domain, "type_label": SITE_TYPES.get(s.type or "", "")}
+        for s in children
+    ]
+
+
+def site_settings(
+    site: Site,
+    group: Group,
+    output_path: Path,
+    overrides: dict[str, Any] | None = None,
+    preview: bool = False,
+    archives: list[dict[str, Any]] | None = None,
+    today: date | None = None,
+    content: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Pelican settings that build ``site`` from content/<id>/ into output_path; ``content``
+    is what content_settings() gives for it."""
+    domain = site.domain or ""
+    context = site_context(site, group)
+    settings = dict(SITE_DEFAULTS)
+    settings.update(overrides or {})
+    settings.update(
+        {
+            "PATH": str(group.root / site.id),
+            "OUTPUT_PATH": str(output_path),
+            "SITENAME": site.name,
+            "SITEURL": urls.site_url(domain),
+            "GROUP_SITE": site.id,
+            "SITE": context,
+            "COLUMNS": [
+                {"id": c.id, "name": c.name, "kind": c.kind, "owner": c.owner} for c in site.columns
+            ],
+            "COLUMN_NAMES": {c.id: c.name for c in site.columns},
+            "SUBSITES": subsites(site, group),
+            "GROUP_PREVIEW": preview,
+            "ARCHIVES": archives or [],
+            "BUILD_DAY": (today or date.today()).isoformat(),
+            **notice_context(site, group, today or date.today()),
+            **(content or {}),
+        }
+    )
+    settings["JINJA_FILTERS"] = {
+        **settings.get("JINJA_FILTERS", {}),
+        "page_url": lambda output_file: urls.page_url(domain, output_file),
+        "jiucuo_url": lambda url: urls.jiucuo_url(context["site_code"], url),
+    }
+    settings["JINJA_GLOBALS"] = {
+        **settings.get("JINJA_GLOBALS", {}),
+        "site_link": lambda other_domain, siteurl, path="": site_link(
+            other_domain, siteurl, preview, path
+        ),
+    }
+    return settings
+
+
+def content_settings(site: Site, report) -> dict[str, Any]:
+    """What a site renders besides its articles: service items, 互动交流, library copies and
+    索引号, from the group report (groupcheck.GroupReport)."""
+    group = report.group
+    copies = [
+        {
+            "path": str(copy.path),
+            "column": copy.column,
+            "reposted": copy.reposted,
+            "origin_name": group.sites[copy.origin_site].name,
+            "origin_domain": group.sites[copy.origin_site].domain,
+            "origin_column": copy.origin_column,
+        }
+        for copy in report.library
+        if copy.site == site.id
+    ]
+    return {
+        "SERVICES": report.services.get(site.id, []),
+        "SERVICE_CATALOGUE": catalogue(group, report.services) if site.type == "portal" else [],
+        "INTERACTION": report.interaction.get(site.id),
+        "INDEX_NUMBERS": report.ledgers[site.id].numbers if site.id in report.ledgers else {},
+        "LIBRARY_COPIES": copies,
+    }
+
+
+def notice_context(site: Site, group: Group, today: date) -> dict[str, Any]:
+    """The notices standing on this site's home page today, and the lists it shows."""
+    every = placements(group)
+    as_dict = lambda p: {
+        "title": p.notice.title,
+        "text": p.text,
+        "site": group.sites[p.notice.site].name,
+        "facts": p.facts,
+        "since": str(p.site_from or p.portal_from or ""),
+    }
+    on_home = [as_dict(p) for p in every if p.notice.site == site.id and p.on_site(today)]
+    if site.type == "portal":
+        on_home += [as_dict(p) for p in every if p.notice.site != site.id and p.on_portal(today)]
+    listed = [p for p in every if site.type == "portal" or p.notice.site == site.id]
+    listed = [p for p in listed if (p.site_from or p.portal_from or date.max) <= today]
+    listed.sort(key=lambda p: p.site_from or p.portal_from, reverse=True)
+    retired = (
+        [
+            {"name": group.sites[sid].name, "href": f"archive/{sid}/index.html"}
+            for sid in sorted(group.retired)
+        ]
+        if site.type == "portal"
+        else []
+    )
+    return {
+        "HOME_NOTICES": on_home,
+        "NOTICE_LIST": [as_dict(p) for p in listed],
+        "RETIRED_SITES": retired,
+    }
+
+
+def site_link(other_domain: str, siteurl: str, preview: bool, path: str = "") -> str:
+    """A link to another site of the group (its home or ``path`` on it): on its domain, or
+    in its sibling folder in a preview.
+
+    >>> site_link("fgw.bozhou.gov.cn", "..", preview=False)
+    'https://fgw.bozhou.gov.cn/'
+    >>> site_link("fgw.bozhou.gov.cn", "..", preview=True)
+    '../../fgw.bozhou.gov.cn/index.html'
+    >>> site_link("fgw.bozhou.gov.cn", "..", preview=True, path="services/a.html")
+    '../../fgw.bozhou.gov.cn/services/a.html'
+    """
+    if preview:
+        return f"{siteurl}/../{other_domain}/{path or 'index.html'}"
+    return urls.site_url(other_domain) + "/" + path

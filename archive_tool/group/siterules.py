@@ -1,0 +1,413 @@
+"""Rules on the site registry (site.yaml), each citing the article it enforces."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+
+from .. import regions
+from ..compliance import WARNING, Violation, group_rule, site_rule
+from ..content.registry import COLUMN_KINDS, FILINGS, SITE_TYPES, STATUSES, Group, Site
+from ..domains import GOV_DOMAIN, county_portal_domain, is_direct_subdomain, portal_base
+from .indexnumbers import UNIT_CODE
+
+SITE_CODE = re.compile(r"^\d{10}$")
+ICP = re.compile(r"^皖ICP备\d+号(?:-\d+)?$")
+PSB = re.compile(r"^皖公网安备 (\d{14})号$")
+CONAC_ID = re.compile(r"^[0-9A-Za-z]{8,64}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+PHONE = re.compile(r"^[0-9+\-() ]{7,20}$")
+COLUMN_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+# 第七条: the columns every site needs, by type; 办事服务 also for departments that serve
+# the public (第七条（四）), flagged ``external_service: true`` in site.yaml.
+COMMON_COLUMNS = [
+    "概况信息",
+    "机构职能",
+    "负责人信息",
+    "政策文件",
+    "政务动态",
+    "通知公告",
+    "政策解读",
+]
+REQUIRED_COLUMNS = {
+    "portal": COMMON_COLUMNS + ["办事服务", "互动交流", "数据开放"],
+    "county": COMMON_COLUMNS + ["办事服务", "互动交流", "数据开放"],
+    "department": COMMON_COLUMNS,
+}
+COLUMN_ARTICLES = {
+    "办事服务": "第七条（四）",
+    "互动交流": "第七条（三）",
+    "政策解读": "第七条（二）",
+}
+
+REQUIRED_FIELDS = {
+    "name": ("网站名称", "第五条（四）"),
+    "type": ("网站类型（portal / county / department）", "第五条"),
+    "domain": ("英文域名", "第五条（四）"),
+    "cn_domain": ("中文域名（以 .政务 结尾）", "第五条（四）"),
+    "主办单位": ("主办单位", "第五条（二）"),
+    "承办单位": ("承办单位", "第五条（二）"),
+    "contact.phone": (
+        "联系电话",
+        "国办发〔2017〕47号《政府网站发展指引》（底部功能区：主办单位及联系方式）",
+    ),
+    "contact.address": (
+        "联系地址",
+        "国办发〔2017〕47号《政府网站发展指引》（底部功能区：主办单位及联系方式）",
+    ),
+    "contact.email": (
+        "联系邮箱",
+        "国办发〔2017〕47号《政府网站发展指引》（底部功能区：主办单位及联系方式）",
+    ),
+    "status": ("网站状态（pending / online）", "第五条（三）"),
+}
+
+
+@site_rule("必填字段齐全", "第五条")
+def required_fields(site: Site, group: Group) -> Iterator[Violation]:
+    for key, (label, article) in REQUIRED_FIELDS.items():
+        if site.get(key) is None:
+            yield site.violation(key, f"缺少{label}", article)
+    if site.type in ("county", "department") and not site.parent:
+        yield site.violation("parent", "子站须填写上级门户网站的站点ID（如 bozhou）", "第二条")
+
+
+@site_rule("网站类型与状态取值有效", "第五条")
+def known_type_and_status(site: Site, group: Group) -> Iterator[Violation]:
+    if site.type is not None and site.type not in SITE_TYPES:
+        yield site.violation(
+            "type", f"应为 {' / '.join(SITE_TYPES)} 之一，实为「{site.type}」", "第五条"
+        )
+    if site.status is not None and site.status not in STATUSES:
+        yield site.violation(
+            "status", f"应为 {' / '.join(STATUSES)} 之一，实为「{site.status}」", "第五条（三）"
+        )
+
+
+@site_rule("备案完成方可上线", "第五条（三）")
+def filings_complete(site: Site, group: Group) -> Iterator[Violation]:
+    missing = [FILINGS[key] for key in site.missing_filings]
+    if not missing:
+        return
+    if site.published:
+        for key in site.missing_filings:
+            yield site.violation(
+                key, f"缺少{FILINGS[key]}：未完成管理备案的网站不得上线运行", "第五条（三）"
+            )
+    else:
+        yield site.violation(
+            "status",
+            f"备案未完成（缺少{'、'.join(missing)}），站点待上线，本次不发布",
+            "第五条（三）",
+            severity=WARNING,
+        )
+
+
+@site_rule("备案号与标识格式正确", "第五条（三）")
+def filing_formats(site: Site, group: Group) -> Iterator[Violation]:
+    code = _text(site.get("site_code"))
+    if code is not None and not SITE_CODE.match(code):
+        yield site.violation(
+            "site_code",
+            f"网站标识码应为10位数字（前6位为行政区划代码），实为「{code}」",
+            "第五条（三）",
+        )
+    icp = site.get("ICP备案号")
+    if icp is not None and not ICP.match(str(icp)):
+        yield site.violation(
+            "ICP备案号",
+            f"格式应为「皖ICP备<数字>号」或「皖ICP备<数字>号-<序号>」，实为「{icp}」",
+            "第五条（三）",
+        )
+    psb = site.get("公安机关备案号")
+    if psb is not None and not PSB.match(str(psb)):
+        yield site.violation(
+            "公安机关备案号", f"格式应为「皖公网安备 <14位数字>号」，实为「{psb}」", "第五条（三）"
+        )
+    conac = _text(site.get("党政机关网站标识"))
+    if conac is not None and not CONAC_ID.match(conac):
+        yield site.violation(
+            "党政机关网站标识",
+            f"应为党政机关网站标识的 id（字母和数字），实为「{conac}」",
+            "第五条（三）",
+        )
+    cn_domain = site.get("cn_domain")
+    if cn_domain is not None and not str(cn_domain).endswith(".政务"):
+        yield site.violation(
+            "cn_domain", f"中文域名应以「.政务」结尾，实为「{cn_domain}」", "第五条（四）"
+        )
+    email = site.get("contact.email")
+    if email is not None and not EMAIL.match(str(email)):
+        yield site.violation(
+            "contact.email",
+            f"应为有效的电子邮箱，实为「{email}」",
+            "国办发〔2017〕47号《政府网站发展指引》",
+        )
+    phone = _text(site.get("contact.phone"))
+    if phone is not None and not PHONE.match(phone):
+        yield site.violation(
+            "contact.phone",
+            f"应为电话号码（如 0558-5000000），实为「{phone}」",
+            "国办发〔2017〕47号《政府网站发展指引》",
+        )
+
+
+@site_rule("网站标识码前6位为本地区行政区划代码", "第五条（三）")
+def site_code_region(site: Site, group: Group) -> Iterator[Violation]:
+    code = _text(site.get("site_code"))
+    if code is None or not SITE_CODE.match(code):
+        return
+    expected = expected_region_code(site)
+    if expected is not None and code[:6] != expected:
+        yield site.violation(
+            "site_code",
+            f"前6位应为本地区行政区划代码 {expected}，实为「{code}」（前6位 {code[:6]}）",
+            "第五条（三）",
+        )
+
+
+@site_rule("网站名称与主办单位机构名称一致", "第五条（四）")
+def name_matches_sponsor(site: Site, group: Group) -> Iterator[Violation]:
+    name, sponsor = site.get("name"), site.get("主办单位")
+    if name is None or sponsor is None:
+        return
+    if site.type == "department" and name != sponsor:
+        yield site.violation(
+            "name",
+            f"部门网站名称应与主办单位全称一致：应为「{sponsor}」，实为「{name}」",
+            "第五条（四）",
+        )
+    # 第五条（二）: a government portal is sponsored by that government's 办公室.
+    if site.type in ("portal", "county") and sponsor != f"{name}办公室":
+        yield site.violation(
+            "主办单位",
+            f"政府门户网站的主办单位应为「{name}办公室」（网站名称须为本级政府全称），实为「{sponsor}」",
+            "第五条（二）、第五条（四）",
+        )
+
+
+@site_rule("主站域名与名称", "第五条（四）")
+def portal_identity(site: Site, group: Group) -> Iterator[Violation]:
+    if site.type != "portal":
+        return
+    checks = [
+        ("name", regions.PORTAL_NAME),
+        ("domain", regions.PORTAL_DOMAIN),
+        ("cn_domain", regions.PORTAL_CN_DOMAIN),
+    ]
+    for key, expected in checks:
+        value = site.get(key)
+        if value is not None and value != expected:
+            yield site.violation(key, f"主站应为「{expected}」，实为「{value}」", "第五条（四）")
+
+
+@site_rule("县区门户域名为 www.<县区名拼音首字母>.gov.cn", "第五条（四）")
+def county_domain(site: Site, group: Group) -> Iterator[Violation]:
+    if site.type != "county" or site.get("name") is None:
+        return
+    county = regions.county_of(site.name)
+    if county not in regions.COUNTY_REGION_CODES:
+        known = "、".join(regions.COUNTY_REGION_CODES)
+        yield site.violation(
+            "name",
+            f"县区政府门户网站名称应含本市县区名称（{known}），实为「{site.name}」",
+            "第五条（四）",
+        )
+        return
+    expected = county_portal_domain(county)
+    if site.domain is not None and site.domain != expected:
+        yield site.violation(
+            "domain",
+            f"县区政府门户网站英文域名应为「{expected}」（{county}拼音首字母），实为「{site.domain}」",
+            "第五条（四）",
+        )
+
+
+@site_rule("部门网站使用本级门户网站的下级域名", "第五条（四）")
+def department_domain(site: Site, group: Group) -> Iterator[Violation]:
+    parent = group.sites.get(site.parent or "")
+    if site.type != "department" or site.domain is None or parent is None or parent.domain is None:
+        return
+    base = portal_base(parent.domain)
+    if not is_direct_subdomain(site.domain, base):
+        yield site.violation(
+            "domain",
+            f"部门网站应使用上级门户网站的下级域名「<部门简称拼音>.{base}」，实为「{site.domain}」",
+            "第五条（四）",
+        )
+
+
+@site_rule("英文域名为合法的 .gov.cn 域名", "第五条（四）")
+def domain_syntax(site: Site, group: Group) -> Iterator[Violation]:
+    if site.domain is not None and not GOV_DOMAIN.match(str(site.domain)):
+        yield site.violation(
+            "domain",
+            f"应为小写的 .gov.cn 域名（如 fgw.bozhou.gov.cn），实为「{site.domain}」",
+            "第五条（四）",
+        )
+
+
+@site_rule("上级网站存在且为市政府门户网站", "第五条（一）")
+def parent_is_city_portal(site: Site, group: Group) -> Iterator[Violation]:
+    if site.type not in ("county", "department") or not site.parent:
+        return
+    parent = group.sites.get(site.parent)
+    if parent is None:
+        yield site.violation(
+            "parent", f"上级站点「{site.parent}」不存在（应为 content/ 下的站点目录名）", "第二条"
+        )
+    elif parent.type == "county" and site.type == "department":
+        yield site.violation(
+            "parent",
+            f"县区政府部门原则上不得单独开设网站，应通过「{parent.name}」门户网站开展政务公开",
+            "第五条（一）",
+        )
+    elif parent.type != "portal":
+        yield site.violation(
+            "parent", f"上级网站应为市政府门户网站，实为「{parent.name}」", "第二条"
+        )
+
+
+@site_rule("按第七条设置必需栏目并明确栏目责任人", "第七条、第十条（一）")
+def required_columns(site: Site, group: Group) -> Iterator[Violation]:
+    seen_ids = set()
+    for number, column in enumerate(site.columns, 1):
+        where = f"columns[{number}]"
+        if not COLUMN_ID.match(column.id):
+            yield site.violation(
+                f"{where}.id",
+                f"栏目 id 应由小写字母、数字和连字符组成（用作目录名），实为「{column.id}」",
+                "site.yaml 格式",
+            )
+        elif column.id in seen_ids:
+            yield site.violation(f"{where}.id", f"栏目 id「{column.id}」重复", "site.yaml 格式")
+        seen_ids.add(column.id)
+        if not column.name:
+            yield site.violation(f"{where}.name", "缺少栏目名称", "第七条")
+        if column.kind not in COLUMN_KINDS:
+            yield site.violation(
+                f"{where}.kind",
+                f"栏目类型应为 {' / '.join(COLUMN_KINDS)} 之一，实为「{column.kind}」",
+                "国办秘函〔2019〕19号（栏目更新要求）",
+            )
+        if not column.owner:
+            yield site.violation(
+                f"{where}.owner",
+                f"栏目「{column.name or column.id}」缺少栏目责任人",
+                "第十条（一）",
+            )
+    required = list(REQUIRED_COLUMNS.get(site.type or "", []))
+    if site.type == "department" and site.get("external_service"):
+        required.append("办事服务")
+    names = {column.name for column in site.columns}
+    for name in required:
+        if name not in names:
+            yield site.violation(
+                "columns", f"缺少必需栏目「{name}」", COLUMN_ARTICLES.get(name, "第七条（一）")
+            )
+
+
+@site_rule("信息公开单位代码（索引号前段）有效", "第七条（一）")
+def unit_code(site: Site, group: Group) -> Iterator[Violation]:
+    # 索引号 = <unit_code>/<YYYY>-<NNNNN> on every published article (indexnumbers.py).
+    code = site.get("unit_code")
+    if code is None:
+        if site.published:
+            yield site.violation(
+                "unit_code",
+                "缺少信息公开单位代码（18 位统一社会信用代码或 9 位组织机构代码），用于生成索引号",
+                "第七条（一）",
+            )
+    elif not UNIT_CODE.match(str(code)):
+        yield site.violation(
+            "unit_code",
+            f"应为 18 位统一社会信用代码或 9 位组织机构代码（大写字母和数字），实为「{code}」",
+            "第七条（一）",
+        )
+
+
+@site_rule("改版归档设置有效", "第八条（四）")
+def archive_settings(site: Site, group: Group) -> Iterator[Violation]:
+    settings = site.data.get("archive")
+    if settings is None:
+        return
+    if not isinstance(settings, dict):
+        yield site.violation(
+            "archive", "应为映射，如 archive: {redesign: 2026-11-25}", "第八条（四）"
+        )
+        return
+    redesign = settings.get("redesign")
+    if redesign is not None and not isinstance(redesign, date):
+        yield site.violation(
+            "archive.redesign", f"改版日期应为 YYYY-MM-DD，实为「{redesign}」", "第八条（四）"
+        )
+    source = settings.get("source")
+    if source is not None and not str(source).startswith(("http://", "https://")):
+        yield site.violation(
+            "archive.source", f"应为 http(s) 网址，实为「{source}」", "第八条（四）"
+        )
+    for number, column in enumerate(site.columns, 1):
+        if column.id == "archive":
+            yield site.violation(
+                f"columns[{number}].id",
+                "栏目 id「archive」保留给网站归档，请换一个",
+                "第八条（四）",
+            )
+
+
+@group_rule("网站群有且只有一个主站", "第二条")
+def one_portal(group: Group) -> Iterator[Violation]:
+    portals = [s for s in group.sites.values() if s.type == "portal"]
+    if len(portals) != 1 and group.sites:
+        where = portals[1] if len(portals) > 1 else next(iter(group.sites.values()))
+        found = "、".join(s.id for s in portals) or "无"
+        yield where.violation(
+            "type", f"网站群应有且只有一个主站（type: portal），实为：{found}", "第二条"
+        )
+
+
+@group_rule("一家单位最多开设一个网站", "第五条（一）")
+def one_site_per_sponsor(group: Group) -> Iterator[Violation]:
+    by_sponsor: dict[str, list[Site]] = defaultdict(list)
+    for site in group.sites.values():
+        if site.get("主办单位"):
+            by_sponsor[site.get("主办单位")].append(site)
+    for sponsor, sites in by_sponsor.items():
+        for extra in sites[1:]:
+            yield extra.violation(
+                "主办单位",
+                f"「{sponsor}」已开设网站「{sites[0].id}」，一家单位最多开设一个网站",
+                "第五条（一）",
+            )
+
+
+@group_rule("域名与网站标识码不重复", "第五条（四）")
+def unique_identifiers(group: Group) -> Iterator[Violation]:
+    for key in ("domain", "cn_domain", "site_code"):
+        owners: dict[str, str] = {}
+        for site in group.sites.values():
+            value = _text(site.get(key))
+            if value is None:
+                continue
+            if value in owners:
+                yield site.violation(
+                    key, f"「{value}」已被站点「{owners[value]}」使用", "第五条（四）"
+                )
+            owners.setdefault(value, site.id)
+
+
+def expected_region_code(site: Site) -> str | None:
+    """The 行政区划代码 a site's 网站标识码 must start with, or None when unknown."""
+    if site.type == "county":
+        return regions.COUNTY_REGION_CODES.get(regions.county_of(site.name))
+    if site.type in ("portal", "department"):
+        return regions.CITY_REGION_CODE
+    return None
+
+
+def _text(value) -> str | None:
+    """A scalar as text: YAML reads an unquoted 3416000001 as an int."""
+    return None if value is None else str(value)

@@ -1,0 +1,98 @@
+"""Site lifecycle events (第五条–第八条) as dated records, their rules, and their notices.
+
+Each event is a YAML file in ``content/<site-id>/notices/``. The rules are checked when a
+record is made (``archive-tool notice``) and again at every build, as of the build date,
+because time passes: an overdue deregistration or a missing resumption application
+becomes an error. Each record also says which notice stands where, and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..compliance import Violation
+from ..content.records import as_moment
+from ..content.registry import Group, Site, display_path
+
+NOTICE_FOLDER = "notices"
+KINDS = {
+    "open": "开通公告",
+    "offline": "临时下线公告",
+    "resume": "恢复上线公告",
+    "retire": "下线公告",
+    "domain": "域名变更公告",
+}
+OPEN_NOTICE_DAYS = 30  # 第五条（三）
+OPEN_WITHIN_DAYS = 90  # 第五条（二）
+OFFLINE_MAX = timedelta(days=30)  # 第八条（二）
+SHORT_OFFLINE = timedelta(hours=24)  # 第八条（二）
+OFFLINE_ANNOUNCE_DAYS = 3
+RESUME_APPLY_DAYS = 7  # 第八条（三）
+RETIRE_DEREGISTER_DAYS = 90  # 第八条（一）
+MIGRATION_NOTICE_DAYS = 30  # 第八条（一）
+DOMAIN_NOTICE_MONTHS = 3  # 第六条（二）
+DOMAIN_REPORT_WORKING_DAYS = 20  # 第六条（二）
+
+
+@dataclass
+class Notice:
+    """One lifecycle record of a site."""
+
+    site: str
+    kind: str
+    data: dict[str, Any]
+    file: str = ""
+
+    def get(self, key: str) -> Any:
+        return self.data.get(key)
+
+    def day(self, key: str) -> date | None:
+        value = self.data.get(key)
+        if isinstance(value, datetime):
+            return value.date()
+        return value if isinstance(value, date) else None
+
+    def moment(self, key: str) -> datetime | None:
+        return as_moment(self.data.get(key))
+
+    @property
+    def title(self) -> str:
+        return KINDS.get(self.kind, "公告")
+
+    def violation(self, field_name: str, message: str, article: str) -> Violation:
+        return Violation(self.site, self.file, field_name, message, article)
+
+
+def load_notices(group: Group) -> tuple[list[Notice], list[Violation]]:
+    notices, problems = [], []
+    for site in group.sites.values():
+        folder = group.root / site.id / NOTICE_FOLDER
+        for path in sorted(folder.glob("*.yaml")):
+            shown = display_path(path, group.root)
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except (yaml.YAMLError, UnicodeDecodeError) as error:
+                problems.append(
+                    Violation(site.id, shown, "(YAML)", f"无法读取：{error}", "公告记录格式")
+                )
+                continue
+            if not isinstance(data, dict) or data.get("type") not in KINDS:
+                problems.append(
+                    Violation(
+                        site.id, shown, "type", f"应为 {' / '.join(KINDS)} 之一", "公告记录格式"
+                    )
+                )
+                continue
+            notices.append(Notice(site.id, data["type"], data, shown))
+    return notices, problems
+
+
+
+def record_path(content_root: Path, site: Site, notice: Notice, day: date) -> Path:
+    folder = Path(content_root) / site.id / NOTICE_FOLDER
+    return folder / f"{day:%Y%m%d}-{notice.kind}.yaml"

@@ -1,0 +1,118 @@
+"""The captures chosen for republishing, kept in SQLite so memory stays flat for any WARC size.
+
+One row per URL (the latest capture, or the latest at or before ``--at``); payload digests
+to resolve revisits; the file path each URL is written to; the pages written, for the
+归档目录.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from .paths import archive_path
+
+SCHEMA = """
+CREATE TABLE captures (
+    url TEXT PRIMARY KEY, date TEXT, status INTEGER, mime TEXT, content_type TEXT,
+    location TEXT, warc TEXT, offset INTEGER, length INTEGER, plain INTEGER,
+    digest TEXT, revisit INTEGER, path TEXT, path_key TEXT UNIQUE
+);
+CREATE TABLE payloads (digest TEXT PRIMARY KEY, warc TEXT, offset INTEGER, length INTEGER,
+                       plain INTEGER);
+CREATE TABLE pages (url TEXT PRIMARY KEY, path TEXT, title TEXT, archived_at TEXT);
+"""
+FIELDS = "url, date, status, mime, content_type, location, warc, offset, length, plain, path"
+
+
+class CaptureIndex:
+    def __init__(self, path: Path):
+        self.db = sqlite3.connect(path)
+        # A scratch database: no journal, no syncs; a crash just loses this run's index.
+        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+
+    def offer(self, row: dict, digest: str, revisit: bool) -> None:
+        """Keep this capture for its URL unless a later one is already kept."""
+        self.db.execute(
+            "INSERT INTO captures (url, date, status, mime, content_type, location, warc, offset,"
+            " length, plain, digest, revisit) VALUES (:url, :date, :status, :mime, :content_type,"
+            " :location, :warc, :offset, :length, :plain, :digest, :revisit)"
+            " ON CONFLICT (url) DO UPDATE SET date=excluded.date, status=excluded.status,"
+            " mime=excluded.mime, content_type=excluded.content_type, location=excluded.location,"
+            " warc=excluded.warc, offset=excluded.offset, length=excluded.length,"
+            " plain=excluded.plain, digest=excluded.digest, revisit=excluded.revisit"
+            " WHERE excluded.date >= captures.date",
+            {**row, "digest": digest, "revisit": int(revisit)},
+        )
+
+    def add_payload(self, digest: str, warc: str, offset: int, length: int, plain: bool) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO payloads VALUES (?, ?, ?, ?, ?)",
+            (digest, warc, offset, length, int(plain)),
+        )
+
+    def finish(self) -> None:
+        """Point revisits at their payload (dropping those without one), then assign paths."""
+        self.db.execute(
+            "UPDATE captures SET (warc, offset, length, plain) = (SELECT warc, offset, length, plain"
+            " FROM payloads WHERE payloads.digest = captures.digest)"
+            " WHERE revisit = 1 AND status < 300"
+            " AND EXISTS (SELECT 1 FROM payloads WHERE payloads.digest = captures.digest)"
+        )
+        self.db.execute(
+            "DELETE FROM captures WHERE revisit = 1 AND status < 300 AND NOT EXISTS"
+            " (SELECT 1 FROM payloads WHERE payloads.digest = captures.digest)"
+        )
+        rows = self.db.execute("SELECT url, status, mime FROM captures ORDER BY url").fetchall()
+        for url, status, mime in rows:
+            path = archive_path(url, "text/html" if 300 <= status < 400 else mime)
+            try:
+                self._set_path(url, path)
+            except sqlite3.IntegrityError:  # two URLs would share a file (case-insensitively)
+                stem, dot, extension = path.rpartition(".")
+                suffix = hashlib.sha1(url.encode("utf-8")).hexdigest()[:8]
+                self._set_path(url, f"{stem}~{suffix}.{extension}" if dot else f"{path}~{suffix}")
+        self.db.commit()
+
+    def _set_path(self, url: str, path: str) -> None:
+        self.db.execute(
+            "UPDATE captures SET path = ?, path_key = ? WHERE url = ?", (path, path.casefold(), url)
+        )
+
+    def path_of(self, url: str) -> str | None:
+        row = self.db.execute("SELECT path FROM captures WHERE url = ?", (url,)).fetchone()
+        return row[0] if row else None
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT count(*) FROM captures").fetchone()[0]
+
+    def earliest_date(self) -> str | None:
+        return self.db.execute("SELECT min(date) FROM captures").fetchone()[0]
+
+    def urls(self) -> Iterator[str]:
+        for (url,) in self.db.execute("SELECT url FROM captures"):
+            yield url
+
+    def rows_in_file_order(self) -> Iterator[dict]:
+        """Every kept capture, in WARC order (sequential reads)."""
+        cursor = self.db.cursor()
+        for values in cursor.execute(f"SELECT {FIELDS} FROM captures ORDER BY warc, offset"):
+            yield dict(zip(FIELDS.split(", "), values))
+
+    def add_page(self, url: str, path: str, title: str, archived_at: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", (url, path, title, archived_at)
+        )
+
+    def pages(self) -> Iterator[dict]:
+        cursor = self.db.cursor()
+        for url, path, title, archived_at in cursor.execute("SELECT * FROM pages ORDER BY url"):
+            yield {"url": url, "path": path, "title": title, "archived_at": archived_at}
+
+    def page_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM pages").fetchone()[0]
+
+    def close(self) -> None:
+        self.db.close()

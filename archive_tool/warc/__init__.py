@@ -1,0 +1,9 @@
+"""WARC capture, checking and packaging, for any site: knows nothing of the site group.
+
+Owns WARC record writing (``names``, ``record``, ``writer``), what a capture holds
+(``capture``), fetching over HTTP (``httpfetch``), the crawl and its scope (``crawl``,
+``scope``), parallel workers (``parallel``), capture from a built folder (``fromdir``),
+the snapshot command's core (``snapshot``), verification (``verify``, ``gzipmembers``)
+and CDXJ/WACZ (``packaging``). May import: the shared leaves only (``errors``,
+``links``, ``urls``).
+"""

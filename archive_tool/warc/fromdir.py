@@ -1,0 +1,187 @@
+"""Capture a built site straight from disk: the records a crawl of that site would produce.
+
+For every file under the folder: a request and a 200 response with Content-Type (charset
+for text), Content-Length, Last-Modified and Date. ``index.html`` is captured under its
+folder's URL too (``/zwdt/``), as links name it; the second copy is a revisit.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from ..errors import ToolkitError
+from .capture import Body, Capture
+from .crawl import CrawlResult
+from .httpfetch import USER_AGENT, request_head
+from .writer import INLINE_BYTES, PreparedCapture, WarcOutput, prepare
+
+BATCH_FILES = 64  # files per task handed to a pool process
+TEXT_TYPES = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/xml",
+    "application/atom+xml",
+    "image/svg+xml",
+)
+EXTRA_TYPES = {
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".atom": "application/atom+xml",
+    ".xml": "application/xml",
+    ".js": "text/javascript",
+    ".wasm": "application/wasm",
+}
+
+
+def content_type(path: Path) -> str:
+    """The Content-Type a web server would send for a file.
+
+    >>> content_type(Path("a/index.html"))
+    'text/html; charset=utf-8'
+    >>> content_type(Path("x.pdf"))
+    'application/pdf'
+    """
+    kind = (
+        EXTRA_TYPES.get(path.suffix.lower())
+        or mimetypes.guess_type(path.name)[0]
+        or "application/octet-stream"
+    )
+    return f"{kind}; charset=utf-8" if kind.startswith(TEXT_TYPES) else kind
+
+
+def iter_site_files(root: Path) -> Iterator[Path]:
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            yield Path(folder) / name
+
+
+def urls_for(relative: str, base_url: str) -> list[str]:
+    """The URLs a file is reached by: its own, and its folder's for an index.html.
+
+    >>> urls_for("zwdt/index.html", "https://x.gov.cn/")
+    ['https://x.gov.cn/zwdt/', 'https://x.gov.cn/zwdt/index.html']
+    >>> urls_for("index.html", "https://x.gov.cn/")
+    ['https://x.gov.cn/', 'https://x.gov.cn/index.html']
+    """
+    own = base_url + quote(relative)
+    if relative == "index.html" or relative.endswith("/index.html"):
+        return [base_url + quote(relative[: -len("index.html")]), own]
+    return [own]
+
+
+def check_source(root: Path, base_url: str) -> str:
+    """Refuse a missing folder or a base URL that is not http(s); return the base with its /."""
+    if not Path(root).is_dir():
+        raise ToolkitError(f"--from-dir 指定的目录不存在：{root}")
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ToolkitError(
+            f"--base-url 应为 http(s) 网址，如 https://www.bozhou.gov.cn/，实为「{base_url}」"
+        )
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def file_captures(root: Path, relative: str, base_url: str, started: datetime) -> list[Capture]:
+    """The captures of one file: under its own URL and, for index.html, its folder's."""
+    path = root / relative
+    data = path.read_bytes()
+    modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    headers = [
+        ("Date", format_datetime(started, usegmt=True)),
+        ("Server", "archive-tool (from directory)"),
+        ("Content-Type", content_type(path)),
+        ("Content-Length", str(len(data))),
+        ("Last-Modified", format_datetime(modified, usegmt=True)),
+    ]
+    return [
+        Capture(
+            url=url,
+            request_head=request_head(url, USER_AGENT),
+            status=200,
+            reason="OK",
+            headers=headers,
+            body=Body.of(data),
+            date=started,
+        )
+        for url in urls_for(relative, base_url)
+    ]
+
+
+def _prepare_files(task: tuple[str, list[str], str, datetime]) -> list[PreparedCapture | str]:
+    """In a pool process: compressed records of small files; the name of each large one."""
+    root, names, base_url, started = task
+    prepared: list[PreparedCapture | str] = []
+    for relative in names:
+        if (Path(root) / relative).stat().st_size > INLINE_BYTES:
+            prepared.append(relative)  # written by the parent, streamed
+            continue
+        for capture in file_captures(Path(root), relative, base_url, started):
+            prepared.append(prepare(capture))
+            capture.body.close()
+    return prepared
+
+
+def _batches(root: Path, size: int, skip: tuple[str, ...] = ()):
+    batch = []
+    for path in iter_site_files(root):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith(skip):
+            continue
+        batch.append(relative)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def snapshot_directory(
+    root: Path,
+    base_url: str,
+    output: WarcOutput,
+    on_progress: Callable[[CrawlResult], None] | None = None,
+    processes: int = 1,
+    skip: tuple[str, ...] = (),
+) -> CrawlResult:
+    """Write every file under root as if fetched from base_url, in file-name order.
+
+    Paths starting with one of ``skip`` (relative, e.g. ``archive/``) are left out.
+
+    With several processes, a pool reads and compresses files in batches and this process
+    writes them in order (and decides revisits).
+    """
+    root = Path(root)
+    base_url = check_source(root, base_url)
+    result = CrawlResult()
+    started = datetime.now(timezone.utc)
+    tasks = ((str(root), batch, base_url, started) for batch in _batches(root, BATCH_FILES, skip))
+
+    def place(item: PreparedCapture | str) -> None:
+        if isinstance(item, str):
+            for capture in file_captures(root, item, base_url, started):
+                result.add_capture(output.write_capture(capture), 200, capture.content_type)
+                capture.body.close()
+        else:
+            result.add_capture(output.write_prepared(item), item.status, item.content_type)
+        if on_progress:
+            on_progress(result)
+
+    if processes > 1:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for prepared in pool.imap(_prepare_files, tasks):
+                for item in prepared:
+                    place(item)
+    else:
+        for task in tasks:
+            for item in _prepare_files(task):
+                place(item)
+    return result

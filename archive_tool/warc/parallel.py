@@ -1,0 +1,281 @@
+"""Crawl with several processes: URLs partitioned by hash, the parent the only writer.
+
+One Python process is CPU-bound near 700 pages/s (http.client, lxml, gzip); the work of
+a page is independent of other pages, so each of N forked processes owns the URLs whose
+CRC-32 falls to it, crawls them with its own threads, forwards links it does not own to
+their owner, and sends its compressed records to the parent, which alone writes the WARC
+(revisit decisions included). The crawl ends when no job is queued or in flight anywhere
+and nothing changed across a check (a shared activity counter).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import signal
+import tempfile
+import threading
+import time
+import zlib
+from dataclasses import replace
+
+from ..errors import ToolkitError
+from .crawl import Crawler, CrawlOptions, CrawlResult
+from .httpfetch import Fetcher, FetchError
+from .scope import normalize
+from .writer import (
+    INLINE_BYTES,
+    GzipMemberWriter,
+    WarcOutput,
+    prepare,
+    request_record,
+    response_record,
+)
+
+RESULT_BACKLOG = 2000
+
+
+def owner(url: str, processes: int) -> int:
+    """Which process crawls url.
+
+    >>> owner("http://127.0.0.1/a.html", 1)
+    0
+    """
+    return zlib.crc32(url.encode("utf-8")) % processes
+
+
+class Shared:
+    """Counters and queues shared by the parent and the crawling processes."""
+
+    def __init__(self, context, processes: int):
+        self.processes = processes
+        self.inboxes = [context.Queue() for _ in range(processes)]
+        self.results = context.Queue(RESULT_BACKLOG)
+        self.lock = context.Lock()
+        self.in_flight = context.Value("q", 0, lock=False)  # forwarded URLs not yet taken in
+        self.queued = context.Value("q", 0, lock=False)  # jobs in all frontiers
+        self.activity = context.Value("q", 0, lock=False)  # bumps on every change
+        self.pages = context.Value("q", 0, lock=False)  # pages scheduled, for --max-pages
+        self.stop = context.Event()
+
+    def change(self, in_flight: int = 0, queued: int = 0) -> None:
+        with self.lock:
+            self.in_flight.value += in_flight
+            self.queued.value += queued
+            self.activity.value += 1
+
+    def send(self, process: int, url: str, depth: int, requisite: bool) -> None:
+        self.change(in_flight=1)
+        self.inboxes[process].put((url, depth, requisite))
+
+    def quiet(self) -> tuple[bool, int]:
+        with self.lock:
+            return self.in_flight.value == 0 and self.queued.value == 0, self.activity.value
+
+
+class WorkerCrawler(Crawler):
+    """A Crawler in one process of several: owns part of the URLs, writes through the parent."""
+
+    def __init__(self, index: int, shared: Shared, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.index = index
+        self.shared = shared
+        self.forwarded: set[str] = set()
+
+    def enqueue(self, url: str, depth: int, requisite: bool) -> None:
+        if url in self.seen or url in self.forwarded:
+            return
+        url = normalize(url)
+        target = owner(url, self.shared.processes)
+        if target == self.index:
+            self.admit(url, depth, requisite)
+        elif url not in self.forwarded and self.options.scope.allows(url):
+            self.forwarded.add(url)
+            self.shared.send(target, url, depth, requisite)
+
+    def take_page_slot(self) -> bool:
+        with self.shared.lock:
+            if (
+                self.options.max_pages is not None
+                and self.shared.pages.value >= self.options.max_pages
+            ):
+                return False
+            self.shared.pages.value += 1
+            return True
+
+    def task_added(self) -> None:
+        self.shared.change(queued=1)
+
+    def task_finished(self) -> None:
+        self.shared.change(queued=-1)
+
+    def has_work(self) -> bool:
+        return not self.shared.stop.is_set()
+
+    def records_robots(self, robots_url: str) -> bool:
+        target = owner(robots_url, self.shared.processes)
+        if target == self.index:
+            return True
+        self.shared.send(target, robots_url, 0, True)  # its owner fetches and records it
+        return False
+
+    def _record(self, capture) -> None:
+        if capture.body.length <= INLINE_BYTES:
+            self.shared.results.put(("capture", prepare(capture)))
+            return
+        # A large body: its records go through a temporary file, never whole into memory.
+        prepared = prepare(capture, compress=False)
+        with tempfile.NamedTemporaryFile(delete=False, suffix=".warc.gz") as spool:
+            for parts in (
+                response_record(prepared, capture),
+                request_record(prepared, capture.request_head),
+            ):
+                member = GzipMemberWriter(spool)
+                for part in parts:
+                    member.write(part)
+                member.flush()
+        self.shared.results.put(("file", spool.name, prepared.status, prepared.content_type))
+
+    def report_error(self, error: FetchError) -> None:
+        self.shared.results.put(("error", error.url, error.kind, error.message))
+
+    def report_robots_excluded(self) -> None:
+        self.shared.results.put(("robots",))
+
+
+def _worker(
+    index: int, shared: Shared, options: CrawlOptions, fetcher: Fetcher, captured: set[str]
+) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
+    crawler = WorkerCrawler(
+        index,
+        shared,
+        options,
+        None,
+        fetcher,
+        already_captured={u for u in captured if owner(u, shared.processes) == index},
+    )
+
+    def take_in() -> None:
+        while True:
+            message = shared.inboxes[index].get()
+            if message is None:
+                return
+            crawler.admit(*message)
+            shared.change(in_flight=-1)
+
+    reader = threading.Thread(target=take_in, daemon=True)
+    reader.start()
+    crawler.run()
+    reader.join(timeout=1)
+    shared.results.put(("exit", index))
+
+
+def crawl_in_processes(
+    options: CrawlOptions,
+    output: WarcOutput,
+    fetcher: Fetcher,
+    processes: int,
+    on_progress=None,
+    captured: set[str] | None = None,
+    resumed_links: list[tuple[str, bool]] = (),
+) -> CrawlResult:
+    """Run the crawl in ``processes`` forked processes; the calling process writes the WARC."""
+    context = multiprocessing.get_context("fork")
+    shared = Shared(context, processes)
+    per_process = replace(
+        options,
+        seeds=[],
+        concurrency=max(1, -(-options.concurrency // processes)),
+        per_host=max(1, options.per_host // processes),
+    )
+    result = CrawlResult()
+    started = time.monotonic()
+    workers = [
+        context.Process(
+            target=_worker, args=(i, shared, per_process, fetcher, captured or set()), daemon=True
+        )
+        for i in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    for seed in options.seeds:
+        if normalize(seed).split(":", 1)[0] not in ("http", "https"):
+            result.errors.append(FetchError(seed, "scheme", "只能抓取 http 或 https 网址"))
+            continue
+        url = normalize(seed)
+        shared.send(owner(url, processes), url, 0, False)
+    for url, requisite in resumed_links:
+        url = normalize(url)
+        shared.send(owner(url, processes), url, 1, requisite)
+    fatal = None
+    try:
+        last_activity = None
+        while True:
+            drained = _drain(shared, output, result, on_progress, wait=0.05)
+            quiet, activity = shared.quiet()
+            if quiet and not drained and activity == last_activity:
+                break
+            last_activity = activity if quiet else None
+    except KeyboardInterrupt:
+        result.interrupted = True
+    except ToolkitError as error:
+        fatal = error
+    shared.stop.set()
+    for inbox in shared.inboxes:
+        inbox.put(None)
+    exited = 0
+    # After Ctrl-C, records a process has not sent within a moment are dropped, not waited for.
+    deadline = time.monotonic() + (2 if result.interrupted else fetcher.timeout + 10)
+    while exited < processes and time.monotonic() < deadline:
+        try:
+            exited += _drain(shared, output, result, on_progress, wait=0.1, count_exits=True)
+        except (KeyboardInterrupt, ToolkitError):
+            break
+    for worker in workers:
+        worker.join(timeout=1)
+        if worker.is_alive():
+            worker.kill()
+    result.seconds = time.monotonic() - started
+    if fatal:
+        raise fatal
+    return result
+
+
+def _drain(
+    shared: Shared,
+    output: WarcOutput,
+    result: CrawlResult,
+    on_progress,
+    wait: float,
+    count_exits: bool = False,
+) -> int:
+    """Write what the processes sent; return how many messages (or exits) were handled."""
+    handled = 0
+    try:
+        message = shared.results.get(timeout=wait)
+    except queue.Empty:
+        return 0
+    while True:
+        kind = message[0]
+        if kind == "capture":
+            prepared = message[1]
+            record_type = output.write_prepared(prepared)
+            result.add_capture(record_type, prepared.status, prepared.content_type)
+        elif kind == "file":
+            _, path, status, content_type = message
+            output.append_file(path)
+            os.unlink(path)
+            result.add_capture("response", status, content_type)
+        elif kind == "error":
+            result.errors.append(FetchError(*message[1:]))
+        elif kind == "robots":
+            result.robots_excluded += 1
+        handled += 1 if (kind == "exit") == count_exits else 0
+        if on_progress and kind in ("capture", "file"):
+            on_progress(result)
+        try:
+            message = shared.results.get_nowait()
+        except queue.Empty:
+            return handled
