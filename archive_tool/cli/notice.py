@@ -54,36 +54,9 @@ def notice():
 
 def record_notice(content_root: Path, site_id: str, kind: str, data: dict, day) -> None:
     """Check a new record against the rules as of today; write it only if none is broken."""
-    from datetime import date
+    from ..lifecycle.recording import record_notice as record
 
-    import yaml
-
-    from ..content.registry import load_group
-    from ..errors import ComplianceError
-    from ..lifecycle.notices import Notice, load_notices, record_path
-    from ..lifecycle.rules import check_notice
-
-    group = load_group(content_root)
-    site = group.sites.get(site_id)
-    if site is None:
-        known = "、".join(sorted(group.sites)) or "无"
-        raise ToolkitError(f"站点「{site_id}」不存在（{content_root} 下的站点：{known}）")
-    existing, _ = load_notices(group)
-    new = Notice(
-        site_id,
-        kind,
-        {"type": kind, **{k: v for k, v in data.items() if v is not None}},
-        file=f"archive-tool notice {kind} {site_id}",
-    )
-    siblings = [n for n in existing if n.site == site_id] + [new]
-    problems = check_notice(new, siblings, site, date.today())
-    if problems:
-        raise ComplianceError(problems)
-    path = record_path(content_root, site, new, day)
-    if path.exists():
-        raise ToolkitError(f"记录 {path} 已存在：同一天同一类事件只记录一次")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(new.data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path = record(content_root, site_id, kind, data, day)
     click.echo(f"已记录：{path}", err=True)
 
 

@@ -12,13 +12,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..compliance import ERROR, Violation
-from .registry import Group, Site, display_path
+from .registry import Site
+from .yamlfile import reading_problem
 
 RECORD_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MOMENT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
@@ -95,38 +93,23 @@ class Record:
             )
 
 
-def load_records(
-    group: Group, site: Site, folder_name: str, article: str
-) -> tuple[list[Record], list[Violation]]:
-    """The records in ``content/<site>/<folder_name>/*.yaml``, sorted by file name."""
+def records_in(site: Site, folder_name: str, article: str) -> tuple[list[Record], list[Violation]]:
+    """The records of ``content/<site>/<folder_name>/*.yaml`` as loaded, sorted by file name,
+    and a violation citing ``article`` for each file that is not a record."""
     records, problems = [], []
-    folder = group.root / site.id / folder_name
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        shown = display_path(path, group.root)
+    for file in site.records.get(folder_name, []):
 
-        def problem(key: str, message: str, shown: str = shown) -> Violation:
+        def problem(key: str, message: str, shown: str = file.shown) -> Violation:
             return Violation(site.id, shown, key, message, article)
 
-        if not RECORD_SLUG.match(path.stem):
+        if not RECORD_SLUG.match(file.slug):
             problems.append(problem("(文件名)", "文件名只能由小写字母、数字和连字符组成"))
             continue
-        data, error = _read_yaml(path)
-        if error:
-            problems.append(problem("(YAML)", error))
+        if file.error is not None:
+            problems.append(problem("(YAML)", reading_problem(file.error)))
             continue
-        records.append(Record(site.id, shown, path.stem, data, article))
+        if not isinstance(file.data, dict):
+            problems.append(problem("(YAML)", "内容应是“字段: 值”的映射"))
+            continue
+        records.append(Record(site.id, file.shown, file.slug, file.data, article))
     return records, problems
-
-
-def _read_yaml(path: Path) -> tuple[dict[str, Any], str]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        return {}, "文件不是 UTF-8 编码"
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        return {}, f"YAML 语法错误{where}：{getattr(error, 'problem', error)}"
-    if not isinstance(data, dict):
-        return {}, "内容应是“字段: 值”的映射"
-    return data, ""

@@ -1,4 +1,4 @@
-"""The site registry: every ``content/<site-id>/site.yaml`` of the group, loaded and typed.
+"""The site registry: every ``content/<site-id>/site.yaml`` of the group, typed.
 
 Loading never raises for a user's mistake: unreadable or malformed files become
 violations, so that one build reports every problem of every site at once.
@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..compliance import Violation
+from .articles import ArticleFile
+from .yamlfile import YamlFile, reading_problem
 
 SITE_FILE = "site.yaml"
 
@@ -61,7 +61,14 @@ class Site:
     file: str
     data: dict[str, Any]
     columns: list[Column] = field(default_factory=list)
-    opened: bool = False  # a pending site whose 开通 record has taken effect (notices.py)
+    opened: bool = False  # a pending site whose 开通 record has taken effect (group.check)
+    # What the loader read from the site's folder (loader.py): every Markdown article, the
+    # YAML records by folder (services, letters, …, notices), the 索引号 ledger and the
+    # names of the attachments.
+    articles: list[ArticleFile] = field(default_factory=list)
+    records: dict[str, list[YamlFile]] = field(default_factory=dict)
+    ledger: YamlFile | None = None
+    attachments: frozenset[str] = frozenset()  # files under files/, as "files/a/b.pdf"
 
     def get(self, key: str) -> Any:
         """A field's value, stripped; None when missing or blank. ``a.b`` reads nested keys."""
@@ -111,6 +118,7 @@ class Group:
     root: Path
     sites: dict[str, Site] = field(default_factory=dict)
     load_violations: list[Violation] = field(default_factory=list)
+    library: list[ArticleFile] = field(default_factory=list)  # content/_library/ (library.py)
     retired: set[str] = field(default_factory=set)  # retired or migrated as of the build date
     offline: set[str] = field(default_factory=set)  # temporarily offline on the build date
 
@@ -131,62 +139,21 @@ def display_path(path: Path, root: Path) -> str:
         return str(path)
 
 
-def load_group(content_root: Path) -> Group:
-    """Read every site folder under content_root (folders starting with _ or . are shared data)."""
-    group = Group(root=content_root)
-    if not content_root.is_dir():
-        group.load_violations.append(
-            Violation("-", str(content_root), "-", "内容目录不存在", "网站群目录结构")
-        )
-        return group
-    for folder in sorted(p for p in content_root.iterdir() if p.is_dir()):
-        if folder.name.startswith(("_", ".")):
-            continue
-        site, problems = load_site(folder, content_root)
-        group.load_violations += problems
-        if site is not None:
-            group.sites[site.id] = site
-    if not group.sites and not group.load_violations:
-        group.load_violations.append(
-            Violation(
-                "-",
-                display_path(content_root, content_root),
-                "-",
-                "未找到任何站点：每个站点应为 content/<站点ID>/site.yaml",
-                "网站群目录结构",
-            )
-        )
-    return group
-
-
-def load_site(folder: Path, content_root: Path) -> tuple[Site | None, list[Violation]]:
-    """Parse one site folder's site.yaml into a Site, or say why it cannot be read."""
-    path = folder / SITE_FILE
-    shown = display_path(path, content_root)
-    site_id = folder.name
+def load_site(file: YamlFile) -> tuple[Site | None, list[Violation]]:
+    """A site from its site.yaml as read, or say why it cannot be one."""
+    site_id = file.site
 
     def problem(field_name: str, message: str) -> Violation:
-        return Violation(site_id, shown, field_name, message, "site.yaml 格式")
+        return Violation(site_id, file.shown, field_name, message, "site.yaml 格式")
 
-    if not SITE_ID.match(site_id):
-        return None, [problem("(目录名)", "站点目录名只能由小写字母、数字和连字符组成")]
-    if not path.is_file():
-        return None, [problem("(文件)", "缺少 site.yaml：每个站点目录都要有站点登记信息")]
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        return None, [problem("(文件)", "文件不是 UTF-8 编码")]
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        return None, [
-            problem("(YAML)", f"YAML 语法错误{where}：{getattr(error, 'problem', error)}")
-        ]
-    if not isinstance(data, dict):
+    if file.error is not None:
+        field_name = "(文件)" if isinstance(file.error, UnicodeDecodeError) else "(YAML)"
+        return None, [problem(field_name, reading_problem(file.error))]
+    if not isinstance(file.data, dict):
         return None, [problem("(文件)", "site.yaml 的内容应是“字段: 值”的映射")]
 
-    site = Site(id=site_id, file=shown, data=data)
-    columns, problems = _load_columns(data.get("columns"), problem)
+    site = Site(id=site_id, file=file.shown, data=file.data)
+    columns, problems = _load_columns(file.data.get("columns"), problem)
     site.columns = columns
     return site, problems
 

@@ -1,22 +1,17 @@
-"""Articles as editors write them: Markdown files with ``Key: value`` metadata lines on top.
+"""The rules on articles: column, title, date, 公开属性, 有效性, reposts and 政策解读.
 
-This reads the metadata the way Pelican's Markdown reader does (keys are case-insensitive,
-the block ends at the first blank line) so that rules can check articles without Pelican.
+Passes over the metadata the loader read (content/articles.py); nothing here opens a file.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from ..compliance import ERROR, WARNING, Violation
-from ..content.registry import Group, display_path
+from ..content.articles import ArticleFile, parse_date
+from ..content.registry import Group, Site
 
-ARTICLE_SUFFIXES = (".md", ".markdown")
-META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
-DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 BLANK_COLUMN_SOURCE = "国办秘函〔2019〕19号（空白栏目）"
 DISCLOSURES = ("主动公开", "依申请公开", "不予公开")
 WITHHELD = "不予公开"
@@ -29,72 +24,25 @@ ARTICLE_TYPES = (RUMOUR,)  # type: 辟谣 — a rumour rebuttal (第七条（二
 DATE_SOURCE = "国办秘函〔2019〕19号（未注明发布时间的视为不更新）"
 
 
-def read_metadata(path: Path) -> dict[str, str]:
-    """The metadata block of a Markdown file.
-
-    >>> import tempfile, os
-    >>> with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False) as f:
-    ...     _ = f.write("Title: 通知\\nDate: 2026-01-02\\n\\n正文")
-    >>> read_metadata(Path(f.name))
-    {'title': '通知', 'date': '2026-01-02'}
-    >>> os.unlink(f.name)
-    """
-    metadata: dict[str, str] = {}
-    with path.open(encoding="utf-8-sig") as handle:
-        for line in handle:
-            line = line.rstrip("\n")
-            if not line.strip():
-                break
-            match = META_LINE.match(line)
-            if not match:
-                break
-            metadata[match["key"].lower()] = match["value"].strip()
-    return metadata
-
-
-def parse_date(text: str) -> datetime | None:
-    """A publish date as editors write it, or None when it is not one.
-
-    >>> parse_date("2026-11-20 16:30")
-    datetime.datetime(2026, 11, 20, 16, 30)
-    >>> parse_date("2026/11/20") is None
-    True
-    """
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern)
-        except ValueError:
-            continue
-    return None
-
-
-def iter_article_files(site_folder: Path) -> Iterator[Path]:
-    for path in sorted(site_folder.rglob("*")):
-        if path.suffix in ARTICLE_SUFFIXES and path.is_file():
-            yield path
-
-
 def check_articles(group: Group) -> Iterator[Violation]:
     """Every article of every site: in a registered column, with a title and a publish date."""
     for site in group.sites.values():
-        folder = group.root / site.id
         columns = {column.id for column in site.columns}
         slugs: dict[str, str] = {}
         used: set[str] = set()
         policies: set[str] = set()
         interpretations: list[tuple[str, str]] = []
         important: list[tuple[str, set[str]]] = []
-        for path in iter_article_files(folder):
-            shown = display_path(path, group.root)
-            yield from _check_article(site, folder, path, shown, columns, slugs)
-            metadata = _safe_metadata(path)
+        for article in site.articles:
+            shown, metadata = article.shown, article.meta
+            yield from _check_article(site, article, columns, slugs)
             if metadata.get("disclosure") != WITHHELD:  # a withheld article is never published
-                used.add(path.relative_to(folder).parts[0])
-            policies |= {metadata.get("slug") or path.stem, metadata.get("doc_number") or ""}
+                used.add(article.parts[0])
+            policies |= {article.slug, metadata.get("doc_number") or ""}
             if metadata.get("interprets"):
                 interpretations.append((shown, metadata["interprets"]))
             if metadata.get("importance") == IMPORTANT and metadata.get("disclosure") != WITHHELD:
-                names = {metadata.get("slug") or path.stem, metadata.get("doc_number") or ""}
+                names = {article.slug, metadata.get("doc_number") or ""}
                 important.append((shown, names - {""}))
         for shown, target in interpretations:
             if target not in policies:
@@ -127,50 +75,38 @@ def check_articles(group: Group) -> Iterator[Violation]:
                     )
 
 
-def published_articles(group: Group, site) -> Iterator[tuple[str, str, datetime, str]]:
+def published_articles(site: Site) -> Iterator[tuple[str, str, datetime, str]]:
     """(slug, file shown, date, index_no written) of each article the site will publish."""
-    folder = group.root / site.id
-    for path in iter_article_files(folder):
-        metadata = _safe_metadata(path)
+    for article in site.articles:
+        metadata = article.meta
         published = parse_date(metadata.get("date", ""))
         if published and metadata.get("disclosure") not in (None, WITHHELD):
-            slug = metadata.get("slug") or path.stem
-            yield slug, display_path(path, group.root), published, metadata.get("index_no", "")
+            yield article.slug, article.shown, published, metadata.get("index_no", "")
 
 
-def _safe_metadata(path: Path) -> dict[str, str]:
-    try:
-        return read_metadata(path)
-    except UnicodeDecodeError:
-        return {}
+def _check_article(site: Site, article: ArticleFile, columns, slugs) -> Iterator[Violation]:
+    def problem(field_name, message, rule_article, severity=ERROR):
+        return Violation(site.id, article.shown, field_name, message, rule_article, severity)
 
-
-def _check_article(site, folder, path, shown, columns, slugs) -> Iterator[Violation]:
-    def problem(field_name, message, article, severity=ERROR):
-        return Violation(site.id, shown, field_name, message, article, severity)
-
-    relative = path.relative_to(folder)
-    if len(relative.parts) < 2:
+    if len(article.parts) < 2:
         yield problem(
             "(位置)", "文章应放在栏目目录下：content/<站点ID>/<栏目id>/<文件>.md", "第七条"
         )
-    elif relative.parts[0] not in columns:
+    elif article.parts[0] not in columns:
         known = "、".join(sorted(columns)) or "无"
         yield problem(
             "(栏目)",
-            f"目录「{relative.parts[0]}」不是 site.yaml 中登记的栏目（已登记：{known}）",
+            f"目录「{article.parts[0]}」不是 site.yaml 中登记的栏目（已登记：{known}）",
             "第七条",
         )
-    try:
-        metadata = read_metadata(path)
-    except UnicodeDecodeError:
+    if article.metadata is None:
         yield problem("(文件)", "文件不是 UTF-8 编码", "内容格式")
         return
-    yield from check_metadata(metadata, problem)
-    slug = metadata.get("slug") or path.stem
+    yield from check_metadata(article.metadata, problem)
+    slug = article.slug
     if slug in slugs:
         yield problem("Slug", f"与 {slugs[slug]} 的 Slug「{slug}」重复，页面会互相覆盖", "内容格式")
-    slugs.setdefault(slug, shown)
+    slugs.setdefault(slug, article.shown)
 
 
 def check_metadata(metadata: dict[str, str], problem) -> Iterator[Violation]:

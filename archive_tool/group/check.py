@@ -1,4 +1,4 @@
-"""Check a whole site group: load the registry, run every rule, collect every violation.
+"""Check a whole site group: load its content once, run every rule, collect every violation.
 
 Besides the verdict, the report carries what the checks read and the build renders:
 service items, letters and other 互动交流 records, library copies and 索引号 ledgers.
@@ -11,16 +11,18 @@ from datetime import date
 from pathlib import Path
 
 from ..compliance import GROUP_RULES, SITE_RULES, Violation, errors, warnings
-from ..content.registry import Group, display_path, load_group
-from ..lifecycle.notices import Notice, load_notices
+from ..content.articles import parse_date
+from ..content.loader import load_content
+from ..content.registry import Group
+from ..lifecycle.notices import Notice, notices_of
 from ..lifecycle.rules import check_notices
 from ..lifecycle.serving import OFFLINE, OPENED, RETIRED, site_state
 from . import siterules  # noqa: F401  (registers the registry rules)
-from .articlerules import check_articles, parse_date, published_articles, read_metadata
+from .articlerules import check_articles, published_articles
 from .indexnumbers import Ledger, assign_numbers
-from .interaction import Interaction, load_interaction
+from .interaction import Interaction, site_interaction
 from .library import Placement, library_placements
-from .services import ServiceItem, load_services
+from .services import ServiceItem, service_items
 
 
 @dataclass
@@ -31,7 +33,7 @@ class GroupReport:
     interaction: dict[str, Interaction] = field(default_factory=dict)
     library: list[Placement] = field(default_factory=list)
     ledgers: dict[str, Ledger] = field(default_factory=dict)
-    states: dict[str, tuple[str, Notice | None]] = field(default_factory=dict)  # lifecycle.py
+    states: dict[str, tuple[str, Notice | None]] = field(default_factory=dict)  # lifecycle.serving
 
     @property
     def errors(self) -> list[Violation]:
@@ -48,13 +50,17 @@ class GroupReport:
 
 def check_group(content_root: Path, today: date | None = None) -> GroupReport:
     """Every violation of every site of the group under content_root, as of ``today``."""
+    return check_content(load_content(Path(content_root)), today)
+
+
+def check_content(group: Group, today: date | None = None) -> GroupReport:
+    """Every rule over a loaded group (content.loader.load_content), as of ``today``."""
     today = today or date.today()
-    group = load_group(Path(content_root))
     report = GroupReport(group, list(group.load_violations))
     violations = report.violations
     # Lifecycle records decide which sites are built today, before any rule runs: an
     # 开通 record publishes a pending site on its online date (第五条（二）).
-    notices, _ = load_notices(group)  # their problems are reported by check_notices
+    notices, _ = notices_of(group)  # their problems are reported by check_notices
     for site_id, site in group.sites.items():
         state, notice = site_state([n for n in notices if n.site == site_id], today)
         report.states[site_id] = (state, notice)
@@ -71,13 +77,13 @@ def check_group(content_root: Path, today: date | None = None) -> GroupReport:
     report.library, found = library_placements(group)
     violations += found
     for site in group.sites.values():
-        report.services[site.id], found = load_services(group, site)
+        report.services[site.id], found = service_items(site)
         violations += found
-        report.interaction[site.id], found = load_interaction(group, site, today)
+        report.interaction[site.id], found = site_interaction(site, today)
         violations += found
-        articles = list(published_articles(group, site))
+        articles = list(published_articles(site))
         own = {slug: shown for slug, shown, _, _ in articles}
-        for slug, shown, published, number in _library_articles(group, site.id, report.library):
+        for slug, shown, published, number in _library_articles(site.id, report.library):
             if slug in own:
                 violations.append(
                     Violation(
@@ -95,10 +101,9 @@ def check_group(content_root: Path, today: date | None = None) -> GroupReport:
     return report
 
 
-def _library_articles(group: Group, site_id: str, placements: list[Placement]):
+def _library_articles(site_id: str, placements: list[Placement]):
     for copy in placements:
         if copy.site == site_id:
-            metadata = read_metadata(copy.path)
-            slug = metadata.get("slug") or copy.path.stem
-            shown = display_path(copy.path, group.root)
-            yield slug, shown, parse_date(metadata["date"]), metadata.get("index_no", "")
+            metadata = copy.item.meta
+            slug = copy.item.slug
+            yield slug, copy.item.shown, parse_date(metadata["date"]), metadata.get("index_no", "")

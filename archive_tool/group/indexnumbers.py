@@ -17,9 +17,9 @@ from pathlib import Path
 import yaml
 
 from ..compliance import Violation
-from ..content.registry import Group, Site, display_path
+from ..content.loader import LEDGER_FILE
+from ..content.registry import Group, Site
 
-LEDGER_FILE = "index-numbers.yaml"
 ARTICLE = "《政府信息公开目录系统实施指引（试行）》（索引号）"
 UNIT_CODE = re.compile(r"^(?:[0-9A-Z]{9}|[0-9A-HJ-NPQRTUWXY]{18})$")
 INDEX_NO = re.compile(r"^(?P<unit>[0-9A-Z]+)/(?P<year>\d{4})-(?P<serial>\d{5})$")
@@ -52,19 +52,17 @@ def assign_numbers(
 ) -> tuple[Ledger, list[Violation]]:
     """Numbers for ``articles`` (slug, file shown, date, index_no written or '') of a site."""
     ledger = Ledger(site.id, group.root / site.id / LEDGER_FILE)
-    shown_ledger = display_path(ledger.path, group.root)
     problems: list[Violation] = []
     unit = str(site.get("unit_code") or "")
-    if ledger.path.is_file():
-        try:
-            loaded = yaml.safe_load(ledger.path.read_text(encoding="utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as error:
-            loaded = {}
+    if site.ledger is not None:
+        if site.ledger.error is not None:
             problems.append(
-                Violation(site.id, shown_ledger, "(YAML)", f"无法读取：{error}", ARTICLE)
+                Violation(
+                    site.id, site.ledger.shown, "(YAML)", f"无法读取：{site.ledger.error}", ARTICLE
+                )
             )
-        if isinstance(loaded, dict):
-            ledger.numbers = {str(k): str(v) for k, v in loaded.items()}
+        elif isinstance(site.ledger.data, dict):
+            ledger.numbers = {str(k): str(v) for k, v in site.ledger.data.items()}
     written = {slug: (shown, no) for slug, shown, _, no in articles if no}
     for slug, (shown, number) in written.items():
         match = INDEX_NO.match(number)

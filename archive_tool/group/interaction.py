@@ -15,13 +15,11 @@ from datetime import date, datetime
 from typing import Any
 
 from ..compliance import WARNING, Violation
-from ..content.records import Record, load_records
-from ..content.registry import Group, Site
+from ..content.loader import CONSULTATION_FOLDER, INTERVIEW_FOLDER, LETTER_FOLDER
+from ..content.records import Record, records_in
+from ..content.registry import Site
 from ..lifecycle.workdays import add_months, working_days_between
 
-LETTER_FOLDER = "letters"
-CONSULTATION_FOLDER = "consultations"
-INTERVIEW_FOLDER = "interviews"
 LETTER_ARTICLE = "第七条（三）、第十条（四）"
 CONSULTATION_ARTICLE = "第七条（三）"
 LETTER_TYPES = ("咨询", "投诉", "建议")
@@ -82,15 +80,14 @@ class Interaction:
         return bool(self.letters or self.consultations or self.interviews)
 
 
-def load_interaction(group: Group, site: Site, today: date) -> tuple[Interaction, list[Violation]]:
-    letters, problems = _load(group, site, LETTER_FOLDER, LETTER_ARTICLE, _letter, today)
-    consultations, found = _load(
-        group, site, CONSULTATION_FOLDER, CONSULTATION_ARTICLE, _consultation, today
+def site_interaction(site: Site, today: date) -> tuple[Interaction, list[Violation]]:
+    """The site's letters, consultations and interviews as loaded, checked as of ``today``."""
+    letters, problems = _records(site, LETTER_FOLDER, LETTER_ARTICLE, _letter, today)
+    consultations, found = _records(
+        site, CONSULTATION_FOLDER, CONSULTATION_ARTICLE, _consultation, today
     )
     problems += found
-    interviews, found = _load(
-        group, site, INTERVIEW_FOLDER, CONSULTATION_ARTICLE, _interview, today
-    )
+    interviews, found = _records(site, INTERVIEW_FOLDER, CONSULTATION_ARTICLE, _interview, today)
     problems += found
     letters.sort(key=lambda letter: letter.received, reverse=True)
     consultations.sort(key=lambda item: item["开始日期"], reverse=True)
@@ -98,8 +95,8 @@ def load_interaction(group: Group, site: Site, today: date) -> tuple[Interaction
     return Interaction(letters, consultations, interviews), problems
 
 
-def _load(group, site, folder, article, make, today):
-    records, problems = load_records(group, site, folder, article)
+def _records(site, folder, article, make, today):
+    records, problems = records_in(site, folder, article)
     items = []
     for record in records:
         item, found = make(record, today)

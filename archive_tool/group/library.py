@@ -18,18 +18,11 @@ from datetime import datetime
 from pathlib import Path
 
 from ..compliance import WARNING, Violation
-from ..content.registry import Group, display_path
-from .articlerules import (
-    REPOST_ARTICLE,
-    REPOST_WITHIN,
-    check_metadata,
-    iter_article_files,
-    late_repost,
-    parse_date,
-    read_metadata,
-)
+from ..content.articles import ArticleFile, parse_date
+from ..content.loader import LIBRARY_FOLDER
+from ..content.registry import Group
+from .articlerules import REPOST_ARTICLE, REPOST_WITHIN, check_metadata, late_repost
 
-LIBRARY_FOLDER = "_library"
 ARTICLE = "第九条（三）"
 
 
@@ -37,12 +30,16 @@ ARTICLE = "第九条（三）"
 class Placement:
     """One copy of a library item: the site and column that publish it."""
 
-    path: Path
+    item: ArticleFile
     site: str
     column: str
     origin_site: str
     origin_column: str
     reposted: datetime | None  # None for the original itself
+
+    @property
+    def path(self) -> Path:
+        return self.item.path
 
     @property
     def is_repost(self) -> bool:
@@ -51,32 +48,28 @@ class Placement:
 
 def library_placements(group: Group) -> tuple[list[Placement], list[Violation]]:
     """Every copy of every library item, and every problem with the items."""
-    folder = group.root / LIBRARY_FOLDER
     placements, problems = [], []
-    for path in iter_article_files(folder) if folder.is_dir() else []:
-        found, copies = _item(group, path)
+    for item in group.library:
+        found, copies = _item(group, item)
         problems += found
         if not any(v.severity != WARNING for v in found):
             placements += copies
     return placements, problems
 
 
-def _item(group: Group, path: Path) -> tuple[list[Violation], list[Placement]]:
-    shown = display_path(path, group.root)
-
+def _item(group: Group, item: ArticleFile) -> tuple[list[Violation], list[Placement]]:
     def problem(field_name, message, article=ARTICLE, severity="error"):
-        return Violation(LIBRARY_FOLDER, shown, field_name, message, article, severity)
+        return Violation(LIBRARY_FOLDER, item.shown, field_name, message, article, severity)
 
-    try:
-        metadata = read_metadata(path)
-    except UnicodeDecodeError:
+    metadata = item.metadata
+    if metadata is None:
         return [problem("(文件)", "文件不是 UTF-8 编码")], []
     problems = list(check_metadata(metadata, problem))
     origin = _site_column(group, metadata.get("origin", ""), "Origin", problem, problems)
     published = parse_date(metadata.get("date", ""))
     copies = []
     if origin and published:
-        copies.append(Placement(path, *origin, *origin, None))
+        copies.append(Placement(item, *origin, *origin, None))
     entries = [e.strip() for e in metadata.get("reposts", "").split(";") if e.strip()]
     for number, entry in enumerate(entries, 1):
         where = f"Reposts[{number}]"
@@ -106,7 +99,7 @@ def _item(group: Group, path: Path) -> tuple[list[Violation], list[Placement]]:
         if site_column[0] in {copy.site for copy in copies}:
             problems.append(problem(where, f"站点「{site_column[0]}」已发布本条信息，不能重复转载"))
             continue
-        copies.append(Placement(path, *site_column, *origin, reposted))
+        copies.append(Placement(item, *site_column, *origin, reposted))
     return problems, copies
 
 

@@ -13,10 +13,10 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ..compliance import Violation
-from ..content.records import Record, load_records
+from ..content.loader import SERVICE_FOLDER
+from ..content.records import Record, records_in
 from ..content.registry import Group, Site
 
-SERVICE_FOLDER = "services"
 ARTICLE = "第七条（四）"
 
 # The key elements of a 办事指南, in the order the table shows them.
@@ -57,12 +57,12 @@ class ServiceItem:
         return f"{SERVICE_FOLDER}/{self.slug}.html"
 
 
-def load_services(group: Group, site: Site) -> tuple[list[ServiceItem], list[Violation]]:
-    """The site's service items and every problem with them."""
-    records, problems = load_records(group, site, SERVICE_FOLDER, ARTICLE)
+def service_items(site: Site) -> tuple[list[ServiceItem], list[Violation]]:
+    """The site's service items as loaded, and every problem with them."""
+    records, problems = records_in(site, SERVICE_FOLDER, ARTICLE)
     items = []
     for record in records:
-        found = list(check_service(record, group.root / site.id))
+        found = list(check_service(record, site.attachments))
         problems += found
         if not found:
             items.append(ServiceItem(site.id, record.slug, normalised(record)))
@@ -70,7 +70,7 @@ def load_services(group: Group, site: Site) -> tuple[list[ServiceItem], list[Vio
     return items, problems
 
 
-def check_service(record: Record, site_folder) -> list[Violation]:
+def check_service(record: Record, attachments: frozenset[str]) -> list[Violation]:
     problems = list(record.missing(KEY_ELEMENTS))
     problems += record.check_choice("网上可办理程度", ONLINE_LEVELS)
     steps = record.data.get("办理流程")
@@ -111,15 +111,17 @@ def check_service(record: Record, site_folder) -> list[Violation]:
                         )
                     )
         for key in named:
-            problems += _check_download(record, f"{where}.{key}", material[key], site_folder)
+            problems += _check_download(record, f"{where}.{key}", material[key], attachments)
     return problems
 
 
-def _check_download(record: Record, where: str, value: Any, site_folder) -> list[Violation]:
+def _check_download(
+    record: Record, where: str, value: Any, attachments: frozenset[str]
+) -> list[Violation]:
     path = PurePosixPath(str(value))
     if path.is_absolute() or ".." in path.parts or not path.parts or path.parts[0] != "files":
         return [record.violation(where, f"应为站点目录下 files/ 中的文件路径，实为「{value}」")]
-    if not (site_folder / path).is_file():
+    if str(path) not in attachments:
         return [record.violation(where, f"文件不存在：{record.site}/{path}")]
     return []
 

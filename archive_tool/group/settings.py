@@ -153,7 +153,7 @@ def site_settings(
 
 def content_settings(site: Site, report) -> dict[str, Any]:
     """What a site renders besides its articles: service items, 互动交流, library copies and
-    索引号, from the group report (groupcheck.GroupReport)."""
+    索引号, from the group report (check.GroupReport)."""
     group = report.group
     copies = [
         {

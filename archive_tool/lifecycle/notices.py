@@ -13,13 +13,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..compliance import Violation
+from ..content.loader import NOTICE_FOLDER
 from ..content.records import as_moment
-from ..content.registry import Group, Site, display_path
+from ..content.registry import Group, Site
 
-NOTICE_FOLDER = "notices"
 KINDS = {
     "open": "开通公告",
     "offline": "临时下线公告",
@@ -68,29 +66,32 @@ class Notice:
         return Violation(self.site, self.file, field_name, message, article)
 
 
-def load_notices(group: Group) -> tuple[list[Notice], list[Violation]]:
+def notices_of(group: Group) -> tuple[list[Notice], list[Violation]]:
+    """Every site's lifecycle records as loaded, and each file that is not one."""
     notices, problems = [], []
     for site in group.sites.values():
-        folder = group.root / site.id / NOTICE_FOLDER
-        for path in sorted(folder.glob("*.yaml")):
-            shown = display_path(path, group.root)
-            try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except (yaml.YAMLError, UnicodeDecodeError) as error:
-                problems.append(
-                    Violation(site.id, shown, "(YAML)", f"无法读取：{error}", "公告记录格式")
-                )
-                continue
-            if not isinstance(data, dict) or data.get("type") not in KINDS:
+        for file in site.records.get(NOTICE_FOLDER, []):
+            if file.error is not None:
                 problems.append(
                     Violation(
-                        site.id, shown, "type", f"应为 {' / '.join(KINDS)} 之一", "公告记录格式"
+                        site.id, file.shown, "(YAML)", f"无法读取：{file.error}", "公告记录格式"
                     )
                 )
                 continue
-            notices.append(Notice(site.id, data["type"], data, shown))
+            data = file.data
+            if not isinstance(data, dict) or data.get("type") not in KINDS:
+                problems.append(
+                    Violation(
+                        site.id,
+                        file.shown,
+                        "type",
+                        f"应为 {' / '.join(KINDS)} 之一",
+                        "公告记录格式",
+                    )
+                )
+                continue
+            notices.append(Notice(site.id, data["type"], data, file.shown))
     return notices, problems
-
 
 
 def record_path(content_root: Path, site: Site, notice: Notice, day: date) -> Path:

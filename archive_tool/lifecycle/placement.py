@@ -13,7 +13,7 @@ from .notices import (
     OPEN_NOTICE_DAYS,
     RESUME_APPLY_DAYS,
     Notice,
-    load_notices,
+    notices_of,
 )
 from .workdays import add_months
 
@@ -39,7 +39,6 @@ class Placement:
 
 def _within(today: date, start: date | None, until: date | None) -> bool:
     return start is not None and start <= today and (until is None or today < until)
-
 
 
 def placement(notice: Notice, site: Site) -> Placement:
@@ -120,7 +119,5 @@ def placement(notice: Notice, site: Site) -> Placement:
 
 
 def placements(group: Group) -> list[Placement]:
-    notices, _ = load_notices(group)
+    notices, _ = notices_of(group)
     return [placement(notice, group.sites[notice.site]) for notice in notices]
-
-

@@ -20,7 +20,7 @@ from .notices import (
     RETIRE_DEREGISTER_DAYS,
     SHORT_OFFLINE,
     Notice,
-    load_notices,
+    notices_of,
 )
 from .workdays import add_working_days
 
@@ -194,9 +194,8 @@ RULES = {
 
 
 def check_notices(group: Group, today: date) -> list[Violation]:
-    notices, problems = load_notices(group)
+    notices, problems = notices_of(group)
     for notice in notices:
         siblings = [n for n in notices if n.site == notice.site]
         problems += check_notice(notice, siblings, group.sites[notice.site], today)
     return problems
-

@@ -1,6 +1,6 @@
 """Crash-safe WARC output: records go to FILE.open, one gzip member each, renamed at the end.
 
-Each record (serialised by ``warcrecord``) is compressed as its own gzip member, streamed
+Each record (serialised by ``record``) is compressed as its own gzip member, streamed
 and flushed when the record ends, so an interrupted crawl leaves a file whose complete
 records are valid, and ``--resume`` can cut a torn last member.
 """

@@ -1,8 +1,8 @@
 """Pelican plugin: build every site of the 网站群 (content/<site-id>/) into output/<domain>/.
 
-Thin over ``archive_tool``: the group run checks every rule first (groupcheck), then gives
-each published site its own Pelican run (sitesettings), all into a staging folder that
-replaces output/ only when every site has been built (groupbuild).
+Thin over ``archive_tool``: the group run checks every rule first (group.check), then gives
+each published site its own Pelican run (group.settings), all into a staging folder that
+replaces output/ only when every site has been built (group.build).
 """
 
 from __future__ import annotations
@@ -228,7 +228,7 @@ def fail(message: str):
 
 class RecordPagesGenerator(Generator):
     """In a site's own run: the pages of its structured records (办事指南, 互动交流) and of
-    its 辟谣 articles. The records were loaded and checked by the group run (groupcheck)."""
+    its 辟谣 articles. The records were loaded and checked by the group run (group.check)."""
 
     def generate_context(self):
         pass

@@ -1,0 +1,125 @@
+"""The content folder is read once into a model; every rule is a pass over that model."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from archive_tool.content.loader import load_content
+from archive_tool.group.check import check_content, check_group
+
+TODAY = date(2026, 11, 26)
+
+# sys.addaudithook cannot be removed: one hook for the session, switched on by a test.
+_opened: Counter | None = None
+
+
+def _audit(event: str, args) -> None:
+    if event == "open" and _opened is not None and isinstance(args[0], (str, Path)):
+        _opened[Path(args[0]).resolve()] += 1
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.fixture
+def opened():
+    global _opened
+    _opened = Counter()
+    try:
+        yield _opened
+    finally:
+        _opened = None
+
+
+@pytest.fixture
+def group_with_every_kind(group_copy: Path) -> Path:
+    """The demo group plus a lifecycle record, so that every kind of content file is there."""
+    notice = group_copy / "fgw" / "notices" / "20261201-offline.yaml"
+    notice.parent.mkdir()
+    record = {
+        "type": "offline",
+        "start": "2026-12-01 08:00:00",
+        "end": "2026-12-01 20:00:00",
+        "reason": "机房电力改造",
+        "reported": date(2026, 11, 20),
+    }
+    notice.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    return group_copy
+
+
+def content_files(root: Path) -> set[Path]:
+    """What the loader must read: site.yaml, articles, records, notices, ledgers, library."""
+    wanted = set(root.glob("*/site.yaml")) | set(root.glob("*/index-numbers.yaml"))
+    wanted |= set(root.rglob("*.md"))
+    for folder in ("services", "letters", "consultations", "interviews", "notices"):
+        wanted |= set(root.glob(f"*/{folder}/*.yaml"))
+    return {path.resolve() for path in wanted}
+
+
+def test_check_opens_each_content_file_once(group_with_every_kind: Path, opened: Counter):
+    report = check_group(group_with_every_kind, TODAY)
+    assert report.ok, report.violations
+    below = {
+        path: n for path, n in opened.items() if group_with_every_kind.resolve() in path.parents
+    }
+    expected = content_files(group_with_every_kind)
+    assert len(expected) > 100  # the demo: 4 sites' articles, records, ledgers and the library
+    assert set(below) == expected
+    assert {path: n for path, n in below.items() if n != 1} == {}
+    # attachments are listed, never opened: they are published as they are
+    assert not any(
+        "files" in path.relative_to(group_with_every_kind.resolve()).parts for path in below
+    )
+
+
+def test_rules_are_passes_over_the_model(group_with_every_kind: Path, tmp_path: Path):
+    """Once loaded, the content folder is not needed: the check gives the same verdict."""
+    expected = check_group(group_with_every_kind, TODAY).violations
+    group = load_content(group_with_every_kind)
+    shutil.rmtree(group_with_every_kind)
+    report = check_content(group, TODAY)
+    assert report.violations == expected
+    assert report.states["fgw"][0] == "online"  # the offline record starts on 2026-12-01
+    assert sum(len(items) for items in report.services.values()) > 0
+    assert report.ledgers["bozhou"].numbers
+
+
+def test_the_model_holds_what_each_site_has(group_with_every_kind: Path):
+    group = load_content(group_with_every_kind)
+    portal = group.sites["bozhou"]
+    assert {article.parts[0] for article in portal.articles} >= {"zwdt", "zcwj", "tzgg"}
+    assert all(article.metadata.get("title") for article in portal.articles)
+    assert [f.slug for f in portal.records["letters"]] == sorted(
+        p.stem for p in (group_with_every_kind / "bozhou" / "letters").glob("*.yaml")
+    )
+    assert [f.data["type"] for f in group.sites["fgw"].records["notices"]] == ["offline"]
+    assert portal.ledger is not None and isinstance(portal.ledger.data, dict)
+    assert any(name.startswith("files/") for name in portal.attachments)
+    assert [item.shown for item in group.library] == [
+        "content/_library/2026-11-10-gonggong-shuju-guanli.md",
+        "content/_library/2026-11-19-senlin-fanghuo.md",
+    ]
+
+
+def test_reading_problems_name_the_file_and_are_reported_once(group_copy: Path):
+    (group_copy / "bozhou" / "letters" / "broken.yaml").write_text("标题: [未闭合\n", "utf-8")
+    (group_copy / "fgw" / "zwdt" / "gbk.md").write_bytes(
+        b"Title: \xb9\xab\xb8\xe6\n"
+    )  # 公告 in GBK
+    notices = group_copy / "qcq" / "notices"
+    notices.mkdir()
+    (notices / "20261201-offline.yaml").write_bytes(b"\xff\xfe not utf-8")
+    report = check_group(group_copy, TODAY)
+    found = {(v.file, v.field) for v in report.errors}
+    assert ("content/bozhou/letters/broken.yaml", "(YAML)") in found
+    assert ("content/fgw/zwdt/gbk.md", "(文件)") in found
+    assert ("content/qcq/notices/20261201-offline.yaml", "(YAML)") in found
+    shown = [v.file for v in report.errors]
+    assert len(shown) == len(set(zip(shown, [v.field for v in report.errors])))
