@@ -2,7 +2,7 @@
 
 `pelican` (from this folder, no arguments) builds every site under content/<site-id>/
 into output/<domain>/, plus output/index.html listing the sites. Each site gets its own
-Pelican run, with the settings in archive_tool/sitesettings.py (SITE_DEFAULTS) derived
+Pelican run, with the settings in archive_tool/group/settings.py (SITE_DEFAULTS) derived
 from its site.yaml; SITE_SETTINGS below overrides any of them for every site.
 """
 
@@ -17,7 +17,7 @@ TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"
 DEFAULT_PAGINATION = 15
 
-# Overrides for every site's own run (see archive_tool/sitesettings.py: SITE_DEFAULTS).
+# Overrides for every site's own run (see archive_tool/group/settings.py: SITE_DEFAULTS).
 SITE_SETTINGS = {}
 
 # Local preview: links between sites of the group go to the sibling folder in output/

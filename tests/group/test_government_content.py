@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import yaml
-from conftest import run_pelican
+from conftest import DEMO_CONTENT, run_pelican
 from lxml import html as lxml_html
 
 PORTAL = "www.bozhou.gov.cn"
@@ -41,7 +41,7 @@ def domain_of(content: Path, site: str) -> str:
 
 
 def test_service_guides_show_every_key_element_and_their_downloads(demo_build):
-    content = Path(__file__).resolve().parent.parent / "content"
+    content = DEMO_CONTENT
     sites = [s for s in ("bozhou", "qcq", "fgw") if (content / s / "services").is_dir()]
     total = 0
     for site in sites:
@@ -66,7 +66,7 @@ def test_service_guides_show_every_key_element_and_their_downloads(demo_build):
 
 
 def test_portal_lists_the_group_service_catalogue(demo_build):
-    content = Path(__file__).resolve().parent.parent / "content"
+    content = DEMO_CONTENT
     catalogue = page(demo_build.output / PORTAL / "services" / "index.html")
     rows = catalogue.xpath("//h2[@id='catalogue']/following-sibling::table[1]//tbody/tr")
     expected = {
@@ -113,7 +113,7 @@ def test_a_named_form_file_must_exist(group_copy, tmp_path):
 
 
 def test_letters_page_lists_every_letter_with_statistics(demo_build):
-    content = Path(__file__).resolve().parent.parent / "content"
+    content = DEMO_CONTENT
     for site in ("bozhou", "qcq"):
         letters = records(content, site, "letters")
         answered = [l for l in letters.values() if l.get("答复时间")]
@@ -142,7 +142,7 @@ def test_letters_page_lists_every_letter_with_statistics(demo_build):
 
 
 def test_letters_unanswered_for_three_months_are_flagged_and_reported(demo_build):
-    content = Path(__file__).resolve().parent.parent / "content"
+    content = DEMO_CONTENT
     letters = records(content, "bozhou", "letters")
     overdue = [
         slug
@@ -187,7 +187,7 @@ def test_letter_text_is_escaped(group_copy, tmp_path):
 
 
 def test_consultations_and_interviews(demo_build):
-    content = Path(__file__).resolve().parent.parent / "content"
+    content = DEMO_CONTENT
     consultations = records(content, "bozhou", "consultations")
     listing = text_of(demo_build.output / PORTAL / "consultations" / "index.html")
     for slug, item in consultations.items():
@@ -207,7 +207,7 @@ def test_consultations_and_interviews(demo_build):
 
 
 def test_library_items_are_reposted_with_source_and_canonical(demo_build):
-    content = Path(__file__).resolve().parent.parent / "content"
+    content = DEMO_CONTENT
     items = sorted((content / "_library").glob("*.md"))
     assert len(items) >= 2
     reposting_sites = set()

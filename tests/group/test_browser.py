@@ -8,21 +8,12 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import threading
 from urllib.parse import urlsplit
 
 import pytest
+from browser import CHROMIUM, sync_playwright  # skips the module without chromium
 from test_build import ONLINE
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("REQUIRE_BROWSER"):
-        raise RuntimeError("REQUIRE_BROWSER is set but Debian's chromium is not installed")
-    pytest.skip("Debian's chromium package is not installed", allow_module_level=True)
-
-sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import re
 
 from conftest import REPO
 
-from archive_tool.group import check  # noqa: F401  (registers every rule)
 from archive_tool.compliance import iter_rules
+from archive_tool.group import check  # noqa: F401  (registers every rule)
 
 
 def test_every_rule_cites_an_article():

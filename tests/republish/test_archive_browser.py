@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, sync_playwright  # skips the module without chromium
 from servers import serve_directory
-from test_browser import CHROMIUM, sync_playwright  # skips the module without chromium
 from test_republish import republished
 
 HOSTILE_CSS = """

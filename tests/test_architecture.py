@@ -1,0 +1,175 @@
+"""Imports go one way: the packages of archive_tool/ form layers, read from the source with ast.
+
+    cli, plugins/sitegroup        front ends: click commands, the Pelican plugin
+    group                         the site-group build and its rules
+    lifecycle   republish         notices and serving; static archives of WARCs
+    content     warc              the content model; WARC capture (knows no site group)
+    errors, compliance, urls, …   shared leaves
+
+A package may import itself, the packages listed for it below, and the leaves. No core
+package imports click, Pelican, the plugin or the CLI.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from conftest import REPO
+
+PACKAGE = "archive_tool"
+LEAVES = {"__init__", "errors", "compliance", "urls", "regions", "domains", "links"}
+ALLOWED = {
+    "content": set(),
+    "warc": set(),
+    "republish": {"warc"},
+    "lifecycle": {"content"},
+    "group": {"content", "lifecycle", "warc", "republish"},
+    "cli": {"content", "group", "lifecycle", "warc", "republish"},
+}
+FRONT_END_ONLY = {"click", "pelican", "sitegroup"}  # third-party names only cli/plugins use
+FRONT_ENDS = {"cli", "__main__"}
+
+
+def imports_of(module: str, source: str) -> set[str]:
+    """Every module named by an import statement anywhere in ``source`` (lazy ones too),
+    with relative imports resolved against ``module`` (a dotted name)."""
+    names = set()
+    package = module.split(".")[:-1]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            names.add(target)
+            # `from . import notice` imports a module too
+            names |= {f"{target}.{alias.name}" for alias in node.names}
+    return names
+
+
+def forbidden_imports(module: str, source: str) -> list[str]:
+    """The imports of ``module`` that cross a forbidden edge, as 'module -> import'."""
+    parts = module.split(".")
+    here = parts[1] if len(parts) > 1 else "__init__"
+    allowed = set(ALLOWED) if here in FRONT_ENDS else ALLOWED.get(here, set())
+    problems = []
+    for name in sorted(imports_of(module, source)):
+        top = name.split(".")[0]
+        if top in FRONT_END_ONLY and here not in FRONT_ENDS:
+            problems.append(f"{module} -> {name}")
+        if top != PACKAGE or name == PACKAGE:
+            continue
+        target = name.split(".")[1]
+        if target not in set(ALLOWED) | FRONT_ENDS:  # a leaf, or a name of archive_tool/__init__
+            continue
+        if target == here:
+            continue
+        if target not in allowed:
+            problems.append(f"{module} -> {name}")
+    return problems
+
+
+def modules() -> dict[str, str]:
+    """Every module of the package by dotted name (a package as ``<name>.__init__``), with
+    its source."""
+    return {
+        ".".join(path.relative_to(REPO).with_suffix("").parts): path.read_text(encoding="utf-8")
+        for path in sorted((REPO / PACKAGE).rglob("*.py"))
+    }
+
+
+def test_every_package_imports_only_downward():
+    problems = [
+        p for module, source in modules().items() for p in forbidden_imports(module, source)
+    ]
+    assert problems == []
+
+
+def test_every_package_is_known_to_the_layers():
+    packages = {p.name for p in (REPO / PACKAGE).iterdir() if (p / "__init__.py").is_file()}
+    assert packages == set(ALLOWED)
+    leaves = {p.stem for p in (REPO / PACKAGE).glob("*.py")} - {"__main__"}
+    assert leaves <= LEAVES, f"a new shared leaf must be listed: {leaves - LEAVES}"
+
+
+def test_every_package_says_what_it_owns_and_may_import():
+    for package in ALLOWED:
+        doc = ast.get_docstring(ast.parse((REPO / PACKAGE / package / "__init__.py").read_text()))
+        assert doc and len(doc) > 200, package
+        assert "import" in doc, f"{package}/__init__.py should say what it may import"
+
+
+def test_the_plugin_uses_the_core_but_not_the_cli():
+    source = (REPO / "plugins" / "sitegroup" / "__init__.py").read_text(encoding="utf-8")
+    used = {
+        name.split(".")[1]
+        for name in imports_of("sitegroup", source)
+        if name.startswith("archive_tool.")
+    }
+    assert used and "cli" not in used
+
+
+def test_no_import_cycle_between_modules():
+    sources = modules()
+
+    def node(name: str) -> str | None:
+        """The module an imported name lives in: itself, its package, or its parent."""
+        for candidate in (name, name + ".__init__", name.rpartition(".")[0]):
+            if candidate in sources:
+                return candidate
+        parent = name.rpartition(".")[0] + ".__init__"
+        return parent if parent in sources else None
+
+    graph = {
+        module: {node(name) for name in imports_of(module, source)} - {None, module}
+        for module, source in sources.items()
+    }
+    assert _cycles(graph) == []
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each cycle found by a depth-first search, as the list of its modules."""
+    found, state = [], {}
+
+    def visit(node, trail):
+        state[node] = "open"
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                found.append(trail[trail.index(nxt) :] + [nxt])
+            elif nxt not in state:
+                visit(nxt, trail + [nxt])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return found
+
+
+# The checks above must be able to fail: they do on the edges the layers forbid.
+
+
+def test_a_warc_module_importing_the_group_is_caught():
+    source = "from ..group.check import check_group\n"
+    found = forbidden_imports("archive_tool.warc.crawl", source)
+    assert "archive_tool.warc.crawl -> archive_tool.group.check" in found
+    lazy = "def f():\n    from archive_tool.group import settings\n"
+    assert forbidden_imports("archive_tool.warc.crawl", lazy)
+
+
+def test_core_importing_the_cli_or_click_is_caught():
+    assert forbidden_imports("archive_tool.group.check", "from ..cli.base import cli\n")
+    assert forbidden_imports("archive_tool.lifecycle.rules", "import click\n")
+    assert forbidden_imports("archive_tool.content.loader", "from ..lifecycle import notices\n")
+    assert forbidden_imports("archive_tool.errors", "from .group.check import check_group\n")
+    assert (
+        forbidden_imports("archive_tool.cli.check", "from ..group.check import check_group\n") == []
+    )
+
+
+def test_a_cycle_is_caught():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
