@@ -23,8 +23,9 @@ ALLOWED = {
     "warc": set(),
     "republish": {"warc"},
     "lifecycle": {"content"},
-    "group": {"content", "lifecycle", "warc", "republish"},
-    "cli": {"content", "group", "lifecycle", "warc", "republish"},
+    "safety": {"content"},
+    "group": {"content", "lifecycle", "safety", "warc", "republish"},
+    "cli": {"content", "group", "lifecycle", "safety", "warc", "republish"},
 }
 FRONT_END_ONLY = {"click", "pelican", "sitegroup"}  # third-party names only cli/plugins use
 FRONT_ENDS = {"cli", "__main__"}

@@ -1,0 +1,35 @@
+"""A citizen's letter as it may be published (第十条（三）、第十条（四）): the citizen's name as
+「张某」, no contact details, and every personal number in the text masked.
+
+Letters are citizens' own words; their handling is public, their identity is not. The
+masking happens on publication, so the record keeps what the citizen wrote and the
+statistics count every letter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .numbers import mask_name, mask_personal_numbers
+from .review import RECORD_KEY
+
+AUTHOR_KEY = "留言人"
+CONTACT_KEYS = ("联系电话", "手机", "电子邮箱", "联系地址", "身份证号", "证件号码")
+PRIVATE_KEYS = (AUTHOR_KEY, *CONTACT_KEYS)  # never scanned as content, never shown as given
+
+
+def public_letter(data: dict[str, Any]) -> dict[str, Any]:
+    """The keys of a letter a page may show.
+
+    >>> public_letter({"留言人": "李小明", "手机": "13812345678", "留言内容": "请回电13812345678"})
+    {'留言内容': '请回电138****5678', '留言人': '李某'}
+    """
+    shown = {
+        key: mask_personal_numbers(value) if isinstance(value, str) else value
+        for key, value in data.items()
+        if key not in PRIVATE_KEYS and key != RECORD_KEY
+    }
+    author = str(data.get(AUTHOR_KEY) or "").strip()
+    if author:
+        shown[AUTHOR_KEY] = mask_name(author)
+    return shown

@@ -1,0 +1,254 @@
+"""The publishing-safety scan: everything a build will publish, before Pelican sees it.
+
+It reads what the loader read (article metadata and bodies, YAML records, library items)
+and opens each attachment of a published site once. Each finding is an error naming the
+file, the line or key, the category and a masked excerpt, unless the item's 保密审查
+(review.py) names it; accepted findings are listed in the build report.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..compliance import WARNING, Violation
+from ..content.articles import ArticleFile
+from ..content.loader import LETTER_FOLDER, RECORD_FOLDERS
+from ..content.registry import Group, Site
+from ..content.yamlfile import YamlFile, reading_problem
+from . import review as reviews
+from .citizens import PRIVATE_KEYS
+from .extract import SCANNED_SUFFIXES, ExtractionError, extract_text
+from .lexicon import LEXICON_FILES, SENSITIVE, Lexicon
+from .markings import find_markings
+from .numbers import find_personal_numbers
+
+PERSONAL_ARTICLE = "第十条（三）"
+SECRET_ARTICLE = "第十条（二）"
+LEXICON_ARTICLE = "第七条（一）"
+UNREADABLE = "无法检查的附件"
+UNCHECKED_DOCUMENTS = (".doc", ".xls", ".ppt", ".pptx", ".wps", ".et", ".dps", ".odt", ".ods")
+UNCHECKED_DOCUMENTS += (".zip", ".rar", ".7z")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something that must not be published: where, what, and how the build shows it."""
+
+    site: str
+    file: str
+    where: str  # a metadata key, a record key, "第 N 行", "工作表「名单」第 5 行"
+    category: str
+    shown: str  # masked: the full value never leaves the scanner
+    message: str
+    article: str
+    severity: str = "error"
+
+    def violation(self) -> Violation:
+        return Violation(
+            self.site, self.file, self.where, self.message, self.article, self.severity
+        )
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A finding that a reviewer checked and accepted in the item's 保密审查."""
+
+    finding: Finding
+    review: reviews.Review
+
+    def __str__(self) -> str:
+        f = self.finding
+        return (
+            f"{f.file}：{f.where}：{f.category}「{f.shown}」已经保密审查"
+            f"（{self.review}）：{self.review.conclusion}"
+        )
+
+
+class Scanner:
+    """The detectors over one text: personal numbers, 密级 markings, the group's lexicons."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+
+    def findings(
+        self, text: str, personal: bool = True
+    ) -> Iterator[tuple[int, str, str, str, str]]:
+        """(offset, category, shown, message, article) of each finding in ``text``."""
+        if personal:
+            for number in find_personal_numbers(text):
+                message = (
+                    f"含公民个人信息：{number.category} {number.masked}，请删除后发布"
+                    f"（经保密审查确认可以发布的，在保密审查结论中写明「{number.masked}」）"
+                )
+                yield number.start, number.category, number.masked, message, PERSONAL_ARTICLE
+        for marking in find_markings(text):
+            message = (
+                f"含{marking.category}「{marking.text}」：涉密、内部信息严禁上网"
+                f"（经保密审查确认可以发布的，在保密审查结论中写明「{marking.text}」）"
+            )
+            yield marking.start, marking.category, marking.text, message, SECRET_ARTICLE
+        for hit in self.lexicon.find(text):
+            what = "敏感词" if hit.category == SENSITIVE else "严重表述错误"
+            message = (
+                f"{what}：{hit.message}（经保密审查确认无误的，在保密审查结论中写明「{hit.term}」）"
+            )
+            yield hit.start, hit.category, hit.term, message, LEXICON_ARTICLE
+
+
+def scan_group(group: Group) -> tuple[list[Violation], list[Waiver]]:
+    """Every finding in what the group will publish: errors for the open ones, and the
+    waivers a 保密审查 granted."""
+    scanner = Scanner(Lexicon({name: group.policy.get(name, []) for name in LEXICON_FILES}))
+    violations: list[Violation] = []
+    waivers: list[Waiver] = []
+    for site in group.published_sites():
+        for article in site.articles:
+            if article.meta.get("disclosure") != "不予公开":
+                _settle(_article(scanner, site.id, article), violations, waivers)
+        for folder in RECORD_FOLDERS:
+            for file in site.records.get(folder, []):
+                _settle(_record(scanner, site.id, folder, file), violations, waivers)
+        for name in sorted(site.attachments):
+            _settle(_attachment(scanner, group, site, name), violations, waivers)
+    for item in group.library:
+        _settle(_article(scanner, "_library", item), violations, waivers)
+    return violations, waivers
+
+
+Scanned = tuple[list[Finding], reviews.Review | None, list[Violation]]
+
+
+def _settle(scanned: Scanned, violations: list[Violation], waivers: list[Waiver]) -> None:
+    findings, review, problems = scanned
+    violations += problems
+    for finding in findings:
+        if review is not None and (review.accepts(finding.shown) or finding.category == UNREADABLE):
+            waivers.append(Waiver(finding, review))
+        else:
+            violations.append(finding.violation())
+
+
+def _article(scanner: Scanner, site: str, article: ArticleFile) -> Scanned:
+    findings: list[Finding] = []
+    if article.metadata is None:
+        return findings, None, []  # not UTF-8: the article rules report it
+    for key, value in article.meta.items():
+        if key != reviews.REVIEW_KEY:
+            for _, category, shown, message, rule in scanner.findings(value):
+                findings.append(Finding(site, article.shown, key, category, shown, message, rule))
+    body = article.body
+    starts = _line_starts(body)
+    for offset, category, shown, message, rule in scanner.findings(body):
+        line = article.body_line + bisect.bisect_right(starts, offset) - 1
+        findings.append(
+            Finding(site, article.shown, f"第 {line} 行", category, shown, message, rule)
+        )
+    review, problems = None, []
+    if findings and reviews.REVIEW_KEY in article.meta:
+        review, error = reviews.parse_article_review(article.meta[reviews.REVIEW_KEY])
+        if error:
+            problems.append(
+                Violation(site, article.shown, reviews.REVIEW_KEY, error, SECRET_ARTICLE)
+            )
+    return findings, review, problems
+
+
+def _record(scanner: Scanner, site: str, folder: str, file: YamlFile) -> Scanned:
+    if not isinstance(file.data, dict):
+        return [], None, []  # the record's own rules report it
+    # Letters are citizens' own words: their numbers are masked on publication, not refused
+    # (citizens.py), and their names and contact details are never published.
+    letter = folder == LETTER_FOLDER
+    findings = [
+        Finding(site, file.shown, key, category, shown, message, rule)
+        for key, text in _strings(
+            file.data,
+            skip={reviews.RECORD_KEY, *PRIVATE_KEYS} if letter else {reviews.RECORD_KEY},
+        )
+        for _, category, shown, message, rule in scanner.findings(text, personal=not letter)
+    ]
+    return findings, *_record_review(site, file.shown, file.data.get(reviews.RECORD_KEY), findings)
+
+
+def _record_review(site: str, shown: str, value: Any, findings: list[Finding]):
+    if not findings or value is None:
+        return None, []
+    review, error = reviews.parse_record_review(value)
+    if error:
+        return None, [Violation(site, shown, reviews.RECORD_KEY, error, SECRET_ARTICLE)]
+    return review, []
+
+
+def _attachment(scanner: Scanner, group: Group, site: Site, name: str) -> Scanned:
+    path = group.root / site.id / name
+    shown = f"{group.root.name}/{site.id}/{name}"
+    sidecar = site.reviews.get(name)
+    data = {} if sidecar is not None and sidecar.data is None else getattr(sidecar, "data", None)
+    suffix = Path(name).suffix.lower()
+    findings: list[Finding] = []
+    if suffix in UNCHECKED_DOCUMENTS:
+        message = (
+            f"无法自动检查 {suffix} 附件的内容，请人工保密审查后在 {name}.保密审查.yaml 中记录"
+        )
+        findings.append(
+            Finding(site.id, shown, "(附件)", UNREADABLE, "", message, SECRET_ARTICLE, WARNING)
+        )
+    elif suffix in SCANNED_SUFFIXES:
+        parts = 0
+        try:
+            for part in extract_text(path):
+                parts += 1
+                for _, category, masked, message, rule in scanner.findings(part.text):
+                    findings.append(
+                        Finding(site.id, shown, part.where, category, masked, message, rule)
+                    )
+        except ExtractionError as error:
+            message = f"无法检查附件内容：{error}；请人工保密审查后在 {name}.保密审查.yaml 中记录"
+            findings.append(
+                Finding(site.id, shown, "(附件)", UNREADABLE, "", message, SECRET_ARTICLE)
+            )
+        else:
+            if suffix == ".pdf" and not parts:  # a scanned 红头文件: pages without text
+                message = (
+                    f"PDF 中没有可检查的文字（可能是扫描件），请人工保密审查后在 "
+                    f"{name}.保密审查.yaml 中记录"
+                )
+                findings.append(
+                    Finding(
+                        site.id, shown, "(附件)", UNREADABLE, "", message, SECRET_ARTICLE, WARNING
+                    )
+                )
+    if sidecar is not None and sidecar.error is not None:
+        problem = f"无法读取保密审查记录：{reading_problem(sidecar.error)}"
+        return (
+            findings,
+            None,
+            [Violation(site.id, sidecar.shown, "(YAML)", problem, SECRET_ARTICLE)],
+        )
+    return findings, *_record_review(site.id, shown, data, findings)
+
+
+def _strings(data: Any, skip: set[str], where: str = "") -> Iterable[tuple[str, str]]:
+    """(key path, text) of every string in a YAML value: "办理材料[1].名称"."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if str(key) not in skip:
+                yield from _strings(value, set(), f"{where}.{key}" if where else str(key))
+    elif isinstance(data, list):
+        for number, value in enumerate(data, 1):
+            yield from _strings(value, set(), f"{where}[{number}]")
+    elif isinstance(data, (str, int)) and not isinstance(data, bool):
+        yield where, str(data)
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    position = text.find("\n")
+    while position != -1:
+        starts.append(position + 1)
+        position = text.find("\n", position + 1)
+    return starts
