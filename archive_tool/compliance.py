@@ -88,11 +88,18 @@ def format_report(violations: list[Violation]) -> str:
     return "\n".join(lines)
 
 
-def format_build_report(violations: list[Violation], built_on: str) -> str:
-    """The build report: what passed with a warning, for the webmaster to follow up."""
+def format_build_report(
+    violations: list[Violation], built_on: str, waivers: Iterable[object] = ()
+) -> str:
+    """The build report: what passed with a warning, and what passed only because a
+    保密审查 accepted it, for the webmaster to follow up."""
     found = warnings(violations)
     lines = [f"网站群构建报告（{built_on}）", f"需要关注的问题：{len(found)} 处"]
     lines += [f"  {number}. {violation}" for number, violation in enumerate(found, 1)]
+    accepted = [str(waiver) for waiver in waivers]
+    if accepted:
+        lines.append(f"经保密审查同意发布：{len(accepted)} 处")
+        lines += [f"  {number}. {waiver}" for number, waiver in enumerate(accepted, 1)]
     return "\n".join(lines) + "\n"
 
 

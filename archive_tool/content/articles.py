@@ -20,12 +20,14 @@ DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 
 @dataclass(frozen=True)
 class ArticleFile:
-    """One Markdown file as read: where it is and its metadata block."""
+    """One Markdown file as read: where it is, its metadata block and its text."""
 
     path: Path
     shown: str  # the path as the user knows it (registry.display_path)
     parts: tuple[str, ...]  # the path's parts below its site (or library) folder
     metadata: dict[str, str] | None  # None: the file is not UTF-8
+    text: str = ""  # the whole file, for the publishing-safety scan
+    body_line: int = 1  # the line number where the body starts
 
     @property
     def meta(self) -> dict[str, str]:
@@ -36,37 +38,37 @@ class ArticleFile:
     def slug(self) -> str:
         return self.meta.get("slug") or self.path.stem
 
+    @property
+    def body(self) -> str:
+        return "\n".join(self.text.splitlines()[self.body_line - 1 :])
+
 
 def read_article(path: Path, folder: Path, shown: str) -> ArticleFile:
-    """The metadata block of the article at ``path`` (below ``folder``), read once."""
+    """The article at ``path`` (below ``folder``): its metadata and text, read once."""
+    parts = path.relative_to(folder).parts
     try:
-        metadata = read_metadata(path)
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        metadata = None
-    return ArticleFile(path, shown, path.relative_to(folder).parts, metadata)
+        return ArticleFile(path, shown, parts, None)
+    metadata, body_line = parse_metadata(text.splitlines())
+    return ArticleFile(path, shown, parts, metadata, text, body_line)
 
 
-def read_metadata(path: Path) -> dict[str, str]:
-    """The metadata block of a Markdown file.
+def parse_metadata(lines: list[str]) -> tuple[dict[str, str], int]:
+    """The metadata block at the top of an article's lines, and the line its body starts on.
 
-    >>> import tempfile, os
-    >>> with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False) as f:
-    ...     _ = f.write("Title: 通知\\nDate: 2026-01-02\\n\\n正文")
-    >>> read_metadata(Path(f.name))
-    {'title': '通知', 'date': '2026-01-02'}
-    >>> os.unlink(f.name)
+    >>> parse_metadata(["Title: 通知", "Date: 2026-01-02", "", "正文"])
+    ({'title': '通知', 'date': '2026-01-02'}, 3)
     """
     metadata: dict[str, str] = {}
-    with path.open(encoding="utf-8-sig") as handle:
-        for line in handle:
-            line = line.rstrip("\n")
-            if not line.strip():
-                break
-            match = META_LINE.match(line)
-            if not match:
-                break
-            metadata[match["key"].lower()] = match["value"].strip()
-    return metadata
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            return metadata, number
+        match = META_LINE.match(line)
+        if not match:
+            return metadata, number
+        metadata[match["key"].lower()] = match["value"].strip()
+    return metadata, len(lines) + 1
 
 
 def parse_date(text: str) -> datetime | None:

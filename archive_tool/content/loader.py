@@ -7,7 +7,9 @@ The layout it reads::
     content/<site-id>/<record folder>/*.yaml 办事指南, 互动交流 and lifecycle records
     content/<site-id>/index-numbers.yaml     the site's 索引号 ledger
     content/<site-id>/files/**               attachments: their names only
+    content/<site-id>/files/<name>.保密审查.yaml  the 保密审查 of an attachment (not published)
     content/_library/**/*.md                 the shared 信息资源库
+    content/_policy/*.txt                    the group's lexicons (敏感词, 严重表述错误)
 
 Each file is opened once; rules, the build and the CLI are passes over the result. A
 folder whose site.yaml cannot be read is reported and its other files are not read.
@@ -15,10 +17,11 @@ folder whose site.yaml cannot be read is reported and its other files are not re
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..compliance import Violation
-from .articles import ARTICLE_SUFFIXES, iter_article_files, read_article
+from .articles import ARTICLE_SUFFIXES, read_article
 from .registry import SITE_FILE, SITE_ID, Group, Site, display_path, load_site
 from .yamlfile import read_yaml_file
 
@@ -37,6 +40,9 @@ RECORD_FOLDERS = (
 LEDGER_FILE = "index-numbers.yaml"
 ATTACHMENT_FOLDER = "files"  # downloads published as they are (办事指南 forms, documents)
 LIBRARY_FOLDER = "_library"
+POLICY_FOLDER = "_policy"
+REVIEW_SUFFIX = ".保密审查.yaml"  # beside an attachment: its 保密审查 record
+LINK_ARTICLE = "第十条（二）"
 
 
 def load_content(content_root: Path) -> Group:
@@ -69,11 +75,30 @@ def load_content(content_root: Path) -> Group:
         )
     library = content_root / LIBRARY_FOLDER
     if library.is_dir():
+        files, problems = _files_below(library, content_root, LIBRARY_FOLDER)
+        group.load_violations += problems
         group.library = [
             read_article(path, library, display_path(path, content_root))
-            for path in iter_article_files(library)
+            for path, _ in files
+            if path.suffix in ARTICLE_SUFFIXES
         ]
+    policy = content_root / POLICY_FOLDER
+    if policy.is_dir():
+        files, problems = _files_below(policy, content_root, POLICY_FOLDER)
+        group.load_violations += problems
+        for path, parts in files:
+            if len(parts) == 1 and path.suffix == ".txt":
+                group.policy[path.stem], found = _read_lines(path, content_root)
+                group.load_violations += found
     return group
+
+
+def _read_lines(path: Path, content_root: Path) -> tuple[list[str], list[Violation]]:
+    try:
+        return path.read_text(encoding="utf-8-sig").splitlines(), []
+    except UnicodeDecodeError:
+        shown = display_path(path, content_root)
+        return [], [Violation(POLICY_FOLDER, shown, "(文件)", "文件不是 UTF-8 编码", "词库格式")]
 
 
 def _load_site_folder(folder: Path, content_root: Path) -> tuple[Site | None, list[Violation]]:
@@ -90,15 +115,23 @@ def _load_site_folder(folder: Path, content_root: Path) -> tuple[Site | None, li
     site, problems = load_site(read_yaml_file(folder.name, path, shown))
     if site is None:
         return None, problems
-    files = _files_below(folder)
+    files, links = _files_below(folder, content_root, site.id)
+    problems += links
     site.articles = [
         read_article(path, folder, display_path(path, content_root))
         for path, parts in files
         if path.suffix in ARTICLE_SUFFIXES
     ]
-    site.attachments = frozenset(
-        "/".join(parts) for _, parts in files if parts[0] == ATTACHMENT_FOLDER
-    )
+    for path, parts in files:
+        if parts[0] != ATTACHMENT_FOLDER:
+            continue
+        name = "/".join(parts)
+        if name.endswith(REVIEW_SUFFIX):
+            site.reviews[name.removesuffix(REVIEW_SUFFIX)] = read_yaml_file(
+                site.id, path, display_path(path, content_root)
+            )
+        else:
+            site.attachments = site.attachments | {name}
     for name in RECORD_FOLDERS:
         site.records[name] = [
             read_yaml_file(site.id, path, display_path(path, content_root))
@@ -111,11 +144,39 @@ def _load_site_folder(folder: Path, content_root: Path) -> tuple[Site | None, li
     return site, problems
 
 
-def _files_below(folder: Path) -> list[tuple[Path, tuple[str, ...]]]:
-    """Every file below ``folder`` in path order, with its parts relative to the folder: the
-    site folder is walked once."""
-    return [
-        (path, path.relative_to(folder).parts)
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
+def _files_below(
+    folder: Path, content_root: Path, owner: str
+) -> tuple[list[tuple[Path, tuple[str, ...]]], list[Violation]]:
+    """Every file below ``folder`` with its parts relative to the folder, and a violation for
+    each symbolic link that leads out of the content folder: what it points to would be
+    published (第十条（二）)."""
+    files, escaping = walk_files(folder, content_root)
+    problems = [
+        Violation(
+            owner,
+            display_path(path, content_root),
+            "(链接)",
+            "符号链接指向内容目录之外，链接的文件不能发布；请改为复制需要发布的文件",
+            LINK_ARTICLE,
+        )
+        for path in escaping
     ]
+    return files, problems
+
+
+def walk_files(folder: Path, root: Path) -> tuple[list[tuple[Path, tuple[str, ...]]], list[Path]]:
+    """One walk of ``folder``: every file in path order with its parts relative to the
+    folder, and every symbolic link whose target lies outside ``root`` (not followed)."""
+    files, escaping = [], []
+    inside = root.resolve()
+    for directory, subfolders, names in os.walk(folder):
+        here = Path(directory)
+        for name in sorted(subfolders) + sorted(names):
+            path = here / name
+            if path.is_symlink() and inside not in path.resolve().parents:
+                escaping.append(path)
+            elif name in names and path.is_file():
+                files.append((path, path.relative_to(folder).parts))
+        subfolders[:] = [d for d in subfolders if not (here / d).is_symlink()]
+    files.sort()
+    return files, sorted(escaping)

@@ -69,6 +69,7 @@ class Site:
     records: dict[str, list[YamlFile]] = field(default_factory=dict)
     ledger: YamlFile | None = None
     attachments: frozenset[str] = frozenset()  # files under files/, as "files/a/b.pdf"
+    reviews: dict[str, YamlFile] = field(default_factory=dict)  # attachment → its 保密审查
 
     def get(self, key: str) -> Any:
         """A field's value, stripped; None when missing or blank. ``a.b`` reads nested keys."""
@@ -119,6 +120,7 @@ class Group:
     sites: dict[str, Site] = field(default_factory=dict)
     load_violations: list[Violation] = field(default_factory=list)
     library: list[ArticleFile] = field(default_factory=list)  # content/_library/ (library.py)
+    policy: dict[str, list[str]] = field(default_factory=dict)  # content/_policy/<name>.txt lines
     retired: set[str] = field(default_factory=set)  # retired or migrated as of the build date
     offline: set[str] = field(default_factory=set)  # temporarily offline on the build date
 

@@ -5,8 +5,10 @@ Passes over the metadata the loader read (content/articles.py); nothing here ope
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from ..compliance import ERROR, WARNING, Violation
 from ..content.articles import ArticleFile, parse_date
@@ -142,6 +144,7 @@ def check_metadata(metadata: dict[str, str], problem) -> Iterator[Violation]:
             "国办发〔2017〕47号《政府网站发展指引》（失效、废止文件应明确标注）",
         )
     yield from _check_repost(metadata, problem)
+    yield from check_publishing_fields(metadata, problem)
     importance = metadata.get("importance")
     if importance and importance != IMPORTANT:
         yield problem(
@@ -154,6 +157,68 @@ def check_metadata(metadata: dict[str, str], problem) -> Iterator[Violation]:
             f"文章类型应为 {' / '.join(ARTICLE_TYPES)} 或不写，实为「{kind}」",
             "第七条（二）",
         )
+
+
+# Where a page is written and how it is rendered is the group's, not the article's: these
+# keys would let an article write over another page or another site (第十条（二）).
+FIXED_KEYS = ("save_as", "url", "template", "lang", "translation")
+STATUSES = ("published", "hidden")
+SAFE_SLUG = re.compile(r"^[^\W_][\w.-]*$")
+PUBLISHING_ARTICLE = "第十条（二）"
+
+
+def check_publishing_fields(metadata: dict[str, str], problem) -> Iterator[Violation]:
+    """The keys that decide where and how Pelican publishes an article, checked before
+    Pelican sees them: a value it would refuse makes it skip the article silently."""
+    slug = metadata.get("slug")
+    if slug is not None and (not SAFE_SLUG.match(slug) or ".." in slug):
+        yield problem(
+            "Slug",
+            f"只能由字母、数字、汉字、点和连字符组成，不能含路径，实为「{_brief(slug)}」",
+            PUBLISHING_ARTICLE,
+        )
+    for key in FIXED_KEYS:
+        if key in metadata:
+            yield problem(
+                key.capitalize(),
+                "页面地址、模板和语言由网站群统一规定，文章中不能设置，请删除这一行",
+                PUBLISHING_ARTICLE,
+            )
+    if "category" in metadata:
+        yield problem(
+            "Category", "栏目由文章所在目录决定，请删除这一行并把文件放到栏目目录下", "第七条"
+        )
+    if metadata.get("status", "published") not in STATUSES:
+        yield problem(
+            "Status",
+            f"应为 {' / '.join(STATUSES)} 之一（草稿请不要放在内容目录中），"
+            f"实为「{_brief(metadata['status'])}」",
+            PUBLISHING_ARTICLE,
+        )
+    modified = metadata.get("modified")
+    if modified is not None and parse_date(modified) is None:
+        yield problem(
+            "Modified",
+            f"修改日期应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，实为「{_brief(modified)}」",
+            DATE_SOURCE,
+        )
+    for key, value in metadata.items():
+        if key.endswith("_url") and not _is_web_address(value):
+            yield problem(
+                key,
+                f"应为以 http:// 或 https:// 开头的网址，实为「{_brief(value)}」",
+                PUBLISHING_ARTICLE,
+            )
+
+
+def _is_web_address(value: str) -> bool:
+    parts = urlsplit(value.strip())
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _brief(value: str, limit: int = 40) -> str:
+    """A user's value shortened for a message: never echo a whole hostile value."""
+    return value if len(value) <= limit else value[:limit] + "…"
 
 
 def _check_repost(metadata: dict[str, str], problem) -> Iterator[Violation]:

@@ -17,6 +17,7 @@ from ..content.registry import Group
 from ..lifecycle.notices import Notice, notices_of
 from ..lifecycle.rules import check_notices
 from ..lifecycle.serving import OFFLINE, OPENED, RETIRED, site_state
+from ..safety.scan import Waiver, scan_group
 from . import siterules  # noqa: F401  (registers the registry rules)
 from .articlerules import check_articles, published_articles
 from .indexnumbers import Ledger, assign_numbers
@@ -34,6 +35,7 @@ class GroupReport:
     library: list[Placement] = field(default_factory=list)
     ledgers: dict[str, Ledger] = field(default_factory=dict)
     states: dict[str, tuple[str, Notice | None]] = field(default_factory=dict)  # lifecycle.serving
+    waivers: list[Waiver] = field(default_factory=list)  # findings accepted by 保密审查
 
     @property
     def errors(self) -> list[Violation]:
@@ -98,6 +100,9 @@ def check_content(group: Group, today: date | None = None) -> GroupReport:
             articles.append((slug, shown, published, number))
         report.ledgers[site.id], found = assign_numbers(group, site, articles)
         violations += found
+    # 第十条（二）（三）: nothing secret or personal in what this build publishes.
+    found, report.waivers = scan_group(group)
+    violations += found
     return report
 
 

@@ -19,6 +19,7 @@ from ..content.loader import CONSULTATION_FOLDER, INTERVIEW_FOLDER, LETTER_FOLDE
 from ..content.records import Record, records_in
 from ..content.registry import Site
 from ..lifecycle.workdays import add_months, working_days_between
+from ..safety.citizens import public_letter
 
 LETTER_ARTICLE = "第七条（三）、第十条（四）"
 CONSULTATION_ARTICLE = "第七条（三）"
@@ -134,7 +135,7 @@ def _letter(record: Record, today: date) -> tuple[Letter | None, list[Violation]
         )
     letter = Letter(
         record.slug,
-        record.data,
+        public_letter(record.data),
         received,
         answered,
         working_days_between(start, answered.date()) if answered else None,

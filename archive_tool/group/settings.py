@@ -21,6 +21,8 @@ SITE_DEFAULTS: dict[str, Any] = {
     "ARTICLE_PATHS": [""],
     "PAGE_PATHS": [],
     "STATIC_PATHS": ["files", "images"],
+    # An attachment's 保密审查 record sits beside it and is published nowhere.
+    "IGNORE_FILES": ["**/.*", "*.保密审查.yaml"],  # Pelican matches the base name
     "THEME_STATIC_PATHS": ["static"],
     "THEME_STATIC_DIR": "theme",
     "USE_FOLDER_AS_CATEGORY": True,

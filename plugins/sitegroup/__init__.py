@@ -23,6 +23,7 @@ from pelican.urlwrappers import Category
 from pelican.utils import order_content
 
 from archive_tool.compliance import format_build_report, format_report
+from archive_tool.content.loader import walk_files
 from archive_tool.content.registry import SITE_TYPES, STATUSES
 from archive_tool.errors import ToolkitError
 from archive_tool.group.articlerules import RUMOUR, WITHHELD, link_interpretations
@@ -43,6 +44,7 @@ from archive_tool.lifecycle.serving import (
     maintenance_snippet,
     redirect_snippets,
 )
+from archive_tool.safety.html import sanitise
 
 
 class SiteGroupGenerator:
@@ -58,6 +60,13 @@ class SiteGroupGenerator:
 
     def generate_context(self):
         self.today = build_date(self.settings)
+        # 第十条（二）: the theme is published too; a link out of it would publish its target.
+        _, escaping = walk_files(Path(self.theme), Path(self.theme))
+        if escaping:
+            names = "、".join(str(path) for path in escaping)
+            fail(
+                f"构建失败：主题中的符号链接指向主题目录之外，不能发布：{names}\n{NOTHING_WRITTEN}"
+            )
         self.report = check_group(self.content_root, self.today)
         self.states = self.report.states
         for warning in self.report.warnings:
@@ -180,7 +189,9 @@ class SiteGroupGenerator:
             sites=sites, types=SITE_TYPES, statuses=STATUSES, SITENAME=self.settings["SITENAME"]
         )
         (output_path / "index.html").write_text(html, encoding="utf-8")
-        report = format_build_report(self.report.violations, self.today.isoformat())
+        report = format_build_report(
+            self.report.violations, self.today.isoformat(), self.report.waivers
+        )
         (output_path / BUILD_REPORT).write_text(report, encoding="utf-8")
         while self.indexing:  # every index is complete before output/ is replaced
             finish_pagefind(self.indexing.pop(0), "搜索索引")
@@ -340,6 +351,34 @@ def add_library_copies(generator):
         )
 
 
+def sanitise_content(instance):
+    """第十条（二）: raw HTML in an editor's Markdown passes an allowlist before any page or
+    feed is made from it: no script, event handler, javascript:/data: URL, iframe or form."""
+    if not instance.settings.get("GROUP_SITE"):
+        return
+    if instance._content is not None:
+        instance._content = sanitise(instance._content)
+    if "summary" in instance.metadata:
+        instance.metadata["summary"] = sanitise(instance.metadata["summary"])
+        instance._summary = instance.metadata["summary"]
+
+
+def refuse_skipped_articles(generator):
+    """An article Pelican could not read or would not write fails the build, naming the file
+    (Pelican only logs it and goes on); the group's rules should have caught it first."""
+    if not generator.settings.get("GROUP_SITE"):
+        return
+    failed = sorted(
+        name
+        for name, content in generator.context.get("filenames", {}).items()
+        if content is None and name.endswith((".md", ".markdown"))
+    )
+    if failed:
+        site = generator.settings["GROUP_SITE"]
+        names = "、".join(f"content/{site}/{name}" for name in failed)
+        raise ToolkitError(f"以下文章无法发布（Pelican 跳过了它们），请检查其元数据：{names}")
+
+
 def link_policies(generator):
     """政策解读 links both ways, computed once per site rather than searched per page."""
     link_interpretations(generator.articles)
@@ -351,3 +390,6 @@ def register():
     signals.article_generator_pretaxonomy.connect(withhold_articles)
     signals.article_generator_pretaxonomy.connect(add_library_copies)
     signals.article_generator_finalized.connect(link_policies)
+    signals.article_generator_finalized.connect(refuse_skipped_articles)
+    # Every article and its summary, before any page, list or feed is written.
+    signals.content_object_init.connect(sanitise_content)
