@@ -13,6 +13,7 @@ MEASURES = "《亳州市政府网站群管理办法（暂行）》"
 
 ERROR = "error"
 WARNING = "warning"
+MAX_TEXT = {"file": 300, "field": 120, "message": 600}
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,14 @@ class Violation:
     message: str
     article: str
     severity: str = ERROR
+
+    def __post_init__(self) -> None:
+        # A message may quote a user's value; a hostile one must not flood the terminal,
+        # the report or a log (the rules shorten what they quote; this is the backstop).
+        for name in ("file", "field", "message"):
+            text = getattr(self, name)
+            if len(text) > MAX_TEXT[name]:
+                object.__setattr__(self, name, text[: MAX_TEXT[name]] + "…（已截断）")
 
     @property
     def source(self) -> str:

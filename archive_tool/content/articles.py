@@ -16,6 +16,7 @@ from pathlib import Path
 ARTICLE_SUFFIXES = (".md", ".markdown")
 META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024  # far beyond any page an editor writes
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class ArticleFile:
     metadata: dict[str, str] | None  # None: the file is not UTF-8
     text: str = ""  # the whole file, for the publishing-safety scan
     body_line: int = 1  # the line number where the body starts
+    unreadable: str = ""  # why the file could not be read, when metadata is None
 
     @property
     def meta(self) -> dict[str, str]:
@@ -47,9 +49,15 @@ def read_article(path: Path, folder: Path, shown: str) -> ArticleFile:
     """The article at ``path`` (below ``folder``): its metadata and text, read once."""
     parts = path.relative_to(folder).parts
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_ARTICLE_BYTES + 1)
+        if len(raw) > MAX_ARTICLE_BYTES:
+            return ArticleFile(path, shown, parts, None, unreadable="文件过大（超过 5 MB）")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return ArticleFile(path, shown, parts, None)
+        return ArticleFile(path, shown, parts, None, unreadable="文件不是 UTF-8 编码")
+    except OSError as error:
+        return ArticleFile(path, shown, parts, None, unreadable=f"无法读取：{error.strerror}")
     metadata, body_line = parse_metadata(text.splitlines())
     return ArticleFile(path, shown, parts, metadata, text, body_line)
 

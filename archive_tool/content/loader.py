@@ -23,7 +23,7 @@ from pathlib import Path
 from ..compliance import Violation
 from .articles import ARTICLE_SUFFIXES, read_article
 from .registry import SITE_FILE, SITE_ID, Group, Site, display_path, load_site
-from .yamlfile import read_yaml_file
+from .yamlfile import MAX_LEDGER_BYTES, read_yaml_file
 
 SERVICE_FOLDER = "services"  # 办事指南 (第七条（四）)
 LETTER_FOLDER = "letters"  # 网民留言 (第七条（三）、第十条（四）)
@@ -140,7 +140,8 @@ def _load_site_folder(folder: Path, content_root: Path) -> tuple[Site | None, li
         ]
     ledger = folder / LEDGER_FILE
     if ledger.is_file():
-        site.ledger = read_yaml_file(site.id, ledger, display_path(ledger, content_root))
+        shown = display_path(ledger, content_root)
+        site.ledger = read_yaml_file(site.id, ledger, shown, MAX_LEDGER_BYTES)
     return site, problems
 
 

@@ -11,30 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Any
 
 from ..compliance import ERROR, Violation
 from .registry import Site
+from .values import parse_moment, unknown_key_message, unknown_keys
 from .yamlfile import reading_problem
 
 RECORD_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-MOMENT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
-
-
-def as_moment(value: Any) -> datetime | None:
-    """A YAML date or datetime as a datetime (a date at midnight); None for anything else.
-
-    >>> as_moment(date(2026, 11, 25))
-    datetime.datetime(2026, 11, 25, 0, 0)
-    >>> as_moment("2026-11-25") is None
-    True
-    """
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime.combine(value, time())
-    return None
 
 
 @dataclass
@@ -58,15 +43,7 @@ class Record:
 
     def moment(self, key: str) -> datetime | None:
         """A date or ``YYYY-MM-DD HH:MM`` value as a datetime, None when missing or not one."""
-        value = self.data.get(key)
-        if isinstance(value, date):
-            return as_moment(value)
-        for pattern in MOMENT_FORMATS:
-            try:
-                return datetime.strptime(str(value).strip(), pattern)
-            except ValueError:
-                continue
-        return None
+        return parse_moment(self.data.get(key))
 
     def violation(
         self, key: str, message: str, article: str | None = None, severity: str = ERROR
@@ -84,13 +61,23 @@ class Record:
         choices = tuple(choices)
         value = self.text(key)
         if value and value not in choices:
-            yield self.violation(key, f"应为 {' / '.join(choices)} 之一，实为「{value}」")
+            yield self.violation(key, f"应为 {' / '.join(choices)} 之一，实为「{self.brief(key)}」")
 
     def check_moment(self, key: str) -> Iterator[Violation]:
         if self.data.get(key) not in (None, "") and self.moment(key) is None:
             yield self.violation(
-                key, f"应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，实为「{self.data.get(key)}」"
+                key, f"应为有效的日期 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，实为「{self.brief(key)}」"
             )
+
+    def check_keys(self, known: Iterable[str]) -> Iterator[Violation]:
+        """A violation for each key the record's form does not have, with the likely one."""
+        for key, guess in unknown_keys(self.data, known):
+            yield self.violation(key, unknown_key_message(key, guess))
+
+    def brief(self, key: str, limit: int = 40) -> str:
+        """A key's value for a message, shortened: never echo a whole hostile value."""
+        text = self.text(key) or str(self.data.get(key))
+        return text if len(text) <= limit else text[:limit] + "…"
 
 
 def records_in(site: Site, folder_name: str, article: str) -> tuple[list[Record], list[Violation]]:

@@ -71,11 +71,21 @@ class Site:
     attachments: frozenset[str] = frozenset()  # files under files/, as "files/a/b.pdf"
     reviews: dict[str, YamlFile] = field(default_factory=dict)  # attachment → its 保密审查
 
-    def get(self, key: str) -> Any:
-        """A field's value, stripped; None when missing or blank. ``a.b`` reads nested keys."""
+    def raw(self, key: str) -> Any:
+        """A field's value as written; ``a.b`` reads nested keys."""
         value: Any = self.data
         for part in key.split("."):
             value = value.get(part) if isinstance(value, dict) else None
+        return value
+
+    def get(self, key: str) -> Any:
+        """A field's value as text, stripped (a number as written); None when missing, blank,
+        or a list or mapping (the registry rules report those)."""
+        value = self.raw(key)
+        if isinstance(value, (dict, list)):
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
         if isinstance(value, str):
             value = value.strip() or None
         return value

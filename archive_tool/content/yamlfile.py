@@ -2,6 +2,11 @@
 
 Reading never raises for a user's mistake: a file that is not UTF-8 or not YAML is kept
 with its error, and the module that owns the file turns that into a violation.
+
+Parsing is bounded, because a content folder is hostile input: a file over
+``MAX_YAML_BYTES`` is not parsed, aliases (``*name``, the "billion laughs" bomb) are
+refused, and nesting deeper than Python's stack allows is an error. Dates stay text:
+``values.parse_moment`` reads them, so an impossible date is a message, not a crash.
 """
 
 from __future__ import annotations
@@ -11,6 +16,28 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+MAX_YAML_BYTES = 1024 * 1024  # a record, a notice or a site.yaml
+MAX_LEDGER_BYTES = 32 * 1024 * 1024  # a 索引号 ledger grows with the site
+
+
+class ContentError(yaml.YAMLError):
+    """A file that is read no further; str() is the Chinese reason."""
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases and without implicit timestamps."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise ContentError("不支持 YAML 别名（*名称）：请把内容直接写出")
+        return super().compose_node(parent, index)
+
+
+BoundedLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 @dataclass
@@ -28,13 +55,31 @@ class YamlFile:
         return self.path.stem
 
 
-def read_yaml_file(site: str, path: Path, shown: str) -> YamlFile:
-    """Read and parse one YAML file."""
+def read_yaml_file(site: str, path: Path, shown: str, limit: int = MAX_YAML_BYTES) -> YamlFile:
+    """Read and parse one YAML file, within ``limit`` bytes."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        with path.open("rb") as stream:
+            raw = stream.read(limit + 1)
+        if len(raw) > limit:
+            raise ContentError(f"文件过大（超过 {limit // 1024} KB）")
+        data = load_yaml(raw.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as error:
         return YamlFile(site, path, shown, error=error)
+    except OSError as error:
+        return YamlFile(site, path, shown, error=ContentError(f"无法读取：{error.strerror}"))
     return YamlFile(site, path, shown, data)
+
+
+def load_yaml(text: str):
+    r"""Parse YAML text with the bounded loader.
+
+    >>> load_yaml("date: 2026-02-30\nn: 1")
+    {'date': '2026-02-30', 'n': 1}
+    """
+    try:
+        return yaml.load(text, Loader=BoundedLoader)  # noqa: S506 (a SafeLoader subclass)
+    except RecursionError:
+        raise ContentError("嵌套层次过深") from None
 
 
 def reading_problem(error: Exception) -> str:
@@ -42,6 +87,8 @@ def reading_problem(error: Exception) -> str:
     error."""
     if isinstance(error, UnicodeDecodeError):
         return "文件不是 UTF-8 编码"
+    if isinstance(error, ContentError):
+        return str(error)
     mark = getattr(error, "problem_mark", None)
     where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
     return f"YAML 语法错误{where}：{getattr(error, 'problem', error)}"

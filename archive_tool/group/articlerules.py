@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from ..compliance import ERROR, WARNING, Violation
 from ..content.articles import ArticleFile, parse_date
 from ..content.registry import Group, Site
+from ..content.values import unknown_key_message, unknown_keys
 
 BLANK_COLUMN_SOURCE = "国办秘函〔2019〕19号（空白栏目）"
 DISCLOSURES = ("主动公开", "依申请公开", "不予公开")
@@ -102,7 +103,7 @@ def _check_article(site: Site, article: ArticleFile, columns, slugs) -> Iterator
             "第七条",
         )
     if article.metadata is None:
-        yield problem("(文件)", "文件不是 UTF-8 编码", "内容格式")
+        yield problem("(文件)", article.unreadable, "内容格式")
         return
     yield from check_metadata(article.metadata, problem)
     slug = article.slug
@@ -167,9 +168,23 @@ SAFE_SLUG = re.compile(r"^[^\W_][\w.-]*$")
 PUBLISHING_ARTICLE = "第十条（二）"
 
 
+# Every metadata key an article may have (lower case, as read): ours (docs/content.md),
+# Pelican's own that the group allows, and the library's. Others are misspellings.
+ARTICLE_KEYS = (
+    "title", "date", "slug", "disclosure", "publisher", "doc_number", "written_date",
+    "validity", "importance", "interprets", "type", "index_no", "source", "source_url",
+    "source_date", "summary", "modified", "status", "tags", "author", "authors", "review",
+    "origin", "reposts",
+)  # fmt: skip
+
+
 def check_publishing_fields(metadata: dict[str, str], problem) -> Iterator[Violation]:
     """The keys that decide where and how Pelican publishes an article, checked before
     Pelican sees them: a value it would refuse makes it skip the article silently."""
+    allowed = (*ARTICLE_KEYS, *FIXED_KEYS, "category")  # the last two are refused below
+    for key, guess in unknown_keys(metadata, allowed):
+        shown_guess = guess.capitalize() if guess in ("title", "date", "slug", "summary") else guess
+        yield problem(key, unknown_key_message(key, shown_guess), "内容格式")
     slug = metadata.get("slug")
     if slug is not None and (not SAFE_SLUG.match(slug) or ".." in slug):
         yield problem(

@@ -6,6 +6,7 @@ output folder until every site has been built.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from collections.abc import Callable
@@ -54,8 +55,41 @@ def build_group(
         for site in sites:
             build_site(site, staging / str(site.domain))
         write_index(staging)
+        check_complete(staging)
         replace_tree(staging, output_root)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ToolkitError(write_failure(error)) from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return sites
+
+
+# Files that are never empty when written whole: a zero-byte one means a write was cut
+# short (pagefind, for one, exits 0 on a full disk and leaves empty index files).
+NEVER_EMPTY = (".html", ".xml", ".js", ".css", ".txt", ".json", ".wasm", ".pagefind")
+NEVER_EMPTY += (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")
+
+
+def check_complete(staging: Path) -> None:
+    """Refuse a build with a truncated file, before it replaces anything."""
+    empty = [
+        path
+        for path in staging.rglob("*")
+        if path.suffix in NEVER_EMPTY and path.is_file() and path.stat().st_size == 0
+    ]
+    if empty:
+        shown = "、".join(str(path.relative_to(staging)) for path in empty[:5])
+        more = f" 等 {len(empty)} 个" if len(empty) > 5 else ""
+        raise ToolkitError(
+            f"构建结果不完整：{shown}{more}文件为空（磁盘空间可能不足），未替换原有输出"
+        )
+
+
+def write_failure(error: OSError) -> str:
+    """A failed write as the webmaster needs it: what happened, where, what to do."""
+    where = f"（{error.filename}）" if error.filename else ""
+    if error.errno == errno.ENOSPC:
+        return f"磁盘空间不足，构建结果无法写完{where}：请清理磁盘后重新构建"
+    return f"写入构建结果失败{where}：{error.strerror or error}"

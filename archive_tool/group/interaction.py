@@ -19,7 +19,8 @@ from ..content.loader import CONSULTATION_FOLDER, INTERVIEW_FOLDER, LETTER_FOLDE
 from ..content.records import Record, records_in
 from ..content.registry import Site
 from ..lifecycle.workdays import add_months, working_days_between
-from ..safety.citizens import public_letter
+from ..safety.citizens import PRIVATE_KEYS, public_letter
+from ..safety.review import RECORD_KEY as REVIEW_KEY
 
 LETTER_ARTICLE = "第七条（三）、第十条（四）"
 CONSULTATION_ARTICLE = "第七条（三）"
@@ -30,6 +31,10 @@ OVERDUE_MONTHS = 3
 # 第十条（四）: every letter's handling is public "除反映情况不属实等特殊原因外"; the reason
 # for withholding one is written here and the letter still counts in the statistics.
 WITHHELD_KEY = "不公开原因"
+LETTER_KEYS = (*LETTER_REQUIRED, *REPLY_KEYS, WITHHELD_KEY, *PRIVATE_KEYS, REVIEW_KEY)
+CONSULTATION_KEYS = ("标题", "征集单位", "开始日期", "截止日期", "说明", "意见提交方式")
+CONSULTATION_KEYS += ("征集结果", "结果发布日期", "收到意见数", REVIEW_KEY)
+INTERVIEW_KEYS = ("标题", "访谈时间", "嘉宾", "主持人", "简介", "实录", REVIEW_KEY)
 
 
 @dataclass
@@ -108,7 +113,8 @@ def _records(site, folder, article, make, today):
 
 
 def _letter(record: Record, today: date) -> tuple[Letter | None, list[Violation]]:
-    problems = list(record.missing(LETTER_REQUIRED))
+    problems = list(record.check_keys(LETTER_KEYS))
+    problems += record.missing(LETTER_REQUIRED)
     problems += record.check_choice("类型", LETTER_TYPES)
     for key in ("留言时间", "受理日期", "答复时间"):
         problems += record.check_moment(key)
@@ -145,7 +151,8 @@ def _letter(record: Record, today: date) -> tuple[Letter | None, list[Violation]
 
 
 def _consultation(record: Record, today: date):
-    problems = list(record.missing(("标题", "征集单位", "开始日期", "截止日期", "说明")))
+    problems = list(record.check_keys(CONSULTATION_KEYS))
+    problems += record.missing(("标题", "征集单位", "开始日期", "截止日期", "说明"))
     for key in ("开始日期", "截止日期", "结果发布日期"):
         problems += record.check_moment(key)
     opens, closes = record.moment("开始日期"), record.moment("截止日期")
@@ -177,7 +184,8 @@ def _consultation(record: Record, today: date):
 
 
 def _interview(record: Record, today: date):
-    problems = list(record.missing(("标题", "访谈时间", "嘉宾", "实录")))
+    problems = list(record.check_keys(INTERVIEW_KEYS))
+    problems += record.missing(("标题", "访谈时间", "嘉宾", "实录"))
     problems += record.check_moment("访谈时间")
     transcript = record.data.get("实录")
     if transcript and not (

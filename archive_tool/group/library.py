@@ -63,7 +63,7 @@ def _item(group: Group, item: ArticleFile) -> tuple[list[Violation], list[Placem
 
     metadata = item.metadata
     if metadata is None:
-        return [problem("(文件)", "文件不是 UTF-8 编码")], []
+        return [problem("(文件)", item.unreadable)], []
     problems = list(check_metadata(metadata, problem))
     origin = _site_column(group, metadata.get("origin", ""), "Origin", problem, problems)
     published = parse_date(metadata.get("date", ""))

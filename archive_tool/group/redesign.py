@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from ..content.registry import Site
+from ..content.values import parse_day
 from ..republish.static import republish
 from ..warc.crawl import CrawlOptions
 from ..warc.httpfetch import Fetcher
@@ -34,8 +35,7 @@ def warc_folder(content_root: Path, site: Site) -> Path:
 
 
 def redesign_date(site: Site) -> date | None:
-    value = site.get("archive.redesign")
-    return value if isinstance(value, date) else None
+    return parse_day(site.raw("archive.redesign"))
 
 
 def capture_before_redesign(

@@ -16,6 +16,7 @@ from ..compliance import Violation
 from ..content.loader import SERVICE_FOLDER
 from ..content.records import Record, records_in
 from ..content.registry import Group, Site
+from ..safety.review import RECORD_KEY as REVIEW_KEY
 
 ARTICLE = "第七条（四）"
 
@@ -38,6 +39,7 @@ MATERIAL_KEYS = ("名称", "份数", "形式", "必要性")
 MATERIAL_FORMS = ("原件", "复印件", "原件和复印件", "电子件")
 NECESSITY = ("必要", "非必要")
 DOWNLOADS = ("规范表格", "填写说明", "示范文本")
+KEYS = (*KEY_ELEMENTS, "事项类型", "实施机构", "注意事项", REVIEW_KEY)
 
 
 @dataclass
@@ -71,7 +73,8 @@ def service_items(site: Site) -> tuple[list[ServiceItem], list[Violation]]:
 
 
 def check_service(record: Record, attachments: frozenset[str]) -> list[Violation]:
-    problems = list(record.missing(KEY_ELEMENTS))
+    problems = list(record.check_keys(KEYS))
+    problems += record.missing(KEY_ELEMENTS)
     problems += record.check_choice("网上可办理程度", ONLINE_LEVELS)
     steps = record.data.get("办理流程")
     if steps is not None and not isinstance(steps, (list, str)):

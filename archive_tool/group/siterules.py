@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date
 
 from .. import regions
 from ..compliance import WARNING, Violation, group_rule, site_rule
 from ..content.registry import COLUMN_KINDS, FILINGS, SITE_TYPES, STATUSES, Group, Site
+from ..content.values import parse_day, unknown_key_message, unknown_keys
 from ..domains import GOV_DOMAIN, county_portal_domain, is_direct_subdomain, portal_base
 from .indexnumbers import UNIT_CODE
 
@@ -69,7 +69,7 @@ REQUIRED_FIELDS = {
 @site_rule("必填字段齐全", "第五条")
 def required_fields(site: Site, group: Group) -> Iterator[Violation]:
     for key, (label, article) in REQUIRED_FIELDS.items():
-        if site.get(key) is None:
+        if site.get(key) is None and not isinstance(site.raw(key), (dict, list)):
             yield site.violation(key, f"缺少{label}", article)
     if site.type in ("county", "department") and not site.parent:
         yield site.violation("parent", "子站须填写上级门户网站的站点ID（如 bozhou）", "第二条")
@@ -340,14 +340,14 @@ def archive_settings(site: Site, group: Group) -> Iterator[Violation]:
         )
         return
     redesign = settings.get("redesign")
-    if redesign is not None and not isinstance(redesign, date):
+    if redesign is not None and parse_day(redesign) is None:
         yield site.violation(
-            "archive.redesign", f"改版日期应为 YYYY-MM-DD，实为「{redesign}」", "第八条（四）"
+            "archive.redesign", f"改版日期应为 YYYY-MM-DD，实为「{_brief(redesign)}」", "第八条（四）"
         )
     source = settings.get("source")
     if source is not None and not str(source).startswith(("http://", "https://")):
         yield site.violation(
-            "archive.source", f"应为 http(s) 网址，实为「{source}」", "第八条（四）"
+            "archive.source", f"应为 http(s) 网址，实为「{_brief(source)}」", "第八条（四）"
         )
     for number, column in enumerate(site.columns, 1):
         if column.id == "archive":
@@ -356,6 +356,40 @@ def archive_settings(site: Site, group: Group) -> Iterator[Violation]:
                 "栏目 id「archive」保留给网站归档，请换一个",
                 "第八条（四）",
             )
+
+
+# Every key a site.yaml may hold; anything else is a misspelling until proven otherwise.
+SITE_KEYS = {
+    *(key.split(".")[0] for key in REQUIRED_FIELDS),
+    *FILINGS,
+    "parent",
+    "unit_code",
+    "columns",
+    "external_service",
+    "archive",
+}
+NESTED_KEYS = {"contact": ("phone", "address", "email"), "archive": ("redesign", "source")}
+TEXT_FIELDS = (*REQUIRED_FIELDS, *FILINGS, "parent", "unit_code")
+
+
+@site_rule("没有未知字段，字段类型正确", "第五条")
+def known_keys(site: Site, group: Group) -> Iterator[Violation]:
+    for key, guess in unknown_keys(site.data, SITE_KEYS):
+        yield site.violation(key, unknown_key_message(key, guess), "site.yaml 格式")
+    for parent, children in NESTED_KEYS.items():
+        nested = site.data.get(parent)
+        if isinstance(nested, dict):
+            for key, guess in unknown_keys(nested, children):
+                message = unknown_key_message(key, guess)
+                yield site.violation(f"{parent}.{key}", message, "site.yaml 格式")
+    for key in TEXT_FIELDS:
+        if isinstance(site.raw(key), (dict, list)):
+            yield site.violation(key, "应为文字，而不是列表或映射", "site.yaml 格式")
+
+
+def _brief(value, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @group_rule("网站群有且只有一个主站", "第二条")

@@ -15,8 +15,8 @@ from typing import Any
 
 from ..compliance import Violation
 from ..content.loader import NOTICE_FOLDER
-from ..content.records import as_moment
 from ..content.registry import Group, Site
+from ..content.values import parse_day, parse_moment
 
 KINDS = {
     "open": "开通公告",
@@ -37,6 +37,24 @@ DOMAIN_NOTICE_MONTHS = 3  # 第六条（二）
 DOMAIN_REPORT_WORKING_DAYS = 20  # 第六条（二）
 
 
+DAY, MOMENT, TEXT, FLAG = "日期 YYYY-MM-DD", "时间 YYYY-MM-DD HH:MM", "文字", "是否（true/false）"
+# Every key a record of each kind may hold, and what its value is (第五条–第八条).
+FIELDS = {
+    "open": {"approved": DAY, "online": DAY},
+    "offline": {
+        "start": MOMENT,
+        "end": MOMENT,
+        "reason": TEXT,
+        "reported": DAY,
+        "approval": TEXT,
+        "force_majeure": FLAG,
+    },
+    "resume": {"on": DAY, "applied": DAY},
+    "retire": {"approved": DAY, "effective": DAY, "migrate_to": TEXT, "deregistered": DAY},
+    "domain": {"new_domain": TEXT, "start": DAY, "reported": DAY},
+}
+
+
 @dataclass
 class Notice:
     """One lifecycle record of a site."""
@@ -50,13 +68,10 @@ class Notice:
         return self.data.get(key)
 
     def day(self, key: str) -> date | None:
-        value = self.data.get(key)
-        if isinstance(value, datetime):
-            return value.date()
-        return value if isinstance(value, date) else None
+        return parse_day(self.data.get(key))
 
     def moment(self, key: str) -> datetime | None:
-        return as_moment(self.data.get(key))
+        return parse_moment(self.data.get(key))
 
     @property
     def title(self) -> str:

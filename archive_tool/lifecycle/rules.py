@@ -11,9 +11,14 @@ from datetime import date, timedelta
 
 from ..compliance import Violation
 from ..content.registry import Group, Site
+from ..content.values import unknown_key_message, unknown_keys
 from ..domains import GOV_DOMAIN
 from .notices import (
+    DAY,
     DOMAIN_REPORT_WORKING_DAYS,
+    FIELDS,
+    FLAG,
+    MOMENT,
     OFFLINE_MAX,
     OPEN_WITHIN_DAYS,
     RESUME_APPLY_DAYS,
@@ -28,8 +33,34 @@ from .workdays import add_working_days
 def check_notice(
     notice: Notice, siblings: list[Notice], site: Site, today: date
 ) -> list[Violation]:
-    """Every rule a record breaks as of ``today``."""
+    """Every rule a record breaks as of ``today``: its keys and values first, then the
+    rules of its kind (which read only well-typed values)."""
+    problems = list(check_fields(notice))
+    if problems:
+        return problems
     return list(RULES[notice.kind](notice, siblings, site, today))
+
+
+def check_fields(notice: Notice):
+    """Unknown keys (with the key most likely meant) and values of the wrong type."""
+    fields = FIELDS[notice.kind]
+    for key, guess in unknown_keys(notice.data, ["type", *fields]):
+        yield notice.violation(key, unknown_key_message(key, guess), "公告记录格式")
+    for key, kind in fields.items():
+        value = notice.get(key)
+        if value in (None, ""):
+            continue
+        if kind == DAY:
+            valid = notice.day(key) is not None
+        elif kind == MOMENT:
+            valid = notice.moment(key) is not None
+        elif kind == FLAG:
+            valid = isinstance(value, bool)
+        else:
+            valid = isinstance(value, (str, int)) and not isinstance(value, bool)
+        if not valid:
+            shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
+            yield notice.violation(key, f"应为有效的{kind}，实为「{shown}」", "公告记录格式")
 
 
 def _required(notice: Notice, *keys: str, article: str):

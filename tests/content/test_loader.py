@@ -124,3 +124,20 @@ def test_reading_problems_name_the_file_and_are_reported_once(group_copy: Path):
     assert ("content/qcq/notices/20261201-offline.yaml", "(YAML)") in found
     shown = [v.file for v in report.errors]
     assert len(shown) == len(set(zip(shown, [v.field for v in report.errors])))
+
+
+def test_links_out_of_a_folder_are_reported_and_not_followed(tmp_path: Path):
+    from archive_tool.content.loader import walk_files
+
+    theme = tmp_path / "theme"
+    (theme / "static").mkdir(parents=True)
+    (theme / "static" / "site.css").write_text("body{}", "utf-8")
+    outside = tmp_path / "secret"
+    outside.mkdir()
+    (outside / "key.txt").write_text("secret", "utf-8")
+    (theme / "static" / "passwd").symlink_to("/etc/passwd")
+    (theme / "static" / "dir").symlink_to(outside, target_is_directory=True)
+    (theme / "static" / "same.css").symlink_to(theme / "static" / "site.css")
+    files, escaping = walk_files(theme, theme)
+    assert [parts for _, parts in files] == [("static", "same.css"), ("static", "site.css")]
+    assert [path.name for path in escaping] == ["dir", "passwd"]
