@@ -7,8 +7,16 @@ raised in the core (``ToolkitError``) become a Chinese message and an exit code 
 
 from __future__ import annotations
 
-from . import check, notice, republish, warc  # noqa: F401  (each registers its commands)
+import importlib
+import pkgutil
+
 from .base import cli
+
+# Every module of this package but base registers its commands on ``cli`` when imported;
+# a new command group is a new module here, nothing else to wire.
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name != "base":
+        importlib.import_module(f"{__name__}.{_module.name}")
 
 
 def main() -> None:
