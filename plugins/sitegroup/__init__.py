@@ -44,6 +44,8 @@ from archive_tool.lifecycle.serving import (
     maintenance_snippet,
     redirect_snippets,
 )
+from archive_tool.report.annual import previous_year_page
+from archive_tool.report.due import annual_report_due
 from archive_tool.safety.html import sanitise
 
 
@@ -68,6 +70,8 @@ class SiteGroupGenerator:
                 f"构建失败：主题中的符号链接指向主题目录之外，不能发布：{names}\n{NOTHING_WRITTEN}"
             )
         self.report = check_group(self.content_root, self.today)
+        # 第十条（五）: last year's 年度工作报表 is due by 31 January.
+        self.report.violations += annual_report_due(self.report, self.today)
         self.states = self.report.states
         for warning in self.report.warnings:
             print(f"警告：{warning}", file=sys.stderr)
@@ -120,7 +124,10 @@ class SiteGroupGenerator:
                 preview=bool(self.settings.get("GROUP_PREVIEW")),
                 archives=archives,
                 today=self.today,
-                content=content_settings(site, self.report),
+                content={
+                    **content_settings(site, self.report),
+                    "ANNUAL_REPORT": previous_year_page(self.report, site, self.today),
+                },
             )
         )
         Pelican(configure_settings(settings)).run()
@@ -272,6 +279,11 @@ class RecordPagesGenerator(Generator):
                     write(f"{folder}/index.html", folder)
                 for item in items:
                     write(item["url"], template, item=item)
+        annual = self.settings.get("ANNUAL_REPORT")  # 第十条（五）: last year's 年度工作报表
+        if annual:
+            write(annual.path, "annual_report", annual=annual)
+            for name, data in annual.downloads.items():
+                (Path(self.output_path) / name).write_bytes(data)
         rumours = [a for a in self.context["articles"] if getattr(a, "type", "") == RUMOUR]
         if rumours:
             write("piyao/index.html", "rumours", rumours=rumours)
