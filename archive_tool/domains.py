@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from pypinyin import Style, lazy_pinyin
-
 GOV_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+gov\.cn$")
 
 
@@ -15,6 +13,10 @@ def pinyin_initials(name: str) -> str:
     >>> pinyin_initials("谯城区")
     'qcq'
     """
+    # Imported here: its phrase dictionary (needed for 涡阳 = guō yáng) costs 57 MB of memory,
+    # which only a group with a county portal needs.
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
 
 

@@ -26,15 +26,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import docx
 import lxml.html
-import openpyxl
-import pypdf
-from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
 from lxml import etree
 from lxml.html import defs
-from pypdf.errors import DependencyError, PyPdfError
 
 SCANNED_SUFFIXES = (".txt", ".csv", ".html", ".htm", ".docx", ".xlsx", ".pdf")
 MB = 1024 * 1024
@@ -200,11 +194,20 @@ def _check_zip(data: bytes, limits: Limits) -> None:
 
 def _paragraph_text(element: etree._Element) -> str:
     """The text of every paragraph under a docx element (a cell, a header), one per line."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
     return "\n".join(Paragraph(p, None).text for p in element.iter(qn("w:p")))
 
 
 def _docx(data: bytes, limits: Limits) -> Iterator[TextPart]:
     _check_zip(data, limits)
+    # The office readers are imported when an attachment needs them: together they cost a
+    # check 60 MB of memory that a group without .docx/.xlsx/.pdf files never uses.
+    import docx
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
     document = docx.Document(io.BytesIO(data))
     body = document.element.body
     for number, paragraph in enumerate(body.iterchildren(qn("w:p")), 1):
@@ -241,6 +244,8 @@ def _cell_text(value: object) -> str:
 
 def _xlsx(data: bytes, limits: Limits) -> Iterator[TextPart]:
     _check_zip(data, limits)
+    import openpyxl
+
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     cells = 0
     try:
@@ -258,7 +263,10 @@ def _xlsx(data: bytes, limits: Limits) -> Iterator[TextPart]:
         workbook.close()
 
 
-def _pdf_locked(reader: pypdf.PdfReader) -> bool:
+def _pdf_locked(reader) -> bool:
+    import pypdf
+    from pypdf.errors import DependencyError, PyPdfError
+
     try:
         return reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED
     except (PyPdfError, DependencyError, NotImplementedError):  # no AES library, say
@@ -266,6 +274,8 @@ def _pdf_locked(reader: pypdf.PdfReader) -> bool:
 
 
 def _pdf(data: bytes, limits: Limits) -> Iterator[TextPart]:
+    import pypdf
+
     reader = pypdf.PdfReader(io.BytesIO(data))
     if reader.is_encrypted and _pdf_locked(reader):
         raise ExtractionError("PDF 已加密，无法检查")
