@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import sys
 import time
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 import click
 
 from ..errors import ToolkitError
+from ..warc.names import OPEN_SUFFIX
 from ..warc.scope import SCOPES, Scope
 from .base import cli, user_errors, warc_files
 
@@ -136,7 +139,8 @@ def snapshot(
 ):
     """抓取网站（或已构建的站点目录）并写成标准 WARC 1.1 文件。
 
-    抓取期间写入 FILE.open，完成后才改名为 FILE；中断后可用 --resume 继续。
+    抓取期间写入 FILE.open，完成后才改名为 FILE；中断（Ctrl-C、SIGTERM）或磁盘写满后，
+    可用同样的参数加 --resume 继续。同一输出文件同时只能有一个抓取在写入（FILE.open.lock）。
 
     \b
     示例：
@@ -174,23 +178,55 @@ def snapshot(
         delay=delay,
     )
     progress = Progress()
-    result, where = run_snapshot(
-        output,
-        info,
-        options=options,
-        fetcher=Fetcher(timeout, response_timeout),
-        from_dir=from_dir,
-        base_url=base_url,
-        resume=resume,
-        processes=processes,
-        on_progress=progress,
-    )
+    with stop_on_sigterm() as stopped_by:
+        try:
+            result, where = run_snapshot(
+                output,
+                info,
+                options=options,
+                fetcher=Fetcher(timeout, response_timeout),
+                from_dir=from_dir,
+                base_url=base_url,
+                resume=resume,
+                processes=processes,
+                on_progress=progress,
+            )
+        except KeyboardInterrupt:  # before or after the capture loop, which reports it itself
+            progress.done()
+            click.echo(interrupted_message(output), err=True)
+            sys.exit(128 + stopped_by.get("signal", signal.SIGINT))
     progress.done()
     click.echo(format_result(result, where), err=True)
     if result.interrupted:
-        sys.exit(130)
+        sys.exit(128 + stopped_by.get("signal", signal.SIGINT))
     if result.errors:
         sys.exit(1)
+
+
+@contextlib.contextmanager
+def stop_on_sigterm():
+    """SIGTERM stops a snapshot as Ctrl-C does: workers stopped, FILE.open left resumable.
+
+    Yields a dict that gets ``signal`` when SIGTERM came (the exit status is 128 + it).
+    """
+    stopped_by: dict[str, int] = {}
+
+    def on_sigterm(signum, frame):
+        stopped_by["signal"] = signum
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield stopped_by
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def interrupted_message(output: Path) -> str:
+    open_path = output.with_name(output.name + OPEN_SUFFIX)
+    if not open_path.exists():
+        return "抓取已中断：尚未写入任何记录。"
+    return f"抓取已中断：{open_path} 中已保存的记录完整有效；用同样的参数加 --resume 可继续抓取。"
 
 
 def format_result(result, where: Path) -> str:

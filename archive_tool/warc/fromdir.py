@@ -2,7 +2,8 @@
 
 For every file under the folder: a request and a 200 response with Content-Type (charset
 for text), Content-Length, Last-Modified and Date. ``index.html`` is captured under its
-folder's URL too (``/zwdt/``), as links name it; the second copy is a revisit.
+folder's URL too (``/zwdt/``), as links name it; the second copy is a revisit. A resumed
+run leaves out the URLs already in the file.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import mimetypes
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -20,6 +22,8 @@ from ..errors import ToolkitError
 from .capture import Body, Capture
 from .crawl import CrawlResult
 from .httpfetch import USER_AGENT, request_head
+from .parallel import die_with_parent
+from .scope import normalize
 from .writer import INLINE_BYTES, PreparedCapture, WarcOutput, prepare
 
 BATCH_FILES = 64  # files per task handed to a pool process
@@ -130,11 +134,26 @@ def _prepare_files(task: tuple[str, list[str], str, datetime]) -> list[PreparedC
     return prepared
 
 
-def _batches(root: Path, size: int, skip: tuple[str, ...] = ()):
+def _pool_process(parent: int) -> None:
+    """Set up a pool process: it ends with the parent, which alone handles Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)
+
+
+def _batches(
+    root: Path,
+    size: int,
+    skip: tuple[str, ...] = (),
+    base_url: str = "",
+    captured: set[str] | None = None,
+):
     batch = []
     for path in iter_site_files(root):
         relative = path.relative_to(root).as_posix()
         if relative.startswith(skip):
+            continue
+        if captured and all(normalize(url) in captured for url in urls_for(relative, base_url)):
             continue
         batch.append(relative)
         if len(batch) == size:
@@ -151,10 +170,13 @@ def snapshot_directory(
     on_progress: Callable[[CrawlResult], None] | None = None,
     processes: int = 1,
     skip: tuple[str, ...] = (),
+    captured: set[str] | None = None,
 ) -> CrawlResult:
     """Write every file under root as if fetched from base_url, in file-name order.
 
-    Paths starting with one of ``skip`` (relative, e.g. ``archive/``) are left out.
+    Paths starting with one of ``skip`` (relative, e.g. ``archive/``) are left out, and so
+    are the URLs in ``captured`` (normalised; those of a resumed run). Ctrl-C (or SIGTERM
+    turned into KeyboardInterrupt) ends the run with ``result.interrupted``.
 
     With several processes, a pool reads and compresses files in batches and this process
     writes them in order (and decides revisits).
@@ -163,25 +185,34 @@ def snapshot_directory(
     base_url = check_source(root, base_url)
     result = CrawlResult()
     started = datetime.now(timezone.utc)
-    tasks = ((str(root), batch, base_url, started) for batch in _batches(root, BATCH_FILES, skip))
+    captured = captured or set()
+    tasks = (
+        (str(root), batch, base_url, started)
+        for batch in _batches(root, BATCH_FILES, skip, base_url, captured)
+    )
 
     def place(item: PreparedCapture | str) -> None:
         if isinstance(item, str):
             for capture in file_captures(root, item, base_url, started):
-                result.add_capture(output.write_capture(capture), 200, capture.content_type)
+                if normalize(capture.url) not in captured:
+                    result.add_capture(output.write_capture(capture), 200, capture.content_type)
                 capture.body.close()
-        else:
+        elif normalize(item.url) not in captured:
             result.add_capture(output.write_prepared(item), item.status, item.content_type)
         if on_progress:
             on_progress(result)
 
-    if processes > 1:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for prepared in pool.imap(_prepare_files, tasks):
-                for item in prepared:
+    try:
+        if processes > 1:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(processes, _pool_process, (os.getpid(),)) as pool:
+                for prepared in pool.imap(_prepare_files, tasks):
+                    for item in prepared:
+                        place(item)
+        else:
+            for task in tasks:
+                for item in _prepare_files(task):
                     place(item)
-    else:
-        for task in tasks:
-            for item in _prepare_files(task):
-                place(item)
+    except KeyboardInterrupt:
+        result.interrupted = True
     return result

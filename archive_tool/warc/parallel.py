@@ -6,14 +6,19 @@ CRC-32 falls to it, crawls them with its own threads, forwards links it does not
 their owner, and sends its compressed records to the parent, which alone writes the WARC
 (revisit decisions included). The crawl ends when no job is queued or in flight anywhere
 and nothing changed across a check (a shared activity counter).
+
+A crawling process dies with the parent, however the parent ends (``die_with_parent``):
+an orphan would go on fetching from the site with no one to write what it gets.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import queue
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -34,6 +39,34 @@ from .writer import (
 )
 
 RESULT_BACKLOG = 2000
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+ORPHAN_CHECK_SECONDS = 1.0
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this (forked) process end when the process ``parent`` ends, even by kill -9.
+
+    On Linux the kernel does it: prctl(PR_SET_PDEATHSIG, SIGKILL) (no wrapper in the
+    stdlib, hence ctypes). Elsewhere, or if prctl fails, a thread polls getppid().
+    Either way, a parent that died before this call is caught by the getppid() check.
+    """
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:
+        os._exit(1)
+    if not armed:
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(ORPHAN_CHECK_SECONDS)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
 
 
 def owner(url: str, processes: int) -> int:
@@ -145,9 +178,16 @@ class WorkerCrawler(Crawler):
 
 
 def _worker(
-    index: int, shared: Shared, options: CrawlOptions, fetcher: Fetcher, captured: set[str]
+    index: int,
+    shared: Shared,
+    options: CrawlOptions,
+    fetcher: Fetcher,
+    captured: set[str],
+    parent: int,
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (see cli.warc)
+    die_with_parent(parent)
     crawler = WorkerCrawler(
         index,
         shared,
@@ -194,23 +234,25 @@ def crawl_in_processes(
     started = time.monotonic()
     workers = [
         context.Process(
-            target=_worker, args=(i, shared, per_process, fetcher, captured or set()), daemon=True
+            target=_worker,
+            args=(i, shared, per_process, fetcher, captured or set(), os.getpid()),
+            daemon=True,
         )
         for i in range(processes)
     ]
-    for worker in workers:
-        worker.start()
-    for seed in options.seeds:
-        if normalize(seed).split(":", 1)[0] not in ("http", "https"):
-            result.errors.append(FetchError(seed, "scheme", "只能抓取 http 或 https 网址"))
-            continue
-        url = normalize(seed)
-        shared.send(owner(url, processes), url, 0, False)
-    for url, requisite in resumed_links:
-        url = normalize(url)
-        shared.send(owner(url, processes), url, 1, requisite)
     fatal = None
     try:
+        for worker in workers:
+            worker.start()
+        for seed in options.seeds:
+            if normalize(seed).split(":", 1)[0] not in ("http", "https"):
+                result.errors.append(FetchError(seed, "scheme", "只能抓取 http 或 https 网址"))
+                continue
+            url = normalize(seed)
+            shared.send(owner(url, processes), url, 0, False)
+        for url, requisite in resumed_links:
+            url = normalize(url)
+            shared.send(owner(url, processes), url, 1, requisite)
         last_activity = None
         while True:
             drained = _drain(shared, output, result, on_progress, wait=0.05)
@@ -234,9 +276,12 @@ def crawl_in_processes(
         except (KeyboardInterrupt, ToolkitError):
             break
     for worker in workers:
+        if worker.pid is None:
+            continue  # never started
         worker.join(timeout=1)
         if worker.is_alive():
             worker.kill()
+            worker.join(timeout=1)
     result.seconds = time.monotonic() - started
     if fatal:
         raise fatal

@@ -1,12 +1,16 @@
 """Crash-safe WARC output: records go to FILE.open, one gzip member each, renamed at the end.
 
-Each record (serialised by ``record``) is compressed as its own gzip member, streamed
-and flushed when the record ends, so an interrupted crawl leaves a file whose complete
-records are valid, and ``--resume`` can cut a torn last member.
+Each record (serialised by ``record``) is compressed as its own gzip member and written
+straight to the file (no user-space buffer), a response and its request together. The
+writer knows where the last complete pair ends: when a write fails (disk full) or the run
+stops, it cuts the file back to that point, so FILE.open only ever holds complete pairs
+and ``--resume`` goes on from there. A crash (kill -9) can still leave a torn tail, which
+``snapshot.prepare_output`` cuts on resume.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import socket
@@ -36,8 +40,35 @@ GZIP_LEVEL = 6  # warcio uses 9: several times slower for a few percent of size
 INLINE_BYTES = 4 * 1024 * 1024  # records of larger bodies are streamed to the file instead
 
 
+class WriteError(ToolkitError):
+    """FILE.open could not be written (disk full, quota, file size limit, I/O error).
+
+    The message is complete: what happened, that the records written are intact, and that
+    --resume goes on once the cause is removed.
+    """
+
+
+def write_error(path: Path, error: OSError) -> WriteError:
+    """The user's message for a failed write, by its errno."""
+    keep = f"已写入的记录保持完整（{path}）"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return WriteError(f"磁盘空间不足，{keep}；腾出空间后用同样的参数加 --resume 继续")
+    if error.errno == errno.EFBIG:
+        return WriteError(
+            f"文件超过了系统允许的大小（{error.strerror}），{keep}；"
+            "解除限制后用同样的参数加 --resume 继续"
+        )
+    return WriteError(
+        f"写入失败（{error.strerror or error}），{keep}；排除问题后用同样的参数加 --resume 继续"
+    )
+
+
 class WarcOutput:
-    """Write captures to ``path + '.open'``; ``close()`` renames it to ``path``."""
+    """Write captures to ``path + '.open'``; ``close()`` renames it to ``path``.
+
+    ``self.end`` is the length of the file's complete part: it moves only when a whole
+    unit (the warcinfo record, or a response with its request) is on disk.
+    """
 
     def __init__(
         self,
@@ -52,14 +83,27 @@ class WarcOutput:
         self.seen_payloads: dict[str, tuple[str, str]] = dict(dedup or {})
         self.records = 0
         self.bytes_written = 0
-        mode = "ab" if resume else "wb"
+        self.failed: WriteError | None = None
+        self.closed = False
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (0 if resume else os.O_TRUNC)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.file = open(self.open_path, mode)  # noqa: SIM115 (closed by close()/abandon())
+            # Unbuffered: a failed write must leave nothing in a user-space buffer that a
+            # later flush or close() could add after the file has been cut back.
+            self.file = open(os.open(self.open_path, flags, 0o644), "ab", buffering=0)  # noqa: SIM115 (closed by close()/abandon())
+            self.end = os.fstat(self.file.fileno()).st_size
         except OSError as error:
             raise ToolkitError(f"无法写入输出文件 {self.open_path}：{error.strerror}") from None
         self.lock = threading.Lock()
-        self._write(warcinfo_record(self.path.name, warcinfo_fields(info)))
+        self.pending = 0  # bytes of the unit being written, past self.end
+        try:
+            with self.lock:
+                self._unit(
+                    lambda: self._stream(warcinfo_record(self.path.name, warcinfo_fields(info)))
+                )
+        except BaseException:
+            self._close_quietly()
+            raise
 
     def write_capture(self, capture: Capture) -> str:
         """Write the response (or a revisit) and its request; return the response's record type.
@@ -71,9 +115,13 @@ class WarcOutput:
             return self.write_prepared(prepare(capture))
         prepared = prepare(capture, compress=False)
         with self.lock:
+
+            def pair() -> None:
+                self._stream(response_record(prepared, capture))
+                self._stream(request_record(prepared, capture.request_head))
+
+            self._unit(pair, records=2)
             self.seen_payloads.setdefault(prepared.digest, (prepared.url, prepared.date))
-            self._write(response_record(prepared, capture))
-            self._write(request_record(prepared, capture.request_head))
         return W.RESPONSE
 
     def write_prepared(self, prepared: PreparedCapture) -> str:
@@ -81,61 +129,116 @@ class WarcOutput:
         with self.lock:
             earlier = None
             if prepared.dedupable:
-                earlier = self.seen_payloads.setdefault(
-                    prepared.digest, (prepared.url, prepared.date)
-                )
+                earlier = self.seen_payloads.get(prepared.digest)
                 if earlier == (prepared.url, prepared.date):
                     earlier = None
             if earlier:
-                revisit = gzip_member(revisit_record(prepared, earlier))
-                self._append(revisit + prepared.request_member, records=2)
-                return W.REVISIT
-            self._append(prepared.response_member + prepared.request_member, records=2)
-            return W.RESPONSE
+                response = gzip_member(revisit_record(prepared, earlier))
+                kind = W.REVISIT
+            else:
+                response = prepared.response_member
+                kind = W.RESPONSE
+            self._unit(lambda: self._write_all(response + prepared.request_member), records=2)
+            if prepared.dedupable:  # only once the response is on disk
+                self.seen_payloads.setdefault(prepared.digest, (prepared.url, prepared.date))
+        return kind
 
     def append_file(self, path: str) -> None:
         """Append gzip members prepared in a file (a large body from another process)."""
         with self.lock, open(path, "rb") as members:
-            try:
+
+            def copy() -> None:
                 while chunk := members.read(1024 * 1024):
-                    self.file.write(chunk)
-                    self.bytes_written += len(chunk)
-                self.file.flush()
-            except OSError as error:
-                raise ToolkitError(f"写入 {self.open_path} 失败：{error.strerror}") from None
-        self.records += 2
+                    self._write_all(chunk)
 
-    def _append(self, members: bytes, records: int) -> None:
+            self._unit(copy, records=2)
+
+    def _unit(self, write, records: int = 1) -> None:
+        """Run write (which appends whole records); on failure cut the file back to self.end.
+
+        Called with self.lock held. A KeyboardInterrupt half-way leaves the tail for
+        abandon() to cut.
+        """
+        if self.failed:
+            raise self.failed
+        if self.closed:
+            raise ToolkitError(f"{self.open_path} 已关闭，不能再写入")
+        self.pending = 0
         try:
-            self.file.write(members)
-            self.file.flush()
+            write()
         except OSError as error:
-            raise ToolkitError(f"写入 {self.open_path} 失败：{error.strerror}") from None
+            self.failed = write_error(self.open_path, error)
+            self._cut()
+            raise self.failed from None
+        self.end += self.pending
+        self.bytes_written += self.pending
         self.records += records
-        self.bytes_written += len(members)
 
-    def _write(self, parts) -> None:
-        """Stream one record as one gzip member (for bodies too large to hold in memory)."""
-        member = GzipMemberWriter(self.file)
+    def _cut(self) -> None:
+        """Drop whatever follows the last complete unit (shrinking a file needs no space)."""
         try:
-            for part in parts:
-                member.write(part)
-            member.flush()
-        except OSError as error:
-            raise ToolkitError(f"写入 {self.open_path} 失败：{error.strerror}") from None
-        self.records += 1
-        self.bytes_written += member.written
+            os.ftruncate(self.file.fileno(), self.end)
+        except OSError:
+            pass  # resume cuts a torn tail as well
+
+    def _write_all(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            written = self.file.write(view)
+            self.pending += written
+            view = view[written:]
+
+    def _stream(self, parts) -> None:
+        """Stream one record as one gzip member (for bodies too large to hold in memory)."""
+        member = GzipMemberWriter(_Unbuffered(self._write_all))
+        for part in parts:
+            member.write(part)
+        member.flush()
 
     def close(self) -> Path:
-        """Finish the file and give it its final name."""
-        self.file.close()
-        os.replace(self.open_path, self.path)
+        """Finish the file and give it its final name.
+
+        fsync first: an error the system reports only at writeback (quota, NFS, I/O) comes
+        out here, before the file is called complete, not after.
+        """
+        with self.lock:
+            if self.failed:
+                raise self.failed
+            self.closed = True
+            try:
+                os.fsync(self.file.fileno())
+                self.file.close()
+                os.replace(self.open_path, self.path)
+            except OSError as error:
+                self.failed = write_error(self.open_path, error)
+                self._close_quietly()
+                raise self.failed from None
         return self.path
 
     def abandon(self) -> Path:
-        """Stop writing but keep FILE.open (every complete record in it is valid)."""
-        self.file.close()
+        """Stop writing but keep FILE.open, cut back to its last complete unit."""
+        with self.lock:
+            if not self.file.closed:
+                self._cut()
+            self.closed = True
+            self._close_quietly()
         return self.open_path
+
+    def _close_quietly(self) -> None:
+        try:
+            self.file.close()
+        except OSError:
+            pass
+
+
+class _Unbuffered:
+    """The file interface GzipMemberWriter writes through: every write goes to the file."""
+
+    def __init__(self, write) -> None:
+        self.write = write
+
+    def flush(self) -> None:
+        pass
 
 
 @dataclass
