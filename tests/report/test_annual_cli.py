@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 from annual_helpers import YEAR
-from conftest import DEMO_CONTENT, archive_tool
+from conftest import DEMO_CONTENT, REPO, archive_tool
 
 
 def test_by_default_it_writes_beside_the_build_output_not_inside(tmp_path):
@@ -28,6 +29,8 @@ def archive_tool_in(folder, *args):
         timeout=120,
         check=False,
         cwd=folder,
+        # the checkout under test, not whichever copy the environment installed
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     )
 
 
