@@ -1,7 +1,11 @@
 """WARCs republished as static pages marked 「已归档」 with 归档时间 (第八条（四）).
 
-Owns the static archive (``static``), HTML/CSS rewriting and the banner (``rewrite``),
-safe archive paths (``paths``), the index of captures it reads (``captureindex``) and
-the checks of a republished folder (``check``). May import: ``warc`` and the shared
-leaves; knows nothing of the site group.
+Owns the static archive (``static``), the first pass over the WARCs (``captures``), the
+index of captures it reads (``captureindex``), payloads read within bounds (``payload``),
+HTML rewriting and the banner (``rewrite``), style sheets (``css``), SVG files (``svg``),
+XML files (``inertxml``), the one policy on what is active content (``active``), what a
+document may cost to parse (``bounds``), safe archive paths (``paths``), records left out
+(``skipped``) and the checks of a republished folder (``check``). A WARC is untrusted
+input throughout. May import: ``warc`` and the shared leaves; knows nothing of the site
+group.
 """

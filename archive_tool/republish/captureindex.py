@@ -17,14 +17,14 @@ from .paths import archive_path
 SCHEMA = """
 CREATE TABLE captures (
     url TEXT PRIMARY KEY, date TEXT, status INTEGER, mime TEXT, content_type TEXT,
-    location TEXT, warc TEXT, offset INTEGER, length INTEGER, plain INTEGER,
+    location TEXT, warc TEXT, offset INTEGER, length INTEGER, gzipped INTEGER,
     digest TEXT, revisit INTEGER, path TEXT, path_key TEXT UNIQUE
 );
 CREATE TABLE payloads (digest TEXT PRIMARY KEY, warc TEXT, offset INTEGER, length INTEGER,
-                       plain INTEGER);
+                       gzipped INTEGER);
 CREATE TABLE pages (url TEXT PRIMARY KEY, path TEXT, title TEXT, archived_at TEXT);
 """
-FIELDS = "url, date, status, mime, content_type, location, warc, offset, length, plain, path"
+FIELDS = "url, date, status, mime, content_type, location, warc, offset, length, gzipped, path"
 
 
 class CaptureIndex:
@@ -37,26 +37,26 @@ class CaptureIndex:
         """Keep this capture for its URL unless a later one is already kept."""
         self.db.execute(
             "INSERT INTO captures (url, date, status, mime, content_type, location, warc, offset,"
-            " length, plain, digest, revisit) VALUES (:url, :date, :status, :mime, :content_type,"
-            " :location, :warc, :offset, :length, :plain, :digest, :revisit)"
+            " length, gzipped, digest, revisit) VALUES (:url, :date, :status, :mime, :content_type,"
+            " :location, :warc, :offset, :length, :gzipped, :digest, :revisit)"
             " ON CONFLICT (url) DO UPDATE SET date=excluded.date, status=excluded.status,"
             " mime=excluded.mime, content_type=excluded.content_type, location=excluded.location,"
             " warc=excluded.warc, offset=excluded.offset, length=excluded.length,"
-            " plain=excluded.plain, digest=excluded.digest, revisit=excluded.revisit"
+            " gzipped=excluded.gzipped, digest=excluded.digest, revisit=excluded.revisit"
             " WHERE excluded.date >= captures.date",
             {**row, "digest": digest, "revisit": int(revisit)},
         )
 
-    def add_payload(self, digest: str, warc: str, offset: int, length: int, plain: bool) -> None:
+    def add_payload(self, digest: str, warc: str, offset: int, length: int, gzipped: bool) -> None:
         self.db.execute(
             "INSERT OR IGNORE INTO payloads VALUES (?, ?, ?, ?, ?)",
-            (digest, warc, offset, length, int(plain)),
+            (digest, warc, offset, length, int(gzipped)),
         )
 
     def finish(self) -> None:
         """Point revisits at their payload (dropping those without one), then assign paths."""
         self.db.execute(
-            "UPDATE captures SET (warc, offset, length, plain) = (SELECT warc, offset, length, plain"
+            "UPDATE captures SET (warc, offset, length, gzipped) = (SELECT warc, offset, length, gzipped"
             " FROM payloads WHERE payloads.digest = captures.digest)"
             " WHERE revisit = 1 AND status < 300"
             " AND EXISTS (SELECT 1 FROM payloads WHERE payloads.digest = captures.digest)"
@@ -68,12 +68,13 @@ class CaptureIndex:
         rows = self.db.execute("SELECT url, status, mime FROM captures ORDER BY url").fetchall()
         for url, status, mime in rows:
             path = archive_path(url, "text/html" if 300 <= status < 400 else mime)
-            try:
-                self._set_path(url, path)
-            except sqlite3.IntegrityError:  # two URLs would share a file (case-insensitively)
-                stem, dot, extension = path.rpartition(".")
-                suffix = hashlib.sha1(url.encode("utf-8")).hexdigest()[:8]
-                self._set_path(url, f"{stem}~{suffix}.{extension}" if dot else f"{path}~{suffix}")
+            for salt in range(8):
+                candidate = path if not salt else _suffixed(path, f"{salt}{url}")
+                try:
+                    self._set_path(url, candidate)
+                    break
+                except sqlite3.IntegrityError:  # two URLs would share a file (ignoring case)
+                    continue
         self.db.commit()
 
     def _set_path(self, url: str, path: str) -> None:
@@ -116,3 +117,16 @@ class CaptureIndex:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _suffixed(path: str, salt: str) -> str:
+    """The path with a hash before its extension, for a URL whose own path is taken.
+
+    >>> _suffixed("a.gov.cn/x.html", "u")
+    'a.gov.cn/x~51e69892.html'
+    """
+    folder, _, name = path.rpartition("/")
+    stem, dot, extension = name.rpartition(".")
+    suffix = hashlib.sha1(salt.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    name = f"{stem}~{suffix}.{extension}" if dot and stem else f"{name}~{suffix}"
+    return f"{folder}/{name}" if folder else name

@@ -1,12 +1,18 @@
 """Rewrite a captured HTML page or style sheet to live inside a static archive.
 
-Every reference (href, src, srcset, poster, data, background, form action, CSS url() and
-@import in <style>, style="" and .css files) goes to the archived copy when the archive
-holds it. A link elsewhere stays pointing out, marked as leaving the archive; a link to
-an original origin that was not captured goes to the archive's "not archived" page, and a
-requisite that was not captured is dropped, so the page never loads from its origin.
-Scripts and event handlers are removed (they stay in the WARC): no script can fetch from
-the origin or hide the banner; <noscript> content is shown instead.
+Every reference (href, src, srcset, poster, data, background, form action and formaction,
+xlink:href, CSS url() and @import in <style>, style="" and .css files) goes to the archived
+copy when the archive holds it. A link elsewhere stays pointing out, marked as leaving the
+archive; a link to an original origin that was not captured goes to the archive's "not
+archived" page, and a requisite that was not captured is dropped, so the page never loads
+from its origin.
+
+Nothing that runs survives (the policy is in ``active``): <script> and plug-ins, event
+handlers, script URLs (however spelled), data: URLs other than images, ``srcdoc``,
+``ping``, SVG animations that set a link, CSS ``expression()``; scripts stay in the WARC,
+and <noscript> content is shown instead. Where an HTML parser and a browser could read the
+same text differently (comments, raw-text elements, <style> inside <svg>), the text is
+written so that both read it alike.
 """
 
 from __future__ import annotations
@@ -21,18 +27,58 @@ import lxml.html
 import lxml.html.builder
 from lxml import etree
 
-from ..links import CSS_URL
+from .active import (
+    ANIMATION_ELEMENTS,
+    DROPPED_ATTRIBUTES,
+    HARMLESS_LINK_SCHEMES,
+    IMAGE_ELEMENTS,
+    SCRIPT_ELEMENTS,
+    WEB_SCHEMES,
+    is_event_attribute,
+    is_safe_data_url,
+    local_name,
+    mentions_script,
+    normalize_url,
+    scheme_of,
+    url_role,
+)
+from .bounds import parse_html
+from .css import StyleTooLarge, decode_css, rewrite_css, rewrite_stylesheet
+
+__all__ = [
+    "Banner",
+    "Target",
+    "decode_css",
+    "decode_html",
+    "decorate",
+    "origin_of",
+    "relative_href",
+    "rewrite_css",
+    "rewrite_html",
+    "rewrite_stylesheet",
+]
 
 LEAVING_CLASS = "archive-external"
 MISSING_CLASS = "archive-missing"
-NAVIGATION_ATTRIBUTES = {"href", "action"}
-REQUISITE_ATTRIBUTES = {"src", "poster", "data", "background", "srcset", "imagesrcset"}
-SKIPPED = ("#", "mailto:", "tel:", "data:", "javascript:", "about:")
+MAX_PAGE_BYTES = 4 * 1024 * 1024
 CSP = (
     "default-src 'self' data:; script-src 'none'; object-src 'none'; "
     "style-src 'self' 'unsafe-inline' data:; img-src 'self' data:; font-src 'self' data:; "
     "frame-src 'self'; form-action 'self'; base-uri 'none'"
 )
+# Browsers read these as raw text (or drop them); an HTML parser may not agree on where
+# they end, so they go, or keep only their text.
+DROPPED_ELEMENTS = SCRIPT_ELEMENTS | {"noembed", "noframes", "base"}
+TEXT_ONLY_ELEMENTS = frozenset({"title", "textarea", "xmp", "plaintext", "listing", "iframe"})
+KEPT_HTTP_EQUIV = frozenset({"x-ua-compatible", "content-language"})
+NOT_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Attribute names lxml can look up; a parser can produce others from garbage, which mean
+# nothing to a browser but an event handler or a link, so they go.
+ATTRIBUTE_NAME = re.compile(r"[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?\Z")
+
+
+class PageTooLarge(ValueError):
+    """A page too large to rewrite within the memory bound; the message is in Chinese."""
 
 
 @dataclass
@@ -54,36 +100,9 @@ class Banner:
 Resolver = Callable[[str], Target]
 
 
-def rewrite_css(text: str, base_url: str, resolve: Resolver) -> str:
-    """CSS with every url() and @import pointing into the archive (or emptied)."""
-
-    def replace(match: re.Match) -> str:
-        raw = match.group(2) if match.group(2) is not None else match.group(4)
-        if raw is None or raw.strip().lower().startswith(SKIPPED):
-            return match.group(0)
-        target = resolve(urldefrag(urljoin(base_url, raw.strip()))[0])
-        new = target.href if target.kind == "archived" else "about:invalid"
-        if match.group(2) is not None:
-            return f'url("{new}")'
-        return f'@import "{new}"'
-
-    return CSS_URL.sub(replace, text)
-
-
 def _charset_of(content_type: str) -> str | None:
-    match = re.search(r"charset=([\w.:-]+)", content_type or "", re.IGNORECASE)
+    match = re.search(r"charset=[\"']?([\w.:-]+)", content_type or "", re.IGNORECASE)
     return match.group(1) if match else None
-
-
-def decode_css(data: bytes, content_type: str) -> str:
-    """Text of a style sheet: charset from HTTP, then UTF-8, then GB18030."""
-    for charset in (_charset_of(content_type), "utf-8", "gb18030"):
-        if charset:
-            try:
-                return data.decode(charset)
-            except (LookupError, UnicodeDecodeError):
-                continue
-    return data.decode("utf-8", "replace")
 
 
 def decode_html(data: bytes, content_type: str) -> str:
@@ -109,6 +128,29 @@ def decode_html(data: bytes, content_type: str) -> str:
     return data.decode("utf-8", "replace")
 
 
+def xml_safe(text: str) -> str:
+    """The text without the characters lxml (and XML) cannot hold.
+
+    >>> xml_safe("a\\x01b\\x0cc")
+    'ab\\x0cc'
+    """
+    return NOT_XML_CHARS.sub("", text)
+
+
+def parse_page(data: bytes, content_type: str):
+    """The page as an lxml document (an empty one if it cannot be parsed).
+
+    Bounded: PageTooLarge past MAX_PAGE_BYTES, TooCostly past what ``bounds`` allows.
+    """
+    if len(data) > MAX_PAGE_BYTES:
+        raise PageTooLarge(f"页面超过 {MAX_PAGE_BYTES // (1024 * 1024)} MiB")
+    text = xml_safe(decode_html(data, content_type)).replace("\x0c", " ")
+    root = parse_html(text)
+    if root is None:
+        return lxml.html.document_fromstring("<html><body></body></html>")
+    return root
+
+
 def rewrite_html(
     data: bytes,
     content_type: str,
@@ -117,90 +159,167 @@ def rewrite_html(
     banner: Banner,
     cache: dict | None = None,
 ) -> tuple[bytes, str]:
-    """The archived page (UTF-8, references rewritten, scripts removed, banner on top), and its title."""
-    text = decode_html(data, content_type)
-    try:
-        document = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        document = lxml.html.document_fromstring("<html><body></body></html>")
+    """The archived page (UTF-8, references rewritten, nothing that runs, banner on top),
+    and its title."""
+    document = parse_page(data, content_type)
     base = document.find(".//base[@href]")
     if base is not None:
-        base_url = urljoin(base_url, base.get("href"))
-        base.drop_tree()
-    _strip_scripts_and_forgeries(document)
-
-    base_folder = base_url.split("?", 1)[0].rsplit("/", 1)[0]
-
-    def rewrite(raw: str, requisite: bool) -> tuple[str | None, str]:
-        raw = raw.strip()
-        if not raw or raw.lower().startswith(SKIPPED):
-            return raw, "skip"
-        # Pages of one folder resolve a reference alike (unless it is a bare ?query).
-        key = (base_folder, raw, requisite) if cache is not None and raw[0] != "?" else None
-        if key is not None and key in cache:
-            return cache[key]
-        answer = _rewrite(raw, requisite)
-        if key is not None:
-            cache[key] = answer
-        return answer
-
-    def _rewrite(raw: str, requisite: bool) -> tuple[str | None, str]:
-        absolute, fragment = urldefrag(urljoin(base_url, raw))
-        target = resolve(absolute)
-        if target.kind == "archived":
-            return target.href + (f"#{fragment}" if fragment else ""), "archived"
-        if requisite or target.kind == "missing":
-            return target.href if not requisite else None, target.kind
-        return absolute + (f"#{fragment}" if fragment else ""), "external"
-
+        try:
+            base_url = urljoin(base_url, normalize_url(base.get("href")))
+        except ValueError:
+            pass
+    _strip_active_elements(document)
+    rewriter = _Rewriter(base_url, resolve, cache)
     for element in document.iter(etree.Element):
-        for attribute in list(element.attrib):
-            value = element.get(attribute)
-            if attribute[:2].lower() == "on":  # event handlers are scripts
-                del element.attrib[attribute]
-                continue
-            if value.strip().lower().startswith("javascript:"):
-                element.set(attribute, "#")
-                continue
-            if attribute in NAVIGATION_ATTRIBUTES or attribute in REQUISITE_ATTRIBUTES:
-                requisite = attribute in REQUISITE_ATTRIBUTES or (
-                    element.tag == "link" and _is_requisite_link(element)
-                )
-                if attribute in ("srcset", "imagesrcset"):
-                    kept = []
-                    for candidate in value.split(","):
-                        parts = candidate.strip().split(None, 1)
-                        if not parts:
-                            continue
-                        new, kind = rewrite(parts[0], True)
-                        if new:
-                            kept.append(" ".join([new, *parts[1:]]))
-                    if kept:
-                        element.set(attribute, ", ".join(kept))
-                    else:
-                        element.attrib.pop(attribute)
-                    continue
-                new, kind = rewrite(value, requisite)
-                if kind == "skip":
-                    continue
-                if new is None:
-                    element.attrib.pop(attribute)
-                    element.set("data-archive-missing", "")
-                    continue
-                element.set(attribute, new)
-                if kind == "external":
-                    _mark_leaving(element)
-                elif kind == "missing":
-                    element.set("class", (element.get("class", "") + " " + MISSING_CLASS).strip())
-                    element.set("title", "此页面未被归档")
-            elif attribute == "style":
-                style = INLINE_Z_INDEX_IMPORTANT.sub(r"\1", value)
-                element.set("style", rewrite_css(style, base_url, resolve))
-        if element.tag == "style" and element.text:
-            element.text = rewrite_css(element.text, base_url, resolve)
-
+        rewriter.rewrite_element(element)
     title = " ".join((document.findtext(".//title") or "").split())
     return decorate(document, banner), title
+
+
+class _Rewriter:
+    """Rewrites the attributes of one page's elements."""
+
+    def __init__(self, base_url: str, resolve: Resolver, cache: dict | None):
+        self.base_url = base_url
+        self.resolve = resolve
+        self.cache = cache
+        # Pages of one folder resolve a reference alike (unless it is a bare ?query).
+        self.folder = base_url.split("?", 1)[0].rsplit("/", 1)[0]
+
+    def css(self, text: str) -> str:
+        try:
+            return rewrite_css(text, self.base_url, self.resolve)
+        except StyleTooLarge:
+            return ""
+
+    def rewrite_element(self, element) -> None:
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        _keep_sane_attributes(element)
+        for attribute in list(element.attrib):
+            self.rewrite_attribute(element, tag, attribute)
+        if tag == "style" and element.text:
+            element.text = self.css(element.text)
+
+    def rewrite_attribute(self, element, tag: str, attribute: str) -> None:
+        value = element.get(attribute)
+        name = local_name(attribute)
+        if is_event_attribute(name) or name in DROPPED_ATTRIBUTES:
+            del element.attrib[attribute]
+            return
+        if name == "style":
+            style = INLINE_Z_INDEX_IMPORTANT.sub(r"\1", value)
+            element.set(attribute, xml_safe(self.css(style)))
+            return
+        role = url_role(tag, attribute)
+        if role == "srcset":
+            self.rewrite_srcset(element, tag, attribute, value)
+        elif role == "navigation":
+            self.rewrite_link(element, tag, attribute, value)
+        elif role == "requisite":
+            if tag == "link" and not _is_requisite_link(element):
+                self.rewrite_link(element, tag, attribute, value)
+            else:
+                self.rewrite_requisite(element, tag, attribute, value)
+        elif mentions_script(value):
+            del element.attrib[attribute]
+
+    def rewrite_srcset(self, element, tag: str, attribute: str, value: str) -> None:
+        kept = []
+        for candidate in value.split(","):
+            parts = candidate.strip().split(None, 1)
+            if parts:
+                new = self.requisite_url(tag, parts[0])
+                if new:
+                    kept.append(" ".join([new, *parts[1:]]))
+        if kept:
+            element.set(attribute, xml_safe(", ".join(kept)))
+        else:
+            del element.attrib[attribute]
+
+    def rewrite_requisite(self, element, tag: str, attribute: str, value: str) -> None:
+        new = self.requisite_url(tag, value)
+        if new is None:
+            del element.attrib[attribute]
+            element.set("data-archive-missing", "")
+        elif new != value:
+            element.set(attribute, xml_safe(new))
+
+    def requisite_url(self, tag: str, raw: str) -> str | None:
+        """Where a requisite is loaded from: the archive, a fragment, an image data: URL."""
+        value = normalize_url(raw)
+        if not value or value.startswith("#"):
+            return value
+        scheme = scheme_of(value)
+        if scheme == "data":
+            return value if tag in IMAGE_ELEMENTS and is_safe_data_url(value) else None
+        if scheme not in WEB_SCHEMES:
+            return None
+        href, kind = self.resolved(value, True)
+        return href if kind == "archived" else None
+
+    def rewrite_link(self, element, tag: str, attribute: str, value: str) -> None:
+        url = normalize_url(value)
+        scheme = scheme_of(url)
+        if (
+            not url
+            or url.startswith("#")
+            or (scheme in HARMLESS_LINK_SCHEMES and tag in ("a", "area"))
+        ):
+            return
+        if scheme not in WEB_SCHEMES:
+            if tag in ("a", "area") and local_name(attribute) == "href":
+                element.set(attribute, "#")  # still a link, to nowhere
+            else:
+                del element.attrib[attribute]
+            return
+        href, kind = self.resolved(url, False)
+        if kind == "external" and not (tag in ("a", "area") and local_name(attribute) == "href"):
+            if tag == "link":
+                element.drop_tree()
+            else:
+                del element.attrib[attribute]  # only links may leave the archive
+            return
+        if href is None:
+            del element.attrib[attribute]
+            return
+        element.set(attribute, xml_safe(href))
+        if kind == "external":
+            _mark_leaving(element)
+        elif kind == "missing":
+            _add_class(element, MISSING_CLASS)
+            element.set("title", "此页面未被归档")
+
+    def resolved(self, raw: str, requisite: bool) -> tuple[str | None, str]:
+        key = (self.folder, raw, requisite) if self.cache is not None and raw[0] != "?" else None
+        if key is not None and key in self.cache:
+            return self.cache[key]
+        answer = self._resolve(raw, requisite)
+        if key is not None:
+            self.cache[key] = answer
+        return answer
+
+    def _resolve(self, raw: str, requisite: bool) -> tuple[str | None, str]:
+        try:
+            absolute, fragment = urldefrag(urljoin(self.base_url, raw))
+        except ValueError:  # e.g. an unbalanced "[" in the host
+            return None, "external"
+        target = self.resolve(absolute)
+        suffix = f"#{fragment}" if fragment else ""
+        if target.kind == "archived":
+            return target.href + suffix, "archived"
+        if requisite or target.kind == "missing":
+            return (None if requisite else target.href), target.kind
+        return absolute + suffix, "external"
+
+
+def _keep_sane_attributes(element) -> None:
+    items = element.attrib.items()
+    if all(ATTRIBUTE_NAME.match(name) for name, _ in items):
+        return
+    element.attrib.clear()
+    for name, value in items:
+        if ATTRIBUTE_NAME.match(name):
+            element.set(name, value)
 
 
 def decorate(document, banner: Banner) -> bytes:
@@ -216,28 +335,58 @@ def decorate(document, banner: Banner) -> bytes:
 def _is_requisite_link(element) -> bool:
     rels = set((element.get("rel") or "").lower().split())
     return bool(
-        rels & {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "manifest"}
+        rels
+        & {
+            "stylesheet",
+            "icon",
+            "shortcut",
+            "apple-touch-icon",
+            "preload",
+            "manifest",
+            "modulepreload",
+        }
     )
+
+
+def _add_class(element, name: str) -> None:
+    classes = (element.get("class") or "").split()
+    if name not in classes:
+        element.set("class", " ".join([*classes, name]))
 
 
 def _mark_leaving(element) -> None:
     if element.tag == "a":
-        element.set("class", (element.get("class", "") + " " + LEAVING_CLASS).strip())
+        _add_class(element, LEAVING_CLASS)
         element.set("rel", "noopener noreferrer external")
         element.set("title", "离开归档：此链接指向现行网站或其他网站")
-    elif element.tag == "link":
-        element.drop_tree()
 
 
 STRIPPED = etree.XPath(
-    "//script | //noscript | //meta[@http-equiv] | //meta[@charset] | //link[@rel='canonical']"
+    "//noscript | //meta[@http-equiv] | //meta[@charset] | //link[@rel='canonical']"
     " | //meta[@name='robots'] | //meta[@name='archived-at'] | //*[@data-archive-banner]"
 )
-DROPPED_HTTP_EQUIV = ("refresh", "content-security-policy", "content-type")
 
 
-def _strip_scripts_and_forgeries(document) -> None:
-    """Remove scripts, the page's own charset/robots/canonical/CSP, and forged banners."""
+def _strip_active_elements(document) -> None:
+    """Remove what runs or could be read two ways, and the page's own charset, robots,
+    canonical, CSP and forged banners."""
+    for node in list(document.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity)):
+        _remove_keeping_tail(node)
+    for element in list(document.iter(etree.Element)):
+        if not isinstance(element.tag, str):
+            continue
+        tag = local_name(element.tag)
+        if tag in DROPPED_ELEMENTS:
+            element.drop_tree()
+        elif tag in TEXT_ONLY_ELEMENTS:
+            text = element.text_content() if tag != "iframe" else ""
+            for child in list(element):
+                element.remove(child)
+            element.text = text or None
+            if tag in ("xmp", "plaintext", "listing"):
+                element.tag = "pre"
+        elif tag in ANIMATION_ELEMENTS and _animates_a_link(element):
+            element.drop_tree()
     for element in STRIPPED(document):
         if element.get("data-archive-banner") is not None:
             del element.attrib["data-archive-banner"]
@@ -245,12 +394,36 @@ def _strip_scripts_and_forgeries(document) -> None:
             element.drop_tag()  # show what the page shows without scripts
         elif (
             element.tag == "meta"
-            and element.get("http-equiv") is not None
-            and element.get("http-equiv", "").lower() not in DROPPED_HTTP_EQUIV
+            and (element.get("http-equiv") or "").strip().lower() in KEPT_HTTP_EQUIV
         ):
             continue
         else:
             element.drop_tree()
+
+
+def _animates_a_link(element) -> bool:
+    """An SVG animation that sets a link, an event handler or a style (or names a script)."""
+    target = local_name(element.get("attributename") or "")
+    values = " ".join(element.get(name) or "" for name in ("values", "to", "from", "by"))
+    return (
+        url_role("a", target) is not None
+        or is_event_attribute(target)
+        or target in ("style", "srcdoc")
+        or mentions_script(values)
+    )
+
+
+def _remove_keeping_tail(node) -> None:
+    parent = node.getparent()
+    if parent is None:
+        return
+    if node.tail:
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
 
 
 def _set_head(document, banner: Banner) -> None:
@@ -264,7 +437,7 @@ def _set_head(document, banner: Banner) -> None:
         etree.Element("meta", {"http-equiv": "Content-Security-Policy", "content": CSP}),
         etree.Element("meta", name="robots", content="noindex"),
         etree.Element("meta", name="archived-at", content=stamp),
-        etree.Element("link", rel="canonical", href=banner.original_url),
+        etree.Element("link", rel="canonical", href=xml_safe(banner.original_url)),
     ]
     for position, element in enumerate(fresh):
         head.insert(position, element)
@@ -318,13 +491,15 @@ def banner_element(banner: Banner):
     """The banner: 「已归档」, 归档时间 (Asia/Shanghai), the original URL, the current site."""
     E = lxml.html.builder
     stamp = banner.captured.isoformat(timespec="seconds")
+    original = xml_safe(banner.original_url)
     parts = [
         E.STRONG("已归档"),
         E.SPAN("归档时间：", E.TIME(banner.captured.strftime("%Y-%m-%d %H:%M"), datetime=stamp)),
-        E.SPAN("原网址：", E.A(banner.original_url, href=banner.original_url, rel="nofollow")),
+        E.SPAN("原网址：", E.A(original, href=original, rel="nofollow")),
     ]
     if banner.live_url:
-        parts.append(E.SPAN("现行网站：", E.A(banner.live_url, href=banner.live_url)))
+        live = xml_safe(banner.live_url)
+        parts.append(E.SPAN("现行网站：", E.A(live, href=live)))
     parts.append(E.SPAN("本页为历史归档，内容可能已不再有效。"))
     element = E.DIV(*parts, id=banner.nonce, role="note", lang="zh-CN")
     element.set("data-archive-banner", "")
@@ -355,10 +530,13 @@ def relative_href(from_path: str, to_path: str) -> str:
     while common < len(source) and common < len(target) - 1 and source[common] == target[common]:
         common += 1
     up = [".."] * (len(source) - common)
-    down = [quote(segment, safe="~._-") for segment in target[common:]]
+    down = [quote(segment, safe="~._-", errors="surrogatepass") for segment in target[common:]]
     return "/".join(up + down) or "./"
 
 
 def origin_of(url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
     return f"{parts.scheme}://{parts.netloc}".lower()

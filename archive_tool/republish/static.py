@@ -10,52 +10,66 @@ Layout (documented in docs/archive-layout.md)::
 
 ``<id>`` is the UTC time of the earliest capture republished (YYYYMMDDhhmmss). The latest
 capture of each URL is used, or the latest at or before ``--at``.
+
+A WARC is untrusted input. One that does not verify is refused (``--salvage`` publishes
+its intact records); a record that cannot be published (a bad URL, a payload over the
+limits, a file that cannot be written) is left out with a warning, and the run goes on.
+Payloads go through a spool file, never whole through memory; pages, style sheets and SVG
+files are read into memory only under a size bound.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import os
-import re
 import secrets
 import shutil
 import tempfile
-import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
-from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeadersParser
 
 from ..errors import ToolkitError
 from ..regions import SHANGHAI
-from ..warc import names as W
-from ..warc.gzipmembers import GZIP_MAGIC, MemberError, complete_length, iter_members
 from ..warc.scope import normalize
+from .bounds import TooCostly
 from .captureindex import CaptureIndex
+from .captures import index_warcs, parse_warc_date
+from .css import MAX_STYLE_CHARS, StyleTooLarge, rewrite_stylesheet
+from .inertxml import InertXmlError, check_inert_xml
+from .paths import cleaned_extension
+from .payload import Limits, PayloadError, PayloadReader, size_text
 from .rewrite import (
+    MAX_PAGE_BYTES,
     Banner,
+    PageTooLarge,
     Target,
-    decode_css,
     decorate,
     origin_of,
     relative_href,
-    rewrite_css,
     rewrite_html,
 )
+from .skipped import SkipList, Skipped
+from .svg import MAX_SVG_BYTES, SvgError, clean_svg
 
-HTTP_HEAD = StatusAndHeadersParser([], verify=False)
+__all__ = ["RepublishResult", "parse_warc_date", "republish"]
+
 NOT_ARCHIVED = "_not-archived.html"
 MANIFEST = "archive.json"
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-COPY_BYTES = 1024 * 1024
-FAST_READ_BYTES = 8 * 1024 * 1024  # records up to this size are read in one piece
+SPOOL = ".spool"
 LINK_CACHE_SIZE = 2000
+LINK_CACHE_FOLDERS = 32
+TOTAL_FLOOR = 512 * 1024 * 1024  # the archive may hold this much, or RATIO × the WARCs
+DEFAULT_LIMITS = Limits()
+_KINDS = {".html": "页面", ".css": "样式表", ".svg": "SVG 文件"}
+PLACEHOLDER_SVG = b'<svg xmlns="http://www.w3.org/2000/svg"/>'
+PLACEHOLDER_XML = b'<?xml version="1.0" encoding="utf-8"?><withheld/>'
 
 
 @dataclass
@@ -71,7 +85,7 @@ class Entry:
     warc: str  # where the payload is: this record, or for a revisit the response it refers to
     offset: int
     length: int  # bytes of that record in the file (a gzip member)
-    plain: int  # identity-encoded: readable without warcio's decoders
+    gzipped: int
     path: str
 
     @property
@@ -84,193 +98,13 @@ class RepublishResult:
     archive_dir: Path
     pages: int = 0
     files: int = 0
-    skipped: int = 0
     seconds: float = 0.0
-
-
-def parse_warc_date(value: str) -> datetime:
-    """A WARC-Date as an aware datetime.
-
-    >>> parse_warc_date("2026-11-24T02:00:00Z").astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-    '2026-11-24 10:00'
-    """
-    text = value.rstrip("Z")
-    moment = datetime.fromisoformat(text[:26] if "." in text else text)
-    return moment.replace(tzinfo=timezone.utc)
+    skipped: SkipList = field(default_factory=SkipList)  # records left out, with why
+    dropped: SkipList = field(default_factory=SkipList)  # damaged records, with --salvage
 
 
 def timestamp14(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
-
-
-def index_warcs(warcs: list[Path], index: CaptureIndex, at: datetime | None = None) -> None:
-    """Fill index with the capture to republish for each URL: 2xx and 3xx, latest (≤ ``at``)."""
-    for warc in warcs:
-        if not index_members(warc, index, at):
-            index_with_warcio(warc, index, at)
-    index.finish()
-
-
-def index_members(warc: Path, index: CaptureIndex, at: datetime | None) -> bool:
-    """The fast first pass for a WARC of one gzip member per record: framing and headers in
-    one walk. False (nothing indexed) when the file is not laid out that way."""
-    rows = []
-    try:
-        with open(warc, "rb") as stream:
-            if stream.read(2) != GZIP_MAGIC:
-                return False
-            stream.seek(0)
-            for member in iter_members(stream):
-                parsed = parse_member_head(member)
-                if parsed is None:
-                    return False
-                if parsed:  # keep what the index needs, not the headers or bytes
-                    kind, headers, http, _ = parsed
-                    rows += capture_steps(
-                        at, str(warc), member.offset, member.length, kind, headers, http, True
-                    )
-    except MemberError as error:
-        raise ToolkitError(
-            f"{warc} 在偏移 {error.offset} 处损坏（{error.message}），"
-            "请先用 archive-tool verify 检查；未写入任何文件"
-        ) from None
-    except OSError as error:
-        raise ToolkitError(f"无法读取 WARC 文件 {warc}：{error.strerror}") from None
-    for step in rows:
-        step[0](index, *step[1:])
-    return True
-
-
-class Head:
-    """Header lines of a WARC record or HTTP message, looked up case-insensitively."""
-
-    def __init__(self, block: bytes, encoding: str):
-        lines = block.decode(encoding, "replace").split("\r\n")
-        self.statusline = lines[0]
-        self.fields: dict[str, str] = {}
-        for line in lines[1:]:
-            name, sep, value = line.partition(":")
-            if sep:
-                self.fields.setdefault(name.strip().lower(), value.strip())
-
-    def get_header(self, name: str) -> str | None:
-        return self.fields.get(name.lower())
-
-    def get_statuscode(self) -> str:
-        parts = self.statusline.split(" ", 2)
-        return parts[1] if len(parts) > 1 else ""
-
-
-def parse_member_head(member) -> tuple | None | bool:
-    """(type, WARC headers, HTTP head, member) of a response or revisit; False for another
-    record type; None when the member is not exactly one parseable record."""
-    head = member.head
-    end = head.find(b"\r\n\r\n")
-    if end < 0 or not head.startswith(b"WARC/"):
-        return None
-    headers = Head(head[:end], "utf-8")
-    try:
-        length = int(headers.get_header("Content-Length") or -1)
-    except ValueError:
-        return None
-    if length < 0 or member.size != end + 4 + length + 4:  # exactly one record per member
-        return None
-    kind = headers.get_header(W.TYPE)
-    if kind not in (W.RESPONSE, W.REVISIT):
-        return False
-    block = head[end + 4 :]
-    http_end = block.find(b"\r\n\r\n")
-    if http_end < 0 or not block.startswith(b"HTTP/"):
-        return None
-    return kind, headers, Head(block[:http_end], "latin-1"), member
-
-
-def add_capture(index, at, warc, offset, length, kind, headers, http, gzipped) -> None:
-    for step in capture_steps(at, warc, offset, length, kind, headers, http, gzipped):
-        step[0](index, *step[1:])
-
-
-def capture_steps(at, warc, offset, length, kind, headers, http, gzipped) -> list[tuple]:
-    """What one response or revisit adds to the index: its payload, and/or its capture."""
-    # WARC 1.0 writers such as wget put the URI in angle brackets.
-    url = (headers.get_header(W.TARGET_URI) or "").strip().removeprefix("<").removesuffix(">")
-    date = headers.get_header(W.DATE) or ""
-    digest = headers.get_header(W.PAYLOAD_DIGEST) or ""
-    if not url.startswith(("http://", "https://")) or not date:
-        return []
-    plain = gzipped and not any(
-        http.get_header(name) for name in ("Transfer-Encoding", "Content-Encoding")
-    )
-    revisit = kind == W.REVISIT
-    steps = []
-    if not revisit and digest:
-        steps.append((CaptureIndex.add_payload, digest, warc, offset, length, plain))
-    status = int(http.get_statuscode() or 0)
-    if not (200 <= status < 400) or (at is not None and parse_warc_date(date) > at):
-        return steps
-    content_type = http.get_header("Content-Type") or ""
-    row = {
-        "url": normalize(url),
-        "date": date,
-        "status": status,
-        "mime": content_type.split(";")[0].strip().lower(),
-        "content_type": content_type,
-        "location": http.get_header("Location"),
-        "warc": warc,
-        "offset": offset,
-        "length": length,
-        "plain": int(plain and not revisit),
-    }
-    steps.append((CaptureIndex.offer, row, digest, revisit))
-    return steps
-
-
-def index_with_warcio(warc: Path, index: CaptureIndex, at: datetime | None) -> None:
-    """The general first pass (uncompressed WARCs, several records per gzip member)."""
-    gzipped = check_framing(warc)
-    with open(warc, "rb") as stream:
-        # HTTP heads are parsed only for responses and revisits (half the records).
-        iterator = ArchiveIterator(stream, no_record_parse=True)
-        try:
-            for record in iterator:
-                if record.rec_type not in (W.RESPONSE, W.REVISIT):
-                    continue
-                http = HTTP_HEAD.parse(record.raw_stream)
-                offset, length = iterator.get_record_offset(), iterator.get_record_length()
-                add_capture(
-                    index,
-                    at,
-                    str(warc),
-                    offset,
-                    length,
-                    record.rec_type,
-                    record.rec_headers,
-                    http,
-                    gzipped,
-                )
-        except Exception as error:  # noqa: BLE001 — warcio raises many kinds for bad input
-            raise ToolkitError(
-                f"{warc} 不是有效的 WARC 文件（{error.__class__.__name__}），"
-                "请先用 archive-tool verify 检查"
-            ) from None
-
-
-def check_framing(warc: Path) -> bool:
-    """Refuse a damaged .warc.gz before anything is written; True when it is gzipped."""
-    try:
-        with open(warc, "rb") as stream:
-            if stream.read(2) != GZIP_MAGIC:
-                return False  # an uncompressed WARC: warcio reports its problems
-            stream.seek(0)
-            _, problem = complete_length(stream)
-    except OSError as error:
-        raise ToolkitError(f"无法读取 WARC 文件 {warc}：{error.strerror}") from None
-    if problem is not None:
-        raise ToolkitError(
-            f"{warc} 在偏移 {problem.offset} 处损坏（{problem.message}），"
-            "请先用 archive-tool verify 检查；未写入任何文件"
-        )
-    return True
 
 
 def republish(
@@ -279,20 +113,34 @@ def republish(
     live_url: str | None = None,
     at: datetime | None = None,
     on_progress: Callable[[int], None] | None = None,
+    salvage: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> RepublishResult:
-    """Write the static archive of the WARCs under out_dir/<id>/ and refresh out_dir/index.html."""
+    """Write the static archive of the WARCs under out_dir/<id>/ and refresh out_dir/index.html.
+
+    A WARC that does not verify is refused (ToolkitError, nothing written) unless
+    ``salvage``: then its intact records are published and the others listed in
+    ``result.dropped``. Records that cannot be published are listed in ``result.skipped``.
+    """
     with tempfile.TemporaryDirectory(prefix="republish-index-") as scratch:
         index = CaptureIndex(Path(scratch) / "index.sqlite")
         try:
             return _republish(
-                index, [Path(w) for w in warcs], Path(out_dir), live_url, at, on_progress
+                index,
+                [Path(w) for w in warcs],
+                Path(out_dir),
+                live_url,
+                at,
+                on_progress,
+                salvage,
+                limits,
             )
         finally:
             index.close()
 
 
-def _republish(index, warcs, out_dir, live_url, at, on_progress) -> RepublishResult:
-    index_warcs(warcs, index, at)
+def _republish(index, warcs, out_dir, live_url, at, on_progress, salvage, limits):
+    report = index_warcs(warcs, index, at, salvage)
     if not len(index):
         raise ToolkitError("这些 WARC 中没有可发布的页面（需要状态码为 2xx 或 3xx 的响应记录）")
     archive_id = timestamp14(parse_warc_date(index.earliest_date()))
@@ -301,16 +149,19 @@ def _republish(index, warcs, out_dir, live_url, at, on_progress) -> RepublishRes
         raise ToolkitError(f"归档 {target} 已存在：同一批抓取已经发布过（已有的归档不会被覆盖）")
     staging = out_dir / f".{archive_id}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
-    result = RepublishResult(target)
+    result = RepublishResult(target, skipped=report.skipped, dropped=report.dropped)
     origins = sorted({origin_of(url) for url in index.urls()})
+    budget = max(TOTAL_FLOOR, limits.ratio * sum(_size_of(warc) for warc in warcs))
     try:
         staging.mkdir(parents=True)
-        writer = ArchiveWriter(staging, index, origins, live_url, result)
-        for number, row in enumerate(index.rows_in_file_order(), 1):
-            writer.write(Entry(**row))
-            if on_progress:
-                on_progress(number)
-        writer.close()
+        writer = ArchiveWriter(staging, index, origins, live_url, result, limits, budget)
+        try:
+            for number, row in enumerate(index.rows_in_file_order(), 1):
+                writer.write(Entry(**row))
+                if on_progress:
+                    on_progress(number)
+        finally:
+            writer.close()
         write_not_archived_page(staging, archive_id)
         write_archive_index(staging, archive_id, index, origins)
         staging.rename(target)
@@ -322,8 +173,15 @@ def _republish(index, warcs, out_dir, live_url, at, on_progress) -> RepublishRes
     return result
 
 
+def _size_of(warc: Path) -> int:
+    try:
+        return warc.stat().st_size
+    except OSError:
+        return 0
+
+
 class ArchiveWriter:
-    """Writes each chosen capture into the archive folder."""
+    """Writes each chosen capture into the archive folder; leaves out what it cannot."""
 
     def __init__(
         self,
@@ -332,14 +190,22 @@ class ArchiveWriter:
         origins: list[str],
         live_url: str | None,
         result: RepublishResult,
+        limits: Limits = DEFAULT_LIMITS,
+        budget: int | None = None,
     ):
         self.root = root
         self.index = index
         self.origins = set(origins)
         self.live_url = live_url
         self.result = result
+        self.limits = limits
+        self.budget = budget if budget is not None else limits.max_bytes
+        self.written = 0
         self.nonce = "a" + secrets.token_hex(8)  # the banner's id: unknown to any captured page
-        self.streams: dict[str, object] = {}
+        self.payloads = PayloadReader()
+        self.spool_dir = root / SPOOL
+        self.spool_dir.mkdir(exist_ok=True)
+        self.spool_names = itertools.count()
         self.made_dirs: set[Path] = set()
         self.link_cache: dict[Path, dict] = {}
 
@@ -363,86 +229,142 @@ class ArchiveWriter:
         return Banner(self.nonce, entry.captured.astimezone(SHANGHAI), entry.url, live)
 
     def write(self, entry: Entry) -> None:
+        """Write one capture; a capture that cannot be written is listed and left out."""
+        destination = self.root / entry.path
+        try:
+            self._write(entry, destination)
+            self.result.files += 1
+        except (
+            PayloadError,
+            PageTooLarge,
+            TooCostly,
+            StyleTooLarge,
+            SvgError,
+            InertXmlError,
+        ) as error:
+            self._skip(entry, destination, _reason(error))
+        except OSError as error:
+            self._skip(entry, destination, f"无法写入文件（{error.strerror or error}）")
+        except ToolkitError:
+            raise  # a path outside the archive: nothing may be written for it
+        except Exception as error:  # noqa: BLE001 — hostile content must not stop the run
+            self._skip(entry, destination, f"内容无法处理（{error.__class__.__name__}）")
+
+    def _write(self, entry: Entry, destination: Path) -> None:
         parts = entry.path.split("/")
         if entry.path.startswith("/") or ".." in parts or "." in parts or "" in parts:
             raise ToolkitError(
                 f"内部错误：{entry.url} 的路径越出归档目录"
             )  # archive_path forbids it
-        destination = self.root / entry.path
         if destination.parent not in self.made_dirs:
             destination.parent.mkdir(parents=True, exist_ok=True)
             self.made_dirs.add(destination.parent)
         resolve = self.resolver(entry.path)
         if 300 <= entry.status < 400:
-            target = resolve(urljoin(entry.url, (entry.location or "").strip()))
+            target = resolve(_join(entry.url, entry.location))
             destination.write_bytes(redirect_page(entry, target, self.banner(entry)))
-            self.result.files += 1
             return
-        if entry.mime in HTML_TYPES:
-            # Files of one archive folder share a cache: their links resolve alike.
-            folder_cache = self.link_cache.setdefault(destination.parent, {})
-            if len(folder_cache) > LINK_CACHE_SIZE:  # bounded: memory must not grow with the site
-                folder_cache.clear()
-            data, title = rewrite_html(
-                self.payload(entry),
-                entry.content_type,
-                entry.url,
-                resolve,
-                self.banner(entry),
-                folder_cache,
+        kind = cleaned_extension(entry.mime)
+        cap = {".html": MAX_PAGE_BYTES, ".css": MAX_STYLE_CHARS, ".svg": MAX_SVG_BYTES}.get(kind)
+        spool = self.spool(entry, cap)
+        try:
+            if kind == ".html":
+                self._write_page(entry, destination, spool.read_bytes(), resolve)
+            elif kind == ".css":
+                data = rewrite_stylesheet(
+                    spool.read_bytes(), entry.content_type, entry.url, resolve
+                )
+                destination.write_bytes(data)
+            elif kind == ".svg":
+                destination.write_bytes(clean_svg(spool.read_bytes(), entry.url, resolve))
+            else:
+                if kind == ".xml":
+                    check_inert_xml(spool)
+                os.replace(spool, destination)
+        finally:
+            spool.unlink(missing_ok=True)
+
+    def _write_page(self, entry: Entry, destination: Path, data: bytes, resolve) -> None:
+        # Files of one archive folder share a cache: their links resolve alike. Bounded:
+        # memory must not grow with the site (rows come in file order, folders together).
+        folder_cache = self.link_cache.pop(destination.parent, {})
+        self.link_cache[destination.parent] = folder_cache
+        if len(self.link_cache) > LINK_CACHE_FOLDERS:
+            del self.link_cache[next(iter(self.link_cache))]
+        if len(folder_cache) > LINK_CACHE_SIZE:
+            folder_cache.clear()
+        page, title = rewrite_html(
+            data, entry.content_type, entry.url, resolve, self.banner(entry), folder_cache
+        )
+        destination.write_bytes(page)
+        archived_at = entry.captured.astimezone(SHANGHAI).isoformat(timespec="seconds")
+        self.index.add_page(entry.url, entry.path, title or entry.url, archived_at)
+
+    def spool(self, entry: Entry, cap: int | None) -> Path:
+        """The capture's decoded payload in a spool file, within the limits."""
+        by_ratio = self.limits.allowed(entry.length)
+        left = self.budget - self.written
+        if left <= 0:
+            raise PayloadError("归档的总大小已达上限，其余文件未发布")
+        limit = min(by_ratio, cap or by_ratio, left)
+        if limit == cap:
+            too_large = (
+                f"{_KINDS.get(cleaned_extension(entry.mime), '文件')}超过 {size_text(cap)} 的上限"
             )
-            destination.write_bytes(data)
-            archived_at = entry.captured.astimezone(SHANGHAI).isoformat(timespec="seconds")
-            self.index.add_page(entry.url, entry.path, title or entry.url, archived_at)
-        elif entry.mime == "text/css":
-            text = decode_css(self.payload(entry), entry.content_type)
-            destination.write_text(rewrite_css(text, entry.url, resolve), encoding="utf-8")
+        elif limit == left:
+            too_large = "归档的总大小已达上限，其余文件未发布"
+        elif by_ratio >= self.limits.max_bytes:
+            too_large = f"文件超过 {size_text(limit)} 的上限"
         else:
-            with open(destination, "wb") as out:
-                out.writelines(self.payload_chunks(entry))
-        self.result.files += 1
+            too_large = (
+                f"解码后超过 {size_text(limit)} 的上限（超过它在 WARC 中大小的 "
+                f"{self.limits.ratio} 倍，可能是压缩炸弹）"
+            )
+        spool = self.spool_dir / f"{next(self.spool_names)}.part"
+        size = self.payloads.spool(
+            entry.warc, entry.offset, bool(entry.gzipped), spool, limit, too_large
+        )
+        self.written += size
+        return spool
 
-    def stream(self, warc: str):
-        if warc not in self.streams:
-            self.streams[warc] = open(warc, "rb")  # noqa: SIM115 (closed by close())
-        return self.streams[warc]
+    def _skip(self, entry: Entry, destination: Path, reason: str) -> None:
+        self.result.skipped.add(Skipped(entry.warc, entry.offset, entry.url, reason))
+        try:
+            self._placeholder(entry, destination, reason)
+        except (OSError, ValueError):
+            pass  # the path itself is what failed: nothing can stand in for the file
 
-    def payload(self, entry: Entry) -> bytes:
-        return b"".join(self.payload_chunks(entry))
-
-    def payload_chunks(self, entry: Entry):
-        """The payload's bytes: straight from the gzip member when it is plain, else via warcio."""
-        stream = self.stream(entry.warc)
-        stream.seek(entry.offset)
-        if entry.plain and 0 < entry.length <= FAST_READ_BYTES:
-            payload = plain_payload(stream.read(entry.length))
-            if payload is not None:
-                yield payload
-                return
-            stream.seek(entry.offset)
-        record = next(iter(ArchiveIterator(stream)))
-        content = record.content_stream()
-        while chunk := content.read(COPY_BYTES):
-            yield chunk
+    def _placeholder(self, entry: Entry, destination: Path, reason: str) -> None:
+        """Something harmless where the capture would be, so links to it still resolve."""
+        if not destination.parent.is_dir():
+            return
+        kind = cleaned_extension(entry.mime)
+        if 300 <= entry.status < 400 or kind == ".html":
+            document = lxml.html.document_fromstring(
+                '<html lang="zh-CN"><head><title>此页面未能发布</title></head><body>'
+                f"<p>此页面已被抓取，但未能发布到归档中：{html.escape(reason)}。</p>"
+                f"<p>原网址：{html.escape(entry.url)}</p></body></html>"
+            )
+            destination.write_bytes(decorate(document, self.banner(entry)))
+        else:
+            destination.write_bytes(
+                {".svg": PLACEHOLDER_SVG, ".xml": PLACEHOLDER_XML}.get(kind, b"")
+            )
 
     def close(self) -> None:
-        for stream in self.streams.values():
-            stream.close()
+        self.payloads.close()
+        shutil.rmtree(self.spool_dir, ignore_errors=True)
 
 
-def plain_payload(member: bytes) -> bytes | None:
-    """The payload of one gzipped response record, or None if it does not parse simply."""
+def _reason(error: Exception) -> str:
+    return getattr(error, "message", None) or str(error.args[0] if error.args else error)
+
+
+def _join(base: str, location: str | None) -> str:
     try:
-        record = zlib.decompress(member, zlib.MAX_WBITS | 16)
-    except zlib.error:
-        return None
-    header_end = record.find(b"\r\n\r\n")
-    match = re.search(rb"\r\nContent-Length:\s*(\d+)", record[:header_end], re.IGNORECASE)
-    if header_end < 0 or not match:
-        return None
-    block = record[header_end + 4 : header_end + 4 + int(match.group(1))]
-    http_end = block.find(b"\r\n\r\n")
-    return None if http_end < 0 else block[http_end + 4 :]
+        return urljoin(base, (location or "").strip())
+    except ValueError:
+        return ""
 
 
 def redirect_page(entry: Entry, target: Target, banner: Banner) -> bytes:

@@ -1,23 +1,76 @@
-"""Verify a WARC file: gzip framing, record syntax, digests, request/response pairing.
+"""Verify a WARC file: gzip framing, record syntax, torn records, block and payload digests.
 
-Accepts WARCs written by other tools (wget, warcio). Every defect names the byte offset of
-the record (or gzip member) where it was found.
+Accepts what WARC 1.1 accepts, as ``warcio check`` does: records from wget, warcio or
+pywb, responses without a request record, URL-agnostic revisits, status lines without a
+reason phrase. It is stricter only where the standard is broken: damaged or truncated
+gzip, a record shorter than its Content-Length (torn), data after a record that is not
+the next record, a block or payload digest that does not match. Every defect names the
+byte offset of its record (or gzip member); what is merely worth knowing is a note, shown
+but not failing the file.
+
+The record reader verify walks with is bounded: headers are read up to a limit and
+blocks in pieces, so a hostile file costs no more memory than a small one. ``republish``
+reads its records with it too.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import base64
+import binascii
+import hashlib
+import io
+import re
+import zlib
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 
 from ..errors import ToolkitError
 from . import names as W
-from .gzipmembers import GZIP_MAGIC, MemberError, iter_members
+from .gzipmembers import GZIP_MAGIC, TRIAL_BYTES, walk_members
 
-READ_BYTES = 1024 * 1024
+READ_BYTES = 256 * 1024
+BLOCK_READ_BYTES = 1024 * 1024
+MAX_HEAD_BYTES = 1024 * 1024  # a WARC header block; real ones are a few hundred bytes
+MAX_HTTP_HEAD_BYTES = 256 * 1024  # an HTTP head kept for the caller
+MESSAGE_CHARS = 120  # URLs and foreign messages inside a message are shortened to this
+LISTED_NOTES = 20
+PAIRING_WINDOW = 1000  # records a request may be apart from its response and still pair
+
+HEAD_PARSER = StatusAndHeadersParser([], verify=False)
+HTTP_RECORD_TYPES = (W.RESPONSE, W.REQUEST, W.REVISIT)
+MULTIPLE = (
+    "一个 gzip 数据块中有多条记录（文件是整体压缩的，而不是逐条压缩）；"
+    "其后的记录无法按偏移读取，可用 warcio recompress 修复"
+)
+SHORT = "记录之后紧接着还有数据（Content-Length 可能偏小；warcio check 也只是警告）"
+BETWEEN = "记录之后有无法识别的数据（不是下一条记录）"
+NEXT = "next"
+
+
+def shorten(text: str, limit: int = MESSAGE_CHARS) -> str:
+    r"""One printable line of at most ``limit`` characters, cut at a word (or character)
+    boundary; control characters (a hostile WARC's terminal escapes) become "?".
+
+    >>> shorten("ERROR: non-chunked gzip file detected,\n  gzip block continues", 30)
+    'ERROR: non-chunked gzip file…'
+    >>> shorten("http://a.example/" + "x" * 40, 30)
+    'http://a.example/xxxxxxxxxxxx…'
+    >>> shorten("a\x1b[2Jb")
+    'a?[2Jb'
+    """
+    text = " ".join(str(text).split())
+    text = "".join(char if char.isprintable() else "?" for char in text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
 
 
 @dataclass
@@ -30,6 +83,40 @@ class Defect:
 
 
 @dataclass
+class Record:
+    """What reading one record showed: where it is, its headers, and what is wrong with it."""
+
+    offset: int  # of the record, or of the gzip member holding it
+    headers: StatusAndHeaders
+    http: StatusAndHeaders | None = None  # the HTTP head of a response, request or revisit
+    length: int = 0  # bytes it takes in the file
+    gzipped: bool = False
+    payload_bytes: int = 0
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.headers.get_header(W.TYPE) or ""
+
+    @property
+    def uri(self) -> str:
+        return target_uri(self.headers)
+
+    @property
+    def date(self) -> str:
+        return self.headers.get_header(W.DATE) or ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def defects(self) -> list[Defect]:
+        where = f"{self.kind or '未知类型'} 记录" + (f" {shorten(self.uri)}" if self.uri else "")
+        return [Defect(self.offset, f"{where}：{problem}") for problem in self.problems]
+
+
+@dataclass
 class WarcSummary:
     path: Path
     records: Counter = field(default_factory=Counter)
@@ -39,102 +126,537 @@ class WarcSummary:
     earliest: str | None = None
     latest: str | None = None
     defects: list[Defect] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    unlisted_notes: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.defects
 
+    def note(self, text: str) -> None:
+        if len(self.notes) < LISTED_NOTES:
+            self.notes.append(text)
+        else:
+            self.unlisted_notes += 1
 
-def verify_warc(path: Path) -> WarcSummary:
-    """Check one WARC file; never raises for a defect in the file, only lists it."""
+    def add(self, record: Record) -> None:
+        self.records[record.kind or "未知类型"] += 1
+        self.payload_bytes += record.payload_bytes
+        if record.date:
+            self.earliest = min(filter(None, [self.earliest, record.date]))
+            self.latest = max(filter(None, [self.latest, record.date]))
+        if is_page(record):
+            self.pages += 1
+        self.defects += record.defects()
+        for text in record.notes:
+            self.note(f"偏移 {record.offset}：{text}")
+
+
+def is_page(record: Record) -> bool:
+    """An HTML page captured with status 200 (a response, or a resource record)."""
+    if record.kind == W.RESPONSE and record.http is not None:
+        status = record.http.get_statuscode()
+        content_type = record.http.get_header("Content-Type") or ""
+    elif record.kind == W.RESOURCE:
+        status, content_type = "200", record.headers.get_header("Content-Type") or ""
+    else:
+        return False
+    return status == "200" and content_type.lower().startswith("text/html")
+
+
+def target_uri(headers: StatusAndHeaders) -> str:
+    """WARC-Target-URI; WARC 1.0 writers such as wget put it in angle brackets."""
+    uri = (headers.get_header(W.TARGET_URI) or "").strip()
+    return uri.removeprefix("<").removesuffix(">")
+
+
+# -- the bounded reader ------------------------------------------------------------------
+
+
+class RecordError(Exception):
+    """No record can be read here; the message says why, in Chinese."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ByteReader:
+    """A stream read forward with its position, in bounded pieces."""
+
+    def __init__(self, stream: BinaryIO, position: int = 0):
+        self._stream = stream
+        self._buffer = b""
+        self.position = position
+
+    def _more(self) -> bool:
+        chunk = self._stream.read(READ_BYTES)
+        self._buffer += chunk
+        return bool(chunk)
+
+    def _take(self, size: int) -> bytes:
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        self.position += len(data)
+        return data
+
+    def peek(self, size: int) -> bytes:
+        while len(self._buffer) < size and self._more():
+            pass
+        return self._buffer[:size]
+
+    def read(self, size: int) -> bytes:
+        """Up to ``size`` bytes; b"" only at the end of the stream."""
+        if self._buffer:
+            return self._take(size)
+        data = self._stream.read(size)
+        self.position += len(data)
+        return data
+
+    def readline(self, limit: int) -> bytes:
+        """A line with its newline, or at most ``limit`` bytes of one."""
+        while True:
+            index = self._buffer.find(b"\n", 0, limit)
+            if index >= 0:
+                return self._take(index + 1)
+            if len(self._buffer) >= limit or not self._more():
+                return self._take(limit)
+
+    def skip_blank(self) -> bool:
+        """Skip CR and LF bytes (they separate records); False at the end of the stream."""
+        while True:
+            if not self._buffer and not self._more():
+                return False
+            rest = self._buffer.lstrip(b"\r\n")
+            self.position += len(self._buffer) - len(rest)
+            self._buffer = rest
+            if rest:
+                return True
+
+    def skip_to(self, marker: bytes) -> bool:
+        """Go forward to the next ``marker``; False (at the end) when there is none."""
+        while True:
+            index = self._buffer.find(marker)
+            if index >= 0:
+                self._take(index)
+                return True
+            self._take(max(len(self._buffer) - len(marker) + 1, 0))
+            if not self._more():
+                self._take(len(self._buffer))
+                return False
+
+
+def read_warc_head(reader: ByteReader) -> StatusAndHeaders:
+    """The WARC header block of the record that starts here (bounded)."""
+    head = bytearray()
+    while True:
+        line = reader.readline(MAX_HEAD_BYTES)
+        if not line:
+            raise RecordError("记录头不完整（文件在记录头中间结束）")
+        if not head and not line.startswith(b"WARC/"):
+            raise RecordError(f"此处不是 WARC 记录的开头（读到「{shorten(_text(line), 40)}」）")
+        head += line
+        if len(head) > MAX_HEAD_BYTES:
+            raise RecordError("记录头超过 1 MiB 仍未结束，不是有效的 WARC 记录")
+        if not line.strip():  # warcio, too, takes a line of only whitespace as the end
+            return HEAD_PARSER.parse(io.BytesIO(bytes(head)))
+
+
+def content_length(headers: StatusAndHeaders) -> int:
+    value = (headers.get_header("Content-Length") or "").strip()
+    if not value.isdigit():
+        raise RecordError(f"记录头的 Content-Length 无效（「{shorten(value, 40)}」）")
+    return int(value)
+
+
+def parse_http_head(head: bytes) -> StatusAndHeaders | None:
+    try:
+        return HEAD_PARSER.parse(io.BytesIO(head))
+    except (EOFError, ValueError, UnicodeError):
+        return None
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace").strip()
+
+
+class HttpHeadFinder:
+    """Splits a block into its HTTP head and the payload after it, as bytes stream by.
+
+    The head ends at the first empty line, as warcio reads it; it is kept for the caller
+    up to MAX_HTTP_HEAD_BYTES.
+    """
+
+    END = re.compile(rb"\n[\r\t ]{0,8}\n")  # an empty line, as warcio strips it
+
+    def __init__(self) -> None:
+        self._head = bytearray()
+        self._tail = b"\n"  # as if a line ended just before the block: it may start empty
+        self.done = False
+        self.overflow = False
+
+    def feed(self, chunk: bytes) -> bytes:
+        """The part of ``chunk`` that is payload."""
+        if self.done:
+            return chunk
+        window = self._tail + chunk
+        match = self.END.search(window)
+        if match is None:
+            self._keep(chunk)
+            self._tail = window[-9:]
+            return b""
+        end = match.end() - len(self._tail)
+        self._keep(chunk[:end])
+        self.done = True
+        return chunk[end:]
+
+    def _keep(self, part: bytes) -> None:
+        if len(self._head) + len(part) <= MAX_HTTP_HEAD_BYTES:
+            self._head += part
+        else:
+            self.overflow = True
+
+    def head(self) -> StatusAndHeaders | None:
+        if self.overflow or not self._head:
+            return None
+        return parse_http_head(bytes(self._head))
+
+
+# -- digests -----------------------------------------------------------------------------
+
+
+def parse_digest(value: str) -> tuple[str, bytes] | None:
+    """(hashlib name, expected digest) of a WARC digest in base32, base16 or base64.
+
+    >>> parse_digest("sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ")[0]
+    'sha1'
+    >>> parse_digest("sha1:not-a-digest") is None
+    True
+    """
+    algorithm, sep, text = value.strip().partition(":")
+    name = algorithm.strip().lower().replace("-", "")
+    if not sep or not name.isalnum():
+        return None
+    try:
+        size = hashlib.new(name).digest_size
+    except (ValueError, TypeError):
+        return None
+    text = text.strip()
+    for decode in (_base16, _base32, _base64):
+        try:
+            raw = decode(text)
+        except (ValueError, binascii.Error):
+            continue
+        if len(raw) == size:
+            return name, raw
+    return None
+
+
+def _base16(text: str) -> bytes:
+    return bytes.fromhex(text)
+
+
+def _base32(text: str) -> bytes:
+    return base64.b32decode(text.upper() + "=" * (-len(text) % 8))
+
+
+def _base64(text: str) -> bytes:
+    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+
+
+class DigestCheck:
+    """One declared digest, computed as the bytes it covers go by."""
+
+    def __init__(self, header: str, value: str):
+        self.header = header
+        self.value = value
+        parsed = parse_digest(value)
+        self.readable = parsed is not None
+        self.expected = parsed[1] if parsed else b""
+        self.hasher = hashlib.new(parsed[0]) if parsed else None
+
+    def update(self, data: bytes) -> None:
+        if self.hasher is not None and data:
+            self.hasher.update(data)
+
+    def matches(self) -> bool:
+        return self.hasher is None or self.hasher.digest() == self.expected
+
+
+def _digest_checks(headers: StatusAndHeaders, kind: str) -> tuple[DigestCheck | None, ...]:
+    block = headers.get_header(W.BLOCK_DIGEST)
+    # A revisit's payload digest is the original's; a segment's covers the whole payload.
+    payload = None
+    if kind != W.REVISIT and not headers.get_header("WARC-Segment-Number"):
+        payload = headers.get_header(W.PAYLOAD_DIGEST)
+    return (
+        DigestCheck(W.BLOCK_DIGEST, block) if block else None,
+        DigestCheck(W.PAYLOAD_DIGEST, payload) if payload else None,
+    )
+
+
+# -- one record --------------------------------------------------------------------------
+
+
+def read_record(reader: ByteReader, offset: int) -> Record:
+    """Read the record that starts here to its end, checking its length and digests."""
+    headers = read_warc_head(reader)
+    length = content_length(headers)
+    kind = headers.get_header(W.TYPE) or ""
+    http = kind in HTTP_RECORD_TYPES and target_uri(headers).lower().startswith(("http:", "https:"))
+    finder = HttpHeadFinder() if http else None
+    block_check, payload_check = _digest_checks(headers, kind)
+    remaining = length
+    payload_bytes = 0
+    while remaining > 0:
+        chunk = reader.read(min(remaining, BLOCK_READ_BYTES))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+        if block_check:
+            block_check.update(chunk)
+        payload = finder.feed(chunk) if finder else chunk
+        payload_bytes += len(payload)
+        if payload_check:
+            payload_check.update(payload)
+    record = Record(offset, headers, finder.head() if finder else None, payload_bytes=payload_bytes)
+    if remaining:
+        record.problems.append(
+            f"记录不完整：Content-Length 为 {length} 字节，实际只有 {length - remaining} 字节"
+        )
+        return record
+    for check in (block_check, payload_check):
+        if check is None:
+            continue
+        if not check.readable:
+            record.notes.append(
+                f"无法校验 {check.header}（未知的算法或写法：{shorten(check.value, 60)}）"
+            )
+        elif not check.matches():
+            label = "块" if check.header == W.BLOCK_DIGEST else "载荷"
+            record.problems.append(f"{label}摘要不符（{check.header}: {shorten(check.value, 80)}）")
+    return record
+
+
+# -- the walk ----------------------------------------------------------------------------
+
+
+def walk_records(path: Path, arc: bool = True) -> Iterator[Record | Defect]:
+    """Every record of the file in order (with what is wrong with it), and the defects
+    found between records. ARC files (WARC's predecessor) are read with warcio when
+    ``arc`` is true, else reported as unsupported."""
+    with open(path, "rb") as stream:
+        gzipped = stream.read(2) == GZIP_MAGIC
+        stream.seek(0)
+        if _starts_as_arc(stream, gzipped):
+            if arc:
+                yield from _walk_arc(stream)
+            else:
+                yield Defect(
+                    0,
+                    "这是 ARC 格式（WARC 的前身），不受支持；可先用 warcio recompress 转换为 WARC",
+                )
+            return
+        yield from _walk_gzip(stream) if gzipped else _walk_plain(stream)
+
+
+def _starts_as_arc(stream: BinaryIO, gzipped: bool) -> bool:
+    start = stream.read(TRIAL_BYTES)
+    stream.seek(0)
+    if gzipped:
+        try:
+            start = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(start, 32)
+        except zlib.error:
+            return False
+    return start.lstrip(b"\r\n").startswith(b"filedesc://")
+
+
+def _walk_gzip(stream: BinaryIO) -> Iterator[Record | Defect]:
+    for member in walk_members(stream):
+        reader = ByteReader(member)
+        record = problem = after = None
+        if member.error is None:
+            try:
+                if reader.skip_blank():
+                    record = read_record(reader, member.offset)
+                    after = _after_record(reader)
+            except RecordError as error:
+                problem = error.message
+        error = member.finish()
+        if error is not None:
+            if record is None:
+                yield Defect(error.offset, error.message)
+                continue
+            record.problems = [error.message]  # it explains whatever else looked wrong
+            after = None
+        if record is None:
+            if problem:
+                yield Defect(member.offset, problem)
+            continue
+        record.length, record.gzipped = member.length, True
+        if after == SHORT:
+            record.notes.append(SHORT)
+        yield record
+        if after in (NEXT, BETWEEN):
+            yield Defect(member.offset, MULTIPLE if after == NEXT else BETWEEN)
+
+
+def _after_record(reader: ByteReader) -> str | None:
+    """What follows a record's block: the end (None), the next record (NEXT), data right
+    after the block (SHORT: its Content-Length may be too small), or other data after the
+    blank lines that end a record (BETWEEN)."""
+    first = reader.peek(1)
+    if not first:
+        return None
+    if first not in (b"\r", b"\n"):
+        return SHORT
+    if not reader.skip_blank():
+        return None
+    return NEXT if reader.peek(5) == b"WARC/" else BETWEEN
+
+
+def _walk_plain(stream: BinaryIO) -> Iterator[Record | Defect]:
+    reader = ByteReader(stream)
+    while reader.skip_blank():
+        offset = reader.position
+        try:
+            record = read_record(reader, offset)
+        except RecordError as error:
+            yield Defect(offset, error.message)
+            if not _resync(reader):
+                return
+            continue
+        record.length = reader.position - offset
+        after = _after_record(reader)
+        start = reader.position
+        found = after in (None, NEXT) or _resync(reader)
+        if after == SHORT:
+            record.notes.append(f"{SHORT}，已跳过其后 {reader.position - start} 字节")
+        yield record
+        if after == BETWEEN:
+            yield Defect(start, f"{BETWEEN}，已跳过 {reader.position - start} 字节")
+        if not found:
+            return
+
+
+def _resync(reader: ByteReader) -> bool:
+    """Go on at the next line that starts a WARC record, if there is one."""
+    if reader.skip_to(b"\nWARC/"):
+        reader.read(1)
+        return True
+    return False
+
+
+def _walk_arc(stream: BinaryIO) -> Iterator[Record | Defect]:
+    iterator = ArchiveIterator(stream, arc2warc=True)
+    try:
+        for record in iterator:
+            payload_bytes = 0
+            while chunk := record.raw_stream.read(BLOCK_READ_BYTES):
+                payload_bytes += len(chunk)
+            item = Record(iterator.get_record_offset(), record.rec_headers, record.http_headers)
+            item.length, item.payload_bytes = iterator.get_record_length(), payload_bytes
+            yield item
+    except Exception as error:  # noqa: BLE001 — warcio raises many kinds for a bad ARC
+        yield Defect(max(iterator.offset, 0), f"无法解析 ARC 记录（{shorten(error)}）")
+
+
+# -- request records: optional, so their absence is a note -------------------------------
+
+
+class Pairing:
+    """Responses without a request record, looked for among nearby records (bounded)."""
+
+    def __init__(self) -> None:
+        self.waiting: OrderedDict[int, tuple[str, ...]] = OrderedDict()  # offset → its keys
+        self.by_key: dict[str, int] = {}
+        self.vouched: OrderedDict[str, None] = OrderedDict()  # keys requests seen pair with
+        self.unpaired: list[int] = []
+        self.count = 0
+
+    def add(self, record: Record) -> None:
+        if not record.uri.lower().startswith(("http:", "https:")):
+            return
+        headers = record.headers
+        record_id = headers.get_header(W.RECORD_ID) or ""
+        concurrent = headers.get_header(W.CONCURRENT_TO) or ""
+        same = f"uri {record.uri} {record.date}"
+        if record.kind == W.REQUEST:
+            for key in (f"id {concurrent}", same, f"req {record_id}"):
+                self._vouch(key)
+        elif record.kind == W.RESPONSE:
+            keys = (f"id {record_id}", same, f"req {concurrent}")
+            if not any(key in self.vouched for key in keys):
+                self._wait(record.offset, keys)
+
+    def _vouch(self, key: str) -> None:
+        self.vouched[key] = None
+        if len(self.vouched) > 3 * PAIRING_WINDOW:
+            self.vouched.popitem(last=False)
+        offset = self.by_key.get(key)
+        if offset is not None:
+            self._forget(offset)
+
+    def _wait(self, offset: int, keys: tuple[str, ...]) -> None:
+        self.waiting[offset] = keys
+        for key in keys:
+            self.by_key[key] = offset
+        if len(self.waiting) > PAIRING_WINDOW:
+            oldest = next(iter(self.waiting))
+            self._forget(oldest)
+            self._unpaired(oldest)
+
+    def _forget(self, offset: int) -> None:
+        for key in self.waiting.pop(offset, ()):
+            if self.by_key.get(key) == offset:
+                del self.by_key[key]
+
+    def _unpaired(self, offset: int) -> None:
+        self.count += 1
+        if len(self.unpaired) < 3:
+            self.unpaired.append(offset)
+
+    def note(self) -> str | None:
+        for offset in list(self.waiting):
+            self._forget(offset)
+            self._unpaired(offset)
+        if not self.count:
+            return None
+        where = "、".join(str(offset) for offset in sorted(self.unpaired))
+        more = "等" if self.count > len(self.unpaired) else ""
+        return (
+            f"{self.count} 条响应记录没有对应的请求记录（偏移 {where}{more}）；"
+            "WARC 1.1 不要求请求记录，不算缺陷"
+        )
+
+
+def verify_warc(
+    path: Path, on_record: Callable[[Record], None] | None = None, arc: bool = True
+) -> WarcSummary:
+    """Check one WARC file; never raises for a defect in the file, only lists it.
+
+    ``on_record`` is called with every record read, intact or not (``record.ok``), so a
+    caller can use the same pass over the file.
+    """
     path = Path(path)
     summary = WarcSummary(path)
+    pairing = Pairing()
     try:
         summary.file_bytes = path.stat().st_size
-        with path.open("rb") as stream:
-            gzipped = stream.read(2) == GZIP_MAGIC
+        for item in walk_records(path, arc=arc):
+            if isinstance(item, Defect):
+                summary.defects.append(item)
+                continue
+            summary.add(item)
+            pairing.add(item)
+            if on_record is not None:
+                on_record(item)
     except OSError as error:
         raise ToolkitError(f"无法读取 {path}：{error.strerror}") from None
-    if gzipped:
-        with path.open("rb") as stream:
-            try:
-                for _member in iter_members(stream):
-                    pass
-            except MemberError as error:
-                summary.defects.append(Defect(error.offset, error.message))
-    _check_records(path, summary)
-    return summary
-
-
-def _check_records(path: Path, summary: WarcSummary) -> None:
-    responses: dict[str, tuple[int, str, str, str | None]] = {}
-    requests_by_id: set[str] = set()
-    request_links: set[str] = set()
-    request_keys: set[tuple[str, str]] = set()
-    with path.open("rb") as stream:
-        iterator = ArchiveIterator(stream, check_digests=True)
-        try:
-            for record in iterator:
-                headers = record.rec_headers
-                kind = record.rec_type
-                summary.records[kind] += 1
-                record_id = headers.get_header(W.RECORD_ID) or ""
-                date = headers.get_header(W.DATE) or ""
-                uri = headers.get_header(W.TARGET_URI) or ""
-                if date:
-                    summary.earliest = min(filter(None, [summary.earliest, date]))
-                    summary.latest = max(filter(None, [summary.latest, date]))
-                stream_ = record.content_stream()
-                while chunk := stream_.read(READ_BYTES):
-                    summary.payload_bytes += len(chunk)
-                offset = iterator.get_record_offset()  # only valid once the record is read
-                if record.digest_checker.passed is False:
-                    problems = "；".join(str(p) for p in record.digest_checker.problems)
-                    summary.defects.append(
-                        Defect(offset, f"{kind} 记录 {uri} 的摘要不符：{problems}")
-                    )
-                if kind == W.REQUEST:
-                    requests_by_id.add(record_id)
-                    request_links.update(
-                        headers.get_header(W.CONCURRENT_TO)
-                        and [headers.get_header(W.CONCURRENT_TO)]
-                        or []
-                    )
-                    request_keys.add((uri, date))
-                elif kind == W.RESPONSE:
-                    responses[record_id] = (offset, uri, date, headers.get_header(W.CONCURRENT_TO))
-                    content_type = (
-                        (record.http_headers.get_header("Content-Type") or "")
-                        if record.http_headers
-                        else ""
-                    )
-                    status = record.http_headers.get_statuscode() if record.http_headers else ""
-                    if content_type.startswith("text/html") and status == "200":
-                        summary.pages += 1
-        except ArchiveLoadFailed as error:
-            offset = iterator.offset if hasattr(iterator, "offset") else 0
-            detail = (
-                "记录头无效" if "Invalid WARC record" in str(error) else str(error).strip()[:120]
-            )
-            summary.defects.append(
-                Defect(offset, f"无法解析 WARC 记录（{detail}），其后的记录无法读取")
-            )
-        except Exception as error:  # noqa: BLE001 — zlib, EOF and parse errors inside warcio
-            summary.defects.append(
-                Defect(
-                    getattr(iterator, "offset", 0),
-                    f"读取记录时出错（{error.__class__.__name__}: {error}）",
-                )
-            )
-    for record_id, (offset, uri, date, concurrent) in responses.items():
-        paired = (
-            record_id in request_links
-            or concurrent in requests_by_id
-            or (uri, date) in request_keys
-        )
-        if not paired and uri.startswith(("http://", "https://")):
-            summary.defects.append(Defect(offset, f"响应记录 {uri} 没有对应的请求记录"))
+    note = pairing.note()
+    if note:
+        summary.note(note)
     summary.defects.sort(key=lambda defect: defect.offset)
+    return summary
 
 
 def format_summary(summary: WarcSummary) -> str:
@@ -146,4 +668,7 @@ def format_summary(summary: WarcSummary) -> str:
         f"  大小：文件 {summary.file_bytes} 字节，记录内容 {summary.payload_bytes} 字节",
         f"  抓取时间：{summary.earliest or '-'} 至 {summary.latest or '-'}",
     ]
+    lines += [f"  提示：{note}" for note in summary.notes]
+    if summary.unlisted_notes:
+        lines.append(f"  提示：另有 {summary.unlisted_notes} 条提示未列出")
     return "\n".join(lines)
