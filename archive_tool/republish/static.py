@@ -421,6 +421,16 @@ def write_archive_index(
         )
         for number, page in enumerate(index.pages()):
             out.write(("," if number else "") + json.dumps(page, ensure_ascii=False) + "\n")
+        # Every archived address, not only pages (feeds, sitemap, attachments): a retired
+        # site's redirects send each of them to its copy (第八条（四）).
+        out.write('], "files": [\n')
+        number = 0
+        for url in index.urls():
+            path = index.path_of(url)
+            if path and (root / path).is_file():
+                entry = json.dumps({"url": url, "path": path}, ensure_ascii=False)
+                out.write(("," if number else "") + entry + "\n")
+                number += 1
         out.write("]}\n")
 
 

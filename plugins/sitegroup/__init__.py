@@ -163,8 +163,9 @@ class SiteGroupGenerator:
             )
             base = f"https://{portal.domain}/{ARCHIVE_FOLDER}/{site_id}/"
             redirects = {}
-            for manifest in sorted(archive_dir.glob("*/archive.json")):
-                for page in json.loads(manifest.read_text(encoding="utf-8"))["pages"]:
+            for manifest in sorted(archive_dir.glob("*/archive.json")):  # newest last: wins
+                data = json.loads(manifest.read_text(encoding="utf-8"))
+                for page in data.get("files", data["pages"]):  # every archived address
                     old = urlsplit(page["url"]).path
                     new = base + manifest.parent.name + "/" + quote(page["path"])
                     redirects[old] = new

@@ -111,6 +111,19 @@ def test_retired_site_is_archived_under_the_portal_and_old_urls_redirect(lifecyc
             archived = get(port, "www.bozhou.gov.cn", location.path)
             assert archived.status == 200, location.path
             assert "已归档" in archived.body and "归档时间：" in archived.body
+        # Not only pages: feeds, the sitemap and robots.txt go to their archived copies.
+        for other, inside in (
+            ("/feeds/all.atom.xml", "<feed"),
+            ("/sitemap.xml", "<urlset"),
+            ("/robots.txt", "Sitemap:"),
+        ):
+            moved = get(port, "sjj.bozhou.gov.cn", other)
+            assert moved.status == 301, other
+            location = urlsplit(moved.getheader("Location"))
+            assert location.path.startswith("/archive/sjj/"), (other, location.path)
+            assert not location.path.endswith("/index.html"), (other, location.path)
+            copy = get(port, "www.bozhou.gov.cn", location.path)
+            assert copy.status == 200 and inside in copy.body, other
         unknown = get(port, "sjj.bozhou.gov.cn", "/no/such/page.html")
         assert unknown.status == 301
         assert unknown.getheader("Location") == "https://www.bozhou.gov.cn/archive/sjj/index.html"
