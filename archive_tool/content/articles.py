@@ -42,7 +42,13 @@ class ArticleFile:
 
     @property
     def body(self) -> str:
-        return "\n".join(self.text.splitlines()[self.body_line - 1 :])
+        """The text from the body's first line on (its line numbers start at body_line)."""
+        position = 0
+        for _ in range(self.body_line - 1):
+            position = self.text.find("\n", position) + 1
+            if position == 0:
+                return ""
+        return self.text[position:]
 
 
 def read_article(path: Path, folder: Path, shown: str) -> ArticleFile:
@@ -58,7 +64,10 @@ def read_article(path: Path, folder: Path, shown: str) -> ArticleFile:
         return ArticleFile(path, shown, parts, None, unreadable="文件不是 UTF-8 编码")
     except OSError as error:
         return ArticleFile(path, shown, parts, None, unreadable=f"无法读取：{error.strerror}")
-    metadata, body_line = parse_metadata(text.splitlines())
+    # Line ends as Markdown reads them (\r\n and \r are \n), so that line numbers and the
+    # body the safety scan reads are the ones Pelican renders.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    metadata, body_line = parse_metadata(text.split("\n"))
     return ArticleFile(path, shown, parts, metadata, text, body_line)
 
 
