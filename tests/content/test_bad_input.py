@@ -4,7 +4,6 @@ and the field, exit code 1, and no traceback; never in a crash or a flood."""
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -192,11 +191,12 @@ def test_a_bomb_stays_small_in_memory(copy: Path, tmp_path: Path):
     write(copy, "fgw/site.yaml", BOMB)
     write(copy, LETTER, "标题: " + "长" * 2_000_000)
     script = (
-        "import resource, sys\n"
+        "import sys\n"
         "from archive_tool.cli import main\n"
         "try:\n    main()\nfinally:\n"
-        "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "    print(f'PEAK {peak}', file=sys.stderr)\n"
+        # VmHWM is this process's own peak; ru_maxrss would include pytest's, inherited at fork
+        "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+        "    print(f'PEAK {hwm.split()[1]}', file=sys.stderr)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script, "check", str(copy)],
@@ -208,7 +208,6 @@ def test_a_bomb_stays_small_in_memory(copy: Path, tmp_path: Path):
     peak_kb = int(result.stderr.rsplit("PEAK ", 1)[1])
     assert peak_kb < 200 * 1024
     assert "不支持 YAML 别名" in result.stderr and "文件过大" in result.stderr
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
 
 
 def test_a_refused_build_writes_nothing_anywhere(copy: Path, tmp_path: Path):
