@@ -9,6 +9,7 @@ every file named must exist under the site folder (it is published as a download
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -16,6 +17,7 @@ from ..compliance import Violation
 from ..content.loader import SERVICE_FOLDER
 from ..content.records import Record, records_in
 from ..content.registry import Group, Site
+from ..content.values import parse_moment
 from ..safety.review import RECORD_KEY as REVIEW_KEY
 
 ARTICLE = "第七条（四）"
@@ -39,7 +41,8 @@ MATERIAL_KEYS = ("名称", "份数", "形式", "必要性")
 MATERIAL_FORMS = ("原件", "复印件", "原件和复印件", "电子件")
 NECESSITY = ("必要", "非必要")
 DOWNLOADS = ("规范表格", "填写说明", "示范文本")
-KEYS = (*KEY_ELEMENTS, "事项类型", "实施机构", "注意事项", REVIEW_KEY)
+UPDATED = "更新日期"  # when the guide was last revised: its page's publish date (PubDate)
+KEYS = (*KEY_ELEMENTS, "事项类型", "实施机构", "注意事项", UPDATED, REVIEW_KEY)
 
 
 @dataclass
@@ -57,6 +60,11 @@ class ServiceItem:
     @property
     def url(self) -> str:
         return f"{SERVICE_FOLDER}/{self.slug}.html"
+
+    @property
+    def updated(self) -> datetime | None:
+        """The 更新日期 written in the record, shown as the guide's publish date."""
+        return parse_moment(self.data.get(UPDATED))
 
 
 def service_items(site: Site) -> tuple[list[ServiceItem], list[Violation]]:
@@ -76,6 +84,7 @@ def check_service(record: Record, attachments: frozenset[str]) -> list[Violation
     problems = list(record.check_keys(KEYS))
     problems += record.missing(KEY_ELEMENTS)
     problems += record.check_choice("网上可办理程度", ONLINE_LEVELS)
+    problems += record.check_moment(UPDATED)
     steps = record.data.get("办理流程")
     if steps is not None and not isinstance(steps, (list, str)):
         problems.append(record.violation("办理流程", "应为步骤列表"))

@@ -6,7 +6,7 @@ Plain data: this module does not import Pelican. The sitegroup plugin hands the 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from .. import urls
 from ..content.registry import SITE_TYPES, Group, Site
 from ..lifecycle.placement import placements
 from .services import catalogue
+from .siterules import CONAC_IMAGE, EMBLEM
 
 # What every site's own Pelican run uses, before its identity is filled in. A group's
 # pelicanconf.py can override any of these in SITE_SETTINGS.
@@ -40,6 +41,8 @@ SITE_DEFAULTS: dict[str, Any] = {
     ],
     "PAGINATED_TEMPLATES": {"category": None},
     "DEFAULT_PAGINATION": 15,
+    # Lists of records (办事指南, 网民留言, 意见征集, 在线访谈, 辟谣): a page of this many.
+    "RECORD_PAGINATION": 10,
     "DIRECT_TEMPLATES": ["index", "sitemap", "search", "notices", "sitemap_xml", "robots_txt"],
     "NOTICES_SAVE_AS": "notices.html",
     "SITEMAP_XML_SAVE_AS": "sitemap.xml",
@@ -66,6 +69,11 @@ SITE_DEFAULTS: dict[str, Any] = {
 }
 
 
+DISCLOSURE_COLUMN_NAME = "政府信息公开"
+# Its parts, as editors mark articles of that column (Tags: 信息公开指南, …).
+DISCLOSURE_PARTS = ("信息公开指南", "信息公开制度", "政府信息公开年报")
+
+
 def site_context(site: Site, group: Group) -> dict[str, Any]:
     """What the theme shows about a site: identity, filings and the links they need."""
     parent = group.sites.get(site.parent or "")
@@ -87,6 +95,9 @@ def site_context(site: Site, group: Group) -> dict[str, Any]:
         "psb_url": urls.mps_url(site.get("公安机关备案号") or ""),
         "conac_id": site.get("党政机关网站标识"),
         "conac_url": urls.conac_url(site.get("党政机关网站标识") or ""),
+        # Image files the site supplies (siterules: EMBLEM, CONAC_IMAGE), paths below its root.
+        "emblem": site.get(EMBLEM),
+        "conac_image": site.get(CONAC_IMAGE),
         "parent": {"name": parent.name, "domain": parent.domain} if parent else None,
     }
 
@@ -131,10 +142,15 @@ def site_settings(
                 {"id": c.id, "name": c.name, "kind": c.kind, "owner": c.owner} for c in site.columns
             ],
             "COLUMN_NAMES": {c.id: c.name for c in site.columns},
+            # 政府信息公开 (条例第十二条): the column whose page is the section's front page.
+            "DISCLOSURE_COLUMN": next(
+                (c.id for c in site.columns if c.name == DISCLOSURE_COLUMN_NAME), None
+            ),
             "SUBSITES": subsites(site, group),
             "GROUP_PREVIEW": preview,
             "ARCHIVES": archives or [],
             "BUILD_DAY": (today or date.today()).isoformat(),
+            "DISCLOSURE_PARTS": DISCLOSURE_PARTS,
             **notice_context(site, group, today or date.today()),
             **(content or {}),
         }
@@ -144,19 +160,121 @@ def site_settings(
         "page_url": lambda output_file: urls.page_url(domain, output_file),
         "jiucuo_url": lambda url: urls.jiucuo_url(context["site_code"], url),
     }
+    records = column_records(settings)
+    numbers = settings.get("INDEX_NUMBERS") or {}
+    by_file = settings.get("INDEX_NUMBERS_BY_FILE") or {}
     settings["JINJA_GLOBALS"] = {
         **settings.get("JINJA_GLOBALS", {}),
         "site_link": lambda other_domain, siteurl, path="": site_link(
             other_domain, siteurl, preview, path
         ),
+        "column_feed": lambda column_name, articles, limit=None: column_feed(
+            records.get(column_name, []), articles, limit
+        ),
+        "column_records": lambda column_name: records.get(column_name, []),
+        "column_named": lambda name: column_named(settings["COLUMNS"], name),
+        "tagged": tagged,
+        "index_no": lambda article: index_number(article, numbers, by_file),
     }
     return settings
+
+
+def tagged(articles, tag: str, column_id: str | None = None) -> list:
+    """The articles marked ``Tags: <tag>`` (in ``column_id`` when given), as listed."""
+    return [
+        article
+        for article in articles
+        if (column_id is None or article.category.slug == column_id)
+        and tag in [t.name for t in getattr(article, "tags", None) or []]
+    ]
+
+
+def column_named(columns: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    """The site's column of that name (its id and kind), for the pages that belong to it."""
+    for column in columns:
+        if column["name"] == name:
+            return column
+    return {"id": "", "name": name, "kind": "静态", "owner": ""}
+
+
+def index_number(article, numbers: dict[str, str], by_file: dict[str, str]) -> str:
+    """An article's 索引号: as written, or from the ledger by its file (whatever its name:
+    Pelican's slug of a Chinese file name is not the ledger's), or by its slug."""
+    written = getattr(article, "index_no", None)
+    source = str(getattr(article, "relative_source_path", "") or "").replace("\\", "/")
+    return written or by_file.get(source) or numbers.get(article.slug) or "—"
+
+
+def column_records(settings: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The records each column lists beside its articles, newest first: 办事指南 in
+    办事服务, letters, consultations and interviews in 互动交流 (第七条（三）（四）)."""
+    services = [
+        {"title": item.name + "办事指南", "url": item.url, "date": item.updated, "kind": "办事指南"}
+        for item in settings.get("SERVICES") or []
+    ]
+    interaction = settings.get("INTERACTION")
+    talks: list[dict[str, Any]] = []
+    if interaction:
+        talks += [
+            {
+                "title": letter.data["标题"],
+                "url": letter.url,
+                "date": letter.answered or letter.received,
+                "kind": "网民留言",
+            }
+            for letter in interaction.published_letters
+        ]
+        talks += [
+            {
+                "title": item["标题"],
+                "url": item["url"],
+                "date": _moment(item["开始日期"]),
+                "kind": "意见征集",
+            }
+            for item in interaction.consultations
+        ]
+        talks += [
+            {
+                "title": item["标题"],
+                "url": item["url"],
+                "date": item["访谈时间"],
+                "kind": "在线访谈",
+            }
+            for item in interaction.interviews
+        ]
+    by_date = lambda entry: entry["date"] or datetime.min
+    return {
+        "办事服务": sorted(services, key=by_date, reverse=True),
+        "互动交流": sorted(talks, key=by_date, reverse=True),
+    }
+
+
+def column_feed(records: list[dict[str, Any]], articles, limit: int | None = None):
+    """A column's articles and records as one list, newest first (each a dict with title,
+    url, date — naive 北京时间 — and kind, '' for an article)."""
+    entries = [
+        {
+            "title": article.title,
+            "url": article.url,
+            "date": article.date.replace(tzinfo=None),
+            "kind": getattr(article, "type", "") or "",
+        }
+        for article in articles
+    ]
+    entries += [record for record in records if record["date"] is not None]
+    entries.sort(key=lambda entry: entry["date"], reverse=True)
+    return entries[:limit] if limit else entries
+
+
+def _moment(day: date | datetime) -> datetime:
+    return day if isinstance(day, datetime) else datetime.combine(day, datetime.min.time())
 
 
 def content_settings(site: Site, report) -> dict[str, Any]:
     """What a site renders besides its articles: service items, 互动交流, library copies and
     索引号, from the group report (check.GroupReport)."""
     group = report.group
+    numbers = report.ledgers[site.id].numbers if site.id in report.ledgers else {}
     copies = [
         {
             "path": str(copy.path),
@@ -173,7 +291,12 @@ def content_settings(site: Site, report) -> dict[str, Any]:
         "SERVICES": report.services.get(site.id, []),
         "SERVICE_CATALOGUE": catalogue(group, report.services) if site.type == "portal" else [],
         "INTERACTION": report.interaction.get(site.id),
-        "INDEX_NUMBERS": report.ledgers[site.id].numbers if site.id in report.ledgers else {},
+        "INDEX_NUMBERS": numbers,
+        "INDEX_NUMBERS_BY_FILE": {
+            "/".join(article.parts): numbers[article.slug]
+            for article in site.articles
+            if article.slug in numbers
+        },
         "LIBRARY_COPIES": copies,
     }
 
@@ -187,6 +310,8 @@ def notice_context(site: Site, group: Group, today: date) -> dict[str, Any]:
         "site": group.sites[p.notice.site].name,
         "facts": p.facts,
         "since": str(p.site_from or p.portal_from or ""),
+        "link": p.link,
+        "link_domain": p.link_domain,
     }
     on_home = [as_dict(p) for p in every if p.notice.site == site.id and p.on_site(today)]
     if site.type == "portal":

@@ -31,6 +31,7 @@ COMMON_COLUMNS = [
     "政务动态",
     "通知公告",
     "政策解读",
+    "政府信息公开",
 ]
 REQUIRED_COLUMNS = {
     "portal": COMMON_COLUMNS + ["办事服务", "互动交流", "数据开放"],
@@ -41,6 +42,8 @@ COLUMN_ARTICLES = {
     "办事服务": "第七条（四）",
     "互动交流": "第七条（三）",
     "政策解读": "第七条（二）",
+    # 公开指南、公开制度、法定主动公开内容、年度报告、依申请公开 (条例第十二条、第二十条、第五十条)
+    "政府信息公开": "《中华人民共和国政府信息公开条例》第十二条",
 }
 
 REQUIRED_FIELDS = {
@@ -342,7 +345,9 @@ def archive_settings(site: Site, group: Group) -> Iterator[Violation]:
     redesign = settings.get("redesign")
     if redesign is not None and parse_day(redesign) is None:
         yield site.violation(
-            "archive.redesign", f"改版日期应为 YYYY-MM-DD，实为「{_brief(redesign)}」", "第八条（四）"
+            "archive.redesign",
+            f"改版日期应为 YYYY-MM-DD，实为「{_brief(redesign)}」",
+            "第八条（四）",
         )
     source = settings.get("source")
     if source is not None and not str(source).startswith(("http://", "https://")):
@@ -358,6 +363,54 @@ def archive_settings(site: Site, group: Group) -> Iterator[Violation]:
             )
 
 
+# The images the header and footer show, as files the site supplies under files/ (the
+# official artwork: never drawn or approximated by the theme).
+EMBLEM = "国徽"  # 第七条（五）: the standard 国徽 (GB 15093), on government portals
+CONAC_IMAGE = "党政机关网站标识图片"  # the 党政机关网站标识 as issued for the site
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+EMBLEM_SITE_TYPES = ("portal", "county")
+
+
+@site_rule("政府门户网站头部展示国徽标准图案", "第七条（五）")
+def emblem_image(site: Site, group: Group) -> Iterator[Violation]:
+    if site.type in EMBLEM_SITE_TYPES and site.raw(EMBLEM) is None:
+        yield site.violation(
+            EMBLEM,
+            "政府门户网站须在头部标识区展示国徽：请把主办单位提供的国徽标准图案（GB 15093）"
+            "放在站点 files/ 目录下，并在 site.yaml 中写明，如 国徽: files/identity/国徽.png",
+            "第七条（五）",
+        )
+    yield from _image_file(site, EMBLEM, "第七条（五）")
+
+
+@site_rule("党政机关网站标识以图片展示", "第五条（三）")
+def conac_image(site: Site, group: Group) -> Iterator[Violation]:
+    if site.published and site.get("党政机关网站标识") and site.raw(CONAC_IMAGE) is None:
+        yield site.violation(
+            CONAC_IMAGE,
+            "缺少党政机关网站标识图片：请把为本网站颁发的标识图片放在站点 files/ 目录下，"
+            f"并在 site.yaml 中写明，如 {CONAC_IMAGE}: files/identity/conac.png",
+            "第五条（三）",
+        )
+    yield from _image_file(site, CONAC_IMAGE, "第五条（三）")
+
+
+def _image_file(site: Site, key: str, article: str) -> Iterator[Violation]:
+    value = site.get(key)
+    if value is None:
+        return
+    path = str(value)
+    if not path.startswith("files/") or ".." in path.split("/"):
+        yield site.violation(
+            key, f"应为站点 files/ 目录下的图片文件，实为「{_brief(path)}」", article
+        )
+    elif not path.lower().endswith(IMAGE_SUFFIXES):
+        shown = " / ".join(IMAGE_SUFFIXES)
+        yield site.violation(key, f"应为图片文件（{shown}），实为「{_brief(path)}」", article)
+    elif path not in site.attachments:
+        yield site.violation(key, f"文件不存在：{site.id}/{path}", article)
+
+
 # Every key a site.yaml may hold; anything else is a misspelling until proven otherwise.
 SITE_KEYS = {
     *(key.split(".")[0] for key in REQUIRED_FIELDS),
@@ -367,9 +420,11 @@ SITE_KEYS = {
     "columns",
     "external_service",
     "archive",
+    EMBLEM,
+    CONAC_IMAGE,
 }
 NESTED_KEYS = {"contact": ("phone", "address", "email"), "archive": ("redesign", "source")}
-TEXT_FIELDS = (*REQUIRED_FIELDS, *FILINGS, "parent", "unit_code")
+TEXT_FIELDS = (*REQUIRED_FIELDS, *FILINGS, "parent", "unit_code", EMBLEM, CONAC_IMAGE)
 
 
 @site_rule("没有未知字段，字段类型正确", "第五条")

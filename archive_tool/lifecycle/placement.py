@@ -29,6 +29,10 @@ class Placement:
     portal_from: date | None = None
     portal_until: date | None = None
     facts: list[tuple[str, str]] = field(default_factory=list)
+    # Where the notice sends the reader: the new site (开通, 第五条（三）) or the migration
+    # target (第八条（一）). ``link_domain`` is a site of the group, linked on its domain.
+    link: str | None = None
+    link_domain: str | None = None
 
     def on_site(self, today: date) -> bool:
         return _within(today, self.site_from, self.site_until)
@@ -55,6 +59,8 @@ def placement(notice: Notice, site: Site) -> Placement:
             online,
             until,
             [("批准日期", str(notice.day("approved"))), ("上线日期", str(online))],
+            link=f"https://{site.domain}/",
+            link_domain=site.domain,
         )
     if notice.kind == "offline":
         start, end = notice.moment("start"), notice.moment("end")
@@ -103,6 +109,7 @@ def placement(notice: Notice, site: Site) -> Placement:
             effective,
             until,
             [("批复日期", str(approved)), ("下线日期", str(effective))],
+            link=str(target) if target else None,
         )
     start = notice.day("start")
     until = add_months(start, DOMAIN_NOTICE_MONTHS) if start else None

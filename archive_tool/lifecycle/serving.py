@@ -1,7 +1,9 @@
 """A site's state on a given day, from its lifecycle records, and how it is served then.
 
-Temporarily offline (第八条（二）): the site still builds, plus a maintenance page and an
-nginx snippet answering every path with 503 and Retry-After. Retired or migrated
+Temporarily offline (第八条（二）): the site still builds, plus a maintenance page (in the
+theme, with the site's header and footer) and nginx snippets that answer every path with
+503 and a Retry-After of the window's end — from the window's start to its end by the
+request's clock, so the site goes offline and comes back on time without a rebuild. Retired or migrated
 (第八条（一）): the site is no longer built; its pages are archived under the portal's
 ``/archive/<site-id>/`` and an nginx snippet sends every old URL there with 301 (or to the
 migration target), so no old link breaks.
@@ -9,16 +11,15 @@ migration target), so no old link breaks.
 
 from __future__ import annotations
 
-import html
-from datetime import date, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from email.utils import format_datetime
 
 from ..regions import SHANGHAI
 from .notices import Notice
-from .placement import Placement
 
 ONLINE, OFFLINE, RETIRED, OPENED = "online", "offline", "retired", "opened"
-MAINTENANCE_PAGE = "maintenance.html"
+OFFLINE_MAPS = "offline-maps.conf"  # in output/nginx/: include once in the http block
 
 
 def site_state(notices: list[Notice], today: date) -> tuple[str, Notice | None]:
@@ -42,38 +43,143 @@ def site_state(notices: list[Notice], today: date) -> tuple[str, Notice | None]:
     return ONLINE, None
 
 
-def maintenance_snippet(domain: str, notice: Notice) -> str:
-    """nginx server-block lines: every path answers 503 with the maintenance page."""
-    end = notice.moment("end")
-    local_end = end.replace(tzinfo=SHANGHAI) if end.tzinfo is None else end  # records are 北京时间
-    retry = format_datetime(local_end.astimezone(timezone.utc), usegmt=True)
+@dataclass(frozen=True)
+class OfflineWindow:
+    """One temporary offline (第八条（二）) as nginx serves it: [start, end), 北京时间."""
+
+    number: int  # 1, 2, … in start order: maintenance-<number>.html
+    notice: Notice
+    start: datetime  # aware
+    end: datetime  # aware
+
+    @property
+    def page(self) -> str:
+        return f"maintenance-{self.number}.html"
+
+    @property
+    def retry_after(self) -> str:
+        """The end as an HTTP-date: while the window is open, always in the future."""
+        return format_datetime(self.end.astimezone(timezone.utc), usegmt=True)
+
+
+def offline_windows(notices: list[Notice], today: date) -> list[OfflineWindow]:
+    """The site's temporary offline windows that have not ended by ``today``: nginx opens
+    and closes each on time from the request clock, so a build ahead of one is enough."""
+    windows = []
+    for notice in notices:
+        if notice.kind != "offline":
+            continue
+        start, end = notice.moment("start"), notice.moment("end")
+        if start is None or end is None or end <= start or end.date() < today:
+            continue
+        windows.append((_beijing(start), _beijing(end), notice))
+    windows.sort(key=lambda window: window[0])
+    return [
+        OfflineWindow(n, notice, start, end) for n, (start, end, notice) in enumerate(windows, 1)
+    ]
+
+
+def _beijing(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment  # records: 北京时间
+
+
+def offline_variable(domain: str) -> str:
+    """The nginx variable naming the open window of ``domain`` (its number, or empty).
+
+    >>> offline_variable("fgw.bozhou.gov.cn")
+    '$offline_fgw_bozhou_gov_cn'
+    """
+    return "$offline_" + "".join(c if c.isalnum() else "_" for c in domain)
+
+
+def offline_maps(domain: str, windows: list[OfflineWindow], open_paths: list[str]) -> str:
+    """nginx ``map`` blocks (http block) that open each window at its start and close it
+    at its end, by the request's clock (``$msec``, seconds since the epoch: no time zone to
+    get wrong), with no rebuild and no reload. ``open_paths`` stay served during a window:
+    what the maintenance page itself loads (its stylesheet, the site's 国徽)."""
+    variable = offline_variable(domain)
+    lines = [
+        f"# {domain}：临时下线时段（第八条（二）），按请求时间自动开始和结束，无需重新构建",
+        f"map $msec {variable} {{",
+        '    default "";',
+    ]
+    for window in windows:
+        low, high = int(window.start.timestamp()), int(window.end.timestamp()) - 1
+        pattern = "|".join(epoch_patterns(low, high))
+        lines.append(
+            f'    "~^(?:{pattern})[.]" {window.number};'
+            f"  # {window.start:%Y-%m-%d %H:%M} 至 {window.end:%Y-%m-%d %H:%M}（北京时间）"
+        )
+    lines += ["}", f"map {variable} {variable}_retry {{", '    default "";']
+    lines += [f'    {window.number} "{window.retry_after}";' for window in windows]
+    lines += ["}", f'map "{variable}|$uri" {variable}_503 {{', '    "~^[|]" 0;']
+    for path in open_paths:
+        lines.append(f'    "~^[0-9]+[|]{_regex_literal(path)}" 0;')
+    lines += ["    default 1;", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def maintenance_snippet(domain: str, windows: list[OfflineWindow]) -> str:
+    """nginx server-block lines: during a window every path answers 503 with that window's
+    maintenance page and a Retry-After of its end; outside the windows nothing changes."""
+    variable = offline_variable(domain)
+    name = variable[1:]
+    shown = "；".join(f"{w.start:%Y-%m-%d %H:%M} 至 {w.end:%Y-%m-%d %H:%M}" for w in windows)
     return (
-        f"# {domain}：临时下线 {notice.moment('start'):%Y-%m-%d %H:%M} 至 {end:%Y-%m-%d %H:%M}"
-        f"（《亳州市政府网站群管理办法（暂行）》第八条（二））\n"
-        f"# include this file inside the server block of {domain}; remove it to resume.\n"
-        "error_page 503 @maintenance;\n"
-        "location @maintenance {\n"
-        f"    rewrite ^ /{MAINTENANCE_PAGE} break;\n"
-        f'    add_header Retry-After "{retry}" always;\n'
+        f"# {domain}：临时下线 {shown}（北京时间，《亳州市政府网站群管理办法（暂行）》第八条（二））\n"
+        f"# include this file inside the server block of {domain}, and offline-maps.conf once\n"
+        "# in the http block. Each window opens and closes on time by itself.\n"
+        f"error_page 503 @{name};\n"
+        f"location @{name} {{\n"
+        f"    rewrite ^ /maintenance-{variable}.html break;\n"
+        f"    add_header Retry-After {variable}_retry always;\n"
         '    add_header Cache-Control "no-store" always;\n'
         "}\n"
-        "location / {\n"
+        f"if ({variable}_503) {{\n"
         "    return 503;\n"
         "}\n"
     )
 
 
-def maintenance_page(site_name: str, placement: Placement) -> str:
-    facts = "".join(f"<li>{html.escape(k)}：{html.escape(v)}</li>" for k, v in placement.facts)
-    return (
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(site_name)}临时下线公告</title><style>body{{font-family:sans-serif;"
-        "max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.7}"
-        "h1{color:#b2191c}</style></head><body>"
-        f"<h1>{html.escape(site_name)}临时下线公告</h1><p>{html.escape(placement.text)}</p>"
-        f"<ul>{facts}</ul><p>由此带来的不便，敬请谅解。</p></body></html>"
-    )
+def epoch_patterns(low: int, high: int) -> list[str]:
+    """Regular expressions (no backslashes: nginx quoting) matching exactly the integers
+    from ``low`` to ``high`` written in decimal, for numbers of the same length.
+
+    >>> epoch_patterns(1764547200, 1764590399)  # 2025-12-01 08:00 to 19:59:59 北京时间
+    ['1764547[2-9][0-9][0-9]', '176454[89][0-9][0-9][0-9]', '17645[5-8][0-9][0-9][0-9][0-9]', '1764590[0-3][0-9][0-9]']
+    """
+    return _digit_patterns(str(low), str(high).rjust(len(str(low)), "0"))
+
+
+def _digit_patterns(low: str, high: str) -> list[str]:
+    if not low:
+        return [""]
+    if low == high:
+        return [low]
+    if low[0] == high[0]:
+        return [low[0] + rest for rest in _digit_patterns(low[1:], high[1:])]
+    size = len(low) - 1
+    any_digits = "[0-9]" * size
+    patterns = []
+    first, last = int(low[0]), int(high[0])
+    if low[1:] != "0" * size:
+        patterns += [low[0] + rest for rest in _digit_patterns(low[1:], "9" * size)]
+        first += 1
+    whole_last = high[1:] == "9" * size
+    middle_last = last if whole_last else last - 1
+    if first <= middle_last:
+        digits = str(first) if first == middle_last else f"[{first}-{middle_last}]"
+        if middle_last == first + 1:
+            digits = f"[{first}{middle_last}]"
+        patterns.append(digits + any_digits)
+    if not whole_last:
+        patterns += [high[0] + rest for rest in _digit_patterns("0" * size, high[1:])]
+    return patterns
+
+
+def _regex_literal(path: str) -> str:
+    """A path as a PCRE literal without backslashes (nginx quoting): specials in [ ]."""
+    return "".join(f"[{c}]" if c in ".^$*+?()[]{}|" else c for c in path)
 
 
 def redirect_snippets(domain: str, redirects: dict[str, str], default: str) -> tuple[str, str]:

@@ -8,8 +8,10 @@ replaces output/ only when every site has been built (group.build).
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -35,13 +37,15 @@ from archive_tool.group.redesign import (
     capture_published,
     publish_archives,
 )
+from archive_tool.group.searchindex import pagefind_arguments, write_index_copy
 from archive_tool.group.settings import content_settings, site_settings
+from archive_tool.lifecycle.notices import notices_of
 from archive_tool.lifecycle.placement import placement
 from archive_tool.lifecycle.serving import (
-    MAINTENANCE_PAGE,
-    OFFLINE,
-    maintenance_page,
+    OFFLINE_MAPS,
     maintenance_snippet,
+    offline_maps,
+    offline_windows,
     redirect_snippets,
 )
 from archive_tool.report.annual import previous_year_page
@@ -59,6 +63,7 @@ class SiteGroupGenerator:
         self.output_root = Path(output_path)
         self.report = None
         self.indexing: list[subprocess.Popen] = []  # pagefind runs still going
+        self.search_copies: Path | None = None  # the pages as the search index reads them
 
     def generate_context(self):
         self.today = build_date(self.settings)
@@ -73,12 +78,14 @@ class SiteGroupGenerator:
         # 第十条（五）: last year's 年度工作报表 is due by 31 January.
         self.report.violations += annual_report_due(self.report, self.today)
         self.states = self.report.states
+        self.notices = notices_of(self.report.group)[0]
         for warning in self.report.warnings:
             print(f"警告：{warning}", file=sys.stderr)
         if not self.report.ok:
             fail(format_report(self.report.violations) + "\n" + NOTHING_WRITTEN)
 
     def generate_output(self, writer):
+        self.search_copies = Path(tempfile.mkdtemp(prefix="sitegroup-search-"))
         try:
             sites = build_group(self.report, self.output_root, self.build_site, self.write_index)
         except ToolkitError as error:
@@ -87,6 +94,7 @@ class SiteGroupGenerator:
             for process in self.indexing:  # a site failed: stop indexing the discarded build
                 process.kill()
                 process.wait()
+            shutil.rmtree(self.search_copies, ignore_errors=True)
         numbered = 0
         for ledger in self.report.ledgers.values():
             try:
@@ -112,6 +120,9 @@ class SiteGroupGenerator:
         if note:
             print(f"警告：{note}", file=sys.stderr)
         archives = publish_archives(site, self.content_root, output_path / ARCHIVE_FOLDER)
+        # 第八条（二）: each temporary offline not yet over gets its maintenance page now, and
+        # nginx opens and closes it on time (lifecycle.serving).
+        windows = offline_windows([n for n in self.notices if n.site == site.id], self.today)
         overrides = self.settings.get("SITE_SETTINGS", {})
         settings = dict(DEFAULT_CONFIG)
         settings.update({key: self.settings[key] for key in INHERITED if key in self.settings})
@@ -127,20 +138,39 @@ class SiteGroupGenerator:
                 content={
                     **content_settings(site, self.report),
                     "ANNUAL_REPORT": previous_year_page(self.report, site, self.today),
+                    "MAINTENANCE_WINDOWS": [
+                        {"page": w.page, "placement": placement(w.notice, site)} for w in windows
+                    ],
                 },
             )
         )
         Pelican(configure_settings(settings)).run()
-        self.indexing.append(start_pagefind("--site", str(output_path)))
-        state, notice = self.states[site.id]
-        if state == OFFLINE:  # 第八条（二）: a maintenance page and a 503 for every path
-            page = maintenance_page(site.name, placement(notice, site))
-            (output_path / MAINTENANCE_PAGE).write_text(page, encoding="utf-8")
+        # Search (第七条): the index reads a copy with Chinese in one-character tokens, the
+        # way search.js reads the query (group.searchindex); the group's search holds every
+        # online site's pages, each once.
+        group = self.report.group
+        copy = self.search_copies / "sites" / site.domain
+        in_group = site.id not in group.offline
+        write_index_copy(
+            output_path,
+            copy,
+            site.name,
+            site.domain,
+            self.search_copies / "group" if in_group else None,
+        )
+        self.indexing.append(start_pagefind(*pagefind_arguments(copy, output_path / "pagefind")))
+        if windows:
             snippets = output_path.parent / "nginx"
             snippets.mkdir(exist_ok=True)
             (snippets / f"{site.domain}.conf").write_text(
-                maintenance_snippet(site.domain, notice), encoding="utf-8"
+                maintenance_snippet(site.domain, windows), encoding="utf-8"
             )
+            served = ["/theme/", "/favicon.ico"]  # what the maintenance page loads
+            served += [
+                f"/{path}" for path in (site.get("国徽"), site.get("党政机关网站标识图片")) if path
+            ]
+            with (snippets / OFFLINE_MAPS).open("a", encoding="utf-8") as maps:
+                maps.write(offline_maps(site.domain, windows, served))
 
     def archive_retired_sites(self, staging):
         """第八条（一）（四）: a retired site's pages under the portal's /archive/<site-id>/, and
@@ -184,9 +214,10 @@ class SiteGroupGenerator:
             self.archive_retired_sites(output_path)
         group = self.report.group
         if group.portal and group.portal.id not in group.retired:
-            searchable = [s.domain for s in group.published_sites() if s.id not in group.offline]
-            arguments = group_search_arguments(output_path, group.portal.domain, searchable)
-            self.indexing.append(start_pagefind(*arguments))  # reads HTML only: no need to wait
+            copies = self.search_copies / "group"
+            copies.mkdir(parents=True, exist_ok=True)
+            bundle = output_path / group.portal.domain / GROUP_SEARCH_FOLDER
+            self.indexing.append(start_pagefind(*pagefind_arguments(copies, bundle)))
         env = Environment(
             loader=FileSystemLoader(Path(self.theme) / "templates"), autoescape=select_autoescape()
         )
@@ -253,23 +284,38 @@ class RecordPagesGenerator(Generator):
         pass
 
     def generate_output(self, writer):
-        def write(name, template, **values):
+        def write(name, template, relative_urls=None, **values):
+            relative = self.settings["RELATIVE_URLS"] if relative_urls is None else relative_urls
             writer.write_file(
                 name,
                 self.get_template(template),
                 self.context,
-                relative_urls=self.settings["RELATIVE_URLS"],
+                relative_urls=relative,
                 **values,
             )
 
+        def write_pages(folder, template, items, **values):
+            """A list of records in pages: <folder>/index.html, <folder>/index_2.html, …"""
+            size = self.settings.get("RECORD_PAGINATION") or 10
+            chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+            urls = [record_list_url(folder, number) for number in range(1, len(chunks) + 1)]
+            for number, chunk in enumerate(chunks, 1):
+                page = {"number": number, "count": len(chunks), "urls": urls}
+                write(urls[number - 1], template, items=chunk, page=page, **values)
+
         services = self.settings.get("SERVICES") or []
         if services or self.settings.get("SERVICE_CATALOGUE"):
-            write("services/index.html", "services")
+            write_pages("services", "services", services)
         for item in services:
             write(item.url, "service", item=item)
         interaction = self.settings.get("INTERACTION")
         if interaction:
-            write("letters/index.html", "letters", statistics=interaction.statistics())
+            write_pages(
+                "letters",
+                "letters",
+                interaction.published_letters,
+                statistics=interaction.statistics(),
+            )
             for letter in interaction.published_letters:
                 write(letter.url, "letter", letter=letter)
             for folder, template, items in (
@@ -277,7 +323,7 @@ class RecordPagesGenerator(Generator):
                 ("interviews", "interview", interaction.interviews),
             ):
                 if items:
-                    write(f"{folder}/index.html", folder)
+                    write_pages(folder, folder, items)
                 for item in items:
                     write(item["url"], template, item=item)
         annual = self.settings.get("ANNUAL_REPORT")  # 第十条（五）: last year's 年度工作报表
@@ -287,7 +333,30 @@ class RecordPagesGenerator(Generator):
                 (Path(self.output_path) / name).write_bytes(data)
         rumours = [a for a in self.context["articles"] if getattr(a, "type", "") == RUMOUR]
         if rumours:
-            write("piyao/index.html", "rumours", rumours=rumours)
+            write_pages("piyao", "rumours", rumours)
+        # 政府信息公开 (条例第十二条、第二十条): the statutory list and how to apply.
+        disclosure = self.settings.get("DISCLOSURE_COLUMN")
+        if disclosure:
+            public = [
+                a for a in self.context["articles"] if getattr(a, "disclosure", "") == "主动公开"
+            ]
+            write(f"{disclosure}/fdzdgknr.html", "disclosure_list", disclosed=public)
+            write(f"{disclosure}/ysqgk.html", "disclosure_request")
+        # 第八条（二）: nginx serves these for every path, so their links start at the root.
+        for window in self.settings.get("MAINTENANCE_WINDOWS") or []:
+            write(window["page"], "maintenance", relative_urls=False, SITEURL="", **window)
+        # Browsers ask every site for /favicon.ico: a 404 there is a console error on each page.
+        favicon = Path(self.theme) / "static" / "img" / "favicon.ico"
+        (Path(self.output_path) / "favicon.ico").write_bytes(favicon.read_bytes())
+
+
+def record_list_url(folder: str, number: int) -> str:
+    """Page ``number`` of a list of records, as categories are paginated.
+
+    >>> record_list_url("letters", 1), record_list_url("letters", 2)
+    ('letters/index.html', 'letters/index_2.html')
+    """
+    return f"{folder}/index.html" if number == 1 else f"{folder}/index_{number}.html"
 
 
 def add_generator(pelican):
@@ -312,21 +381,6 @@ def finish_pagefind(process: subprocess.Popen, what: str) -> None:
     _, stderr = process.communicate()
     if process.returncode:
         raise ToolkitError(f"生成{what}失败（pagefind）：{stderr.strip()[-500:]}")
-
-
-def group_search_arguments(output_root: Path, portal_domain: str, domains: list[str]) -> list[str]:
-    """One index of every online site's pages, served by the portal (no cross-origin request).
-
-    Pagefind names each page /<domain>/<path>; the portal's search page turns that into
-    https://<domain>/<path> (or keeps it in a local preview, served from output/)."""
-    return [
-        "--site",
-        str(output_root),
-        "--glob",
-        "{" + ",".join(sorted(domains)) + "}/**/*.html",
-        "--output-path",
-        str(output_root / portal_domain / GROUP_SEARCH_FOLDER),
-    ]
 
 
 def withhold_articles(generator):

@@ -1,0 +1,205 @@
+"""The pages the search index reads: a copy of each built page with its Chinese in tokens.
+
+Why a copy: pagefind 1.5 segments Chinese twice, differently — at index time with its own
+dictionary segmenter, at query time with the browser's ``Intl.Segmenter`` — so a word
+split one way on the page and another way in the query is not found (Pagefind/pagefind
+#1237: 「中医药」 found 1 of the 9 portal pages holding it, 「公积金」 0 of 6). And
+pagefind's query code always segments by the page's ``lang``, whatever the index says.
+
+So the toolkit does the segmenting on both sides, in the one way no segmenter can redo:
+every Han (and kana) character is a token of its own. The copy written here puts a space
+around each such character; ``themes/gov/static/js/search.js`` does exactly the same to
+the query and searches a word of several characters as a phrase (consecutive tokens).
+The result is what a citizen expects from a search box: exactly the pages that contain
+the word, with no dictionary shipped to the browser and no dependence on which browser
+(and ICU version) the visitor uses. Pagefind indexes the copy with a language it neither
+segments nor stems (``INDEX_LANGUAGE``); the served pages are not changed.
+
+Punctuation stays with the character before it, so the excerpt can be put back together
+(search.js removes the spaces next to a Han character) and shows the page's own text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from ..urls import page_url
+
+# A language pagefind neither segments (zh, ja, th) nor stems: the tokens stay as written.
+INDEX_LANGUAGE = "und"
+BODY_MARK = b"data-pagefind-body"  # pages without it are not indexed (pagefind's rule)
+SKIPPED = {"script", "style", "template", "noscript"}
+
+# Han (CJK unified ideographs and their extensions, compatibility ideographs, 々〆〇) and
+# kana: written without spaces, so each is a token. search.js holds the same ranges.
+TOKEN_RANGES = (
+    (0x3005, 0x3007),
+    (0x3040, 0x30FF),
+    (0x31F0, 0x31FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3134F),
+)
+# Chinese (full-width) punctuation: it ends the token it follows, as a space would.
+CLOSING_RANGES = ((0x2014, 0x2014), (0x2018, 0x201F), (0x2026, 0x2026), (0x3000, 0x303F))
+CLOSING_RANGES += ((0xFF00, 0xFFEF),)
+# Full-width digits and Latin letters read as their ASCII forms (so ２０２６ finds 2026).
+FULL_WIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B))}
+FULL_WIDTH.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})
+
+
+def is_token_char(char: str) -> bool:
+    """A character written without spaces around it: one token on its own.
+
+    >>> is_token_char("药"), is_token_char("A"), is_token_char("，")
+    (True, False, False)
+    """
+    code = ord(char)
+    return any(low <= code <= high for low, high in TOKEN_RANGES)
+
+
+def _closes(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in CLOSING_RANGES)
+
+
+def _attaches(char: str) -> bool:
+    """Punctuation and symbols stay with the character before them."""
+    return unicodedata.category(char)[0] in "PS"
+
+
+def tokenize(text: str) -> str:
+    """``text`` with a space around each Han or kana character and after Chinese punctuation
+    (punctuation stays with the token before it).
+
+    >>> tokenize("2026年亳州市中医药产业，高质量发展")
+    '2026 年 亳 州 市 中 医 药 产 业， 高 质 量 发 展'
+    >>> tokenize("GB 15093（国徽）")
+    'GB 15093（ 国 徽）'
+    >>> tokenize("１２３４５热线")
+    '12345 热 线'
+    >>> tokenize("亳政办〔2025〕31号、covid-19")
+    '亳 政 办〔 2025〕 31 号、 covid-19'
+    """
+    text = text.translate(FULL_WIDTH)
+    out: list[str] = []
+    previous = ""
+    for char in text:
+        if _boundary(previous, char):
+            out.append(" ")
+        out.append(char)
+        previous = char
+    return "".join(out)
+
+
+def _boundary(previous: str, char: str) -> bool:
+    if not previous or previous.isspace() or char.isspace() or _attaches(char):
+        return False
+    return is_token_char(previous) or is_token_char(char) or _closes(previous)
+
+
+def tokenize_tree(root) -> None:
+    """Tokenize every text node below ``root`` in place (not scripts or styles). Text split
+    by inline markup (产业<b>高质量</b>) is read by pagefind as if written together, so a
+    token character at the edge of a text node gets its space there too."""
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag not in SKIPPED and element.text:
+            element.text = _padded(tokenize(element.text))
+        if element.tail:
+            element.tail = _padded(tokenize(element.tail))
+
+
+def _padded(text: str) -> str:
+    if text and is_token_char(text[0]):
+        text = " " + text
+    if text and (is_token_char(text[-1]) or _closes(text[-1])):
+        text += " "
+    return text
+
+
+def index_page(source: bytes, site_name: str) -> bytes:
+    """The copy of one built page that the index reads: its text in tokens, and as pagefind
+    metadata the site's name (group results name their site), the page's date (shown with
+    each result) and its 索引号 and 文号 (searchable, tokenized like the text)."""
+    document = lxml.html.document_fromstring(source)
+    body = document.find("body")
+    head = document.find("head")
+    if body is None or head is None:
+        return source
+    fields = {"site": site_name}
+    published = document.xpath("string(//meta[@name='PubDate']/@content)")[:10]
+    if published:
+        fields["date"] = published
+        body.set("data-pagefind-sort", f"date:{published}")
+    for name, header in (("index_no", "索引号"), ("doc_number", "文号")):
+        cell = f"//table[@class='gk-meta']//th[.='{header}']/following-sibling::td[1]"
+        value = document.xpath(f"string({cell})")
+        if value.strip() and value.strip() != "—":
+            fields[name] = tokenize(value.strip())
+    tokenize_tree(body)
+    for name, value in fields.items():
+        head.append(
+            etree.Element("meta", {"data-pagefind-meta": f"{name}[content]", "content": value})
+        )
+    return etree.tostring(document, encoding="utf-8", method="html", doctype="<!DOCTYPE html>")
+
+
+def canonical_elsewhere(source: bytes, own_url: str) -> bool:
+    """A page whose canonical link names another page: a repost of the group's own item,
+    listed once (its original) in the group's search."""
+    document = lxml.html.document_fromstring(source)
+    canonical = document.xpath("string(//link[@rel='canonical']/@href)")
+    return bool(canonical) and canonical != own_url
+
+
+def indexed_pages(site_dir: Path) -> Iterable[tuple[str, bytes]]:
+    """(path below the site, bytes) of each built page that pagefind will index."""
+    for path in sorted(site_dir.rglob("*.html")):
+        relative = path.relative_to(site_dir).as_posix()
+        if relative.split("/")[0].startswith("pagefind"):
+            continue
+        source = path.read_bytes()
+        if BODY_MARK in source:
+            yield relative, source
+
+
+def write_index_copy(
+    site_dir: Path,
+    copy_dir: Path,
+    site_name: str,
+    domain: str,
+    group_dir: Path | None = None,
+) -> int:
+    """Write the index copy of a built site into ``copy_dir`` (and, for the group's search,
+    into ``group_dir/<domain>/`` without the reposts of the group's own items). Returns the
+    number of pages copied."""
+    count = 0
+    for relative, source in indexed_pages(site_dir):
+        page = index_page(source, site_name)
+        target = copy_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(page)
+        count += 1
+        if group_dir is not None and not canonical_elsewhere(source, page_url(domain, relative)):
+            shared = group_dir / domain / relative
+            shared.parent.mkdir(parents=True, exist_ok=True)
+            shared.write_bytes(page)
+    return count
+
+
+def pagefind_arguments(copy_dir: Path, output_dir: Path) -> list[str]:
+    """pagefind's arguments to index a copy into a site's bundle folder."""
+    return [
+        "--site",
+        str(copy_dir),
+        "--output-path",
+        str(output_dir),
+        "--force-language",
+        INDEX_LANGUAGE,
+    ]

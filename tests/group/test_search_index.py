@@ -1,0 +1,103 @@
+"""The copy of each page that the search index reads (group.searchindex), and the index.
+
+Chinese is indexed one character to a token so that pagefind's segmenter and the browser's
+cannot disagree (issue 15); search.js tokenizes the query the same way, which the browser
+test in test_search_recall.py holds letter for letter against these.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from lxml import html
+
+from archive_tool.group.searchindex import (
+    INDEX_LANGUAGE,
+    index_page,
+    tokenize,
+    write_index_copy,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("中医药", "中 医 药"),
+        ("营商环境，", "营 商 环 境，"),
+        ("《亳州市促进中医药产业》政策", "《 亳 州 市 促 进 中 医 药 产 业》 政 策"),
+        ("亳政办〔2025〕31号", "亳 政 办〔 2025〕 31 号"),
+        ("2026年12345热线", "2026 年 12345 热 线"),
+        ("ＧＢ１５０９３标准", "GB15093 标 准"),
+        ("https://www.bozhou.gov.cn/ 与 covid-19", "https://www.bozhou.gov.cn/ 与 covid-19"),
+        ("数据要素×行动", "数 据 要 素× 行 动"),
+        ("々〇𠀾", "々 〇 𠀾"),
+        ("", ""),
+    ],
+)
+def test_each_han_character_is_a_token_and_punctuation_stays_with_the_one_before(text, tokens):
+    assert tokenize(text) == tokens
+
+
+def test_tokens_are_the_text_with_spaces_only_between_what_was_written_together():
+    text = "关于做好2026年度城乡居民基本医疗保险集中参保缴费工作的通告（皖医保〔2026〕3号）"
+    assert tokenize(text).replace(" ", "") == text.replace(" ", "")
+
+
+PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="PubDate" content="2025-08-29 10:00"><link rel="canonical" href="{canonical}">
+<script src="x.js"></script></head><body>
+<article data-pagefind-body><h1>关于印发中医药政策的通知</h1>
+<table class="gk-meta" data-pagefind-ignore><tr><th>索引号</th><td>11341600MB00000010/2025-00005</td>
+<th>文号</th><td>亳政办〔2025〕31号</td></tr></table>
+<p>促进中医药产业<b>高质量</b>发展。</p><script>var a = "中医";</script></article></body></html>"""
+
+
+def test_the_copy_holds_tokens_and_the_metadata_results_show(tmp_path):
+    copy = html.fromstring(index_page(PAGE.format(canonical="x").encode(), "亳州市人民政府"))
+    words = lambda path: " ".join(copy.xpath(f"string({path})").split())
+    assert words("//h1") == "关 于 印 发 中 医 药 政 策 的 通 知"
+    # Text split by inline markup is still one token a character.
+    assert words("//p") == "促 进 中 医 药 产 业 高 质 量 发 展。"
+    assert copy.xpath("string(//article/script)") == 'var a = "中医";', "scripts untouched"
+    meta = {
+        m.get("data-pagefind-meta"): m.get("content")
+        for m in copy.xpath("//head/meta[@data-pagefind-meta]")
+    }
+    assert meta == {
+        "site[content]": "亳州市人民政府",
+        "date[content]": "2025-08-29",
+        "index_no[content]": "11341600MB00000010/2025-00005",
+        "doc_number[content]": "亳 政 办〔 2025〕 31 号",
+    }
+    assert copy.xpath("//body/@data-pagefind-sort") == ["date:2025-08-29"]
+
+
+def test_the_group_copy_lists_a_repost_once_and_pages_without_a_body_not_at_all(tmp_path):
+    site = tmp_path / "built" / "qcq"
+    (site / "zwdt").mkdir(parents=True)
+    own = "https://www.qcq.gov.cn/zwdt/own.html"
+    (site / "zwdt" / "own.html").write_text(PAGE.format(canonical=own), encoding="utf-8")
+    repost = PAGE.format(canonical="https://www.bozhou.gov.cn/zwdt/original.html")
+    (site / "zwdt" / "repost.html").write_text(repost, encoding="utf-8")
+    (site / "index.html").write_text("<html><body><p>首页</p></body></html>", encoding="utf-8")
+    (site / "pagefind").mkdir()
+    (site / "pagefind" / "x.html").write_text(PAGE, encoding="utf-8")
+    copies = tmp_path / "copies"
+    count = write_index_copy(site, copies / "site", "谯城区", "www.qcq.gov.cn", copies / "group")
+    assert count == 2
+    assert sorted(p.name for p in (copies / "site").rglob("*.html")) == ["own.html", "repost.html"]
+    group = sorted(
+        p.relative_to(copies / "group").as_posix() for p in (copies / "group").rglob("*")
+    )
+    assert group == ["www.qcq.gov.cn", "www.qcq.gov.cn/zwdt", "www.qcq.gov.cn/zwdt/own.html"]
+
+
+def test_each_built_site_has_one_index_in_the_unsegmented_language(demo_build):
+    for entry in demo_build.output.glob("*/pagefind*/pagefind-entry.json"):
+        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
+        assert list(languages) == [INDEX_LANGUAGE], entry
+        assert languages[INDEX_LANGUAGE]["page_count"] > 10, entry
+    # The served pages are not the copy: their text is as written.
+    policy = next(demo_build.output.glob("www.bozhou.gov.cn/zcwj/*/zhongyiyao-chanye-2025.html"))
+    assert "中医药产业" in policy.read_text(encoding="utf-8")
