@@ -434,6 +434,19 @@ def write_archive_index(
         out.write("]}\n")
 
 
+def archive_time(archive_id: str) -> str:
+    """An archive's time as its pages show 归档时间: 北京时间, not the UTC of its id.
+
+    >>> archive_time("20261125230000")
+    '2026-11-26 07:00'
+    """
+    try:
+        moment = datetime.strptime(archive_id[:14], "%Y%m%d%H%M%S")
+    except ValueError:
+        return html.escape(archive_id)
+    return moment.replace(tzinfo=timezone.utc).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
 def write_overview(out_dir: Path) -> None:
     """DIR/index.html: every archive in DIR, newest first."""
     archives = []
@@ -441,12 +454,15 @@ def write_overview(out_dir: Path) -> None:
         data = json.loads(manifest.read_text(encoding="utf-8"))
         archives.append((manifest.parent.name, len(data.get("pages", [])), data.get("origins", [])))
     rows = "".join(
-        f'<li><a href="{name}/index.html">{name[:4]}-{name[4:6]}-{name[6:8]} 归档</a>'
+        f'<li><a href="{name}/index.html">{archive_time(name)} 归档</a>'
         f"（{pages} 个页面；{html.escape('、'.join(urlsplit(o).netloc for o in origins))}）</li>"
         for name, pages, origins in archives
     )
     (out_dir / "index.html").write_text(
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="robots" content="noindex">'
-        f"<title>网站归档</title></head><body><h1>网站归档</h1><ul>{rows}</ul></body></html>",
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="robots" content="noindex">'
+        f"<title>网站归档</title></head><body><h1>网站归档</h1>"
+        f"<p>归档时间为北京时间。</p><ul>{rows}</ul></body></html>",
         encoding="utf-8",
     )
