@@ -367,6 +367,9 @@ STRIPPED = etree.XPath(
 )
 
 
+VALID_TAG = re.compile(r"^[A-Za-z][A-Za-z0-9._:-]*$")
+
+
 def _strip_active_elements(document) -> None:
     """Remove what runs or could be read two ways, and the page's own charset, robots,
     canonical, CSP and forged banners."""
@@ -376,7 +379,11 @@ def _strip_active_elements(document) -> None:
         if not isinstance(element.tag, str):
             continue
         tag = local_name(element.tag)
-        if tag in DROPPED_ELEMENTS:
+        if not VALID_TAG.match(tag):
+            # "<a<script>" parses as one element named "a<script"; written back it reads as
+            # a script start tag to anything that tokenizes less carefully than a browser.
+            element.drop_tag()
+        elif tag in DROPPED_ELEMENTS:
             element.drop_tree()
         elif tag in TEXT_ONLY_ELEMENTS:
             text = element.text_content() if tag != "iframe" else ""
