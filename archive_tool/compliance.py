@@ -16,6 +16,16 @@ WARNING = "warning"
 MAX_TEXT = {"file": 300, "field": 120, "message": 600}
 
 
+def shorten(value: object, limit: int = 40) -> str:
+    """A user's value as a message quotes it: never a whole hostile value.
+
+    >>> shorten("短"), shorten("长" * 50)[-2:]
+    ('短', '长…')
+    """
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 @dataclass(frozen=True)
 class Violation:
     """One broken rule: where (site, file, field), what was expected, and its source."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..compliance import ERROR, Violation
+from ..compliance import ERROR, Violation, shorten
 from .registry import Site
 from .values import parse_moment, unknown_key_message, unknown_keys
 from .yamlfile import reading_problem
@@ -76,8 +76,7 @@ class Record:
 
     def brief(self, key: str, limit: int = 40) -> str:
         """A key's value for a message, shortened: never echo a whole hostile value."""
-        text = self.text(key) or str(self.data.get(key))
-        return text if len(text) <= limit else text[:limit] + "…"
+        return shorten(self.text(key) or self.data.get(key), limit)
 
 
 def records_in(site: Site, folder_name: str, article: str) -> tuple[list[Record], list[Violation]]:

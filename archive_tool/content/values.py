@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
+from ..compliance import shorten
 from ..regions import SHANGHAI
 
 _ISO = re.compile(
@@ -79,7 +80,7 @@ def unknown_key_message(key: str, guess: str | None) -> str:
     >>> unknown_key_message("stauts", "status")
     '未知字段「stauts」，是否应为「status」？'
     """
-    shown = key if len(key) <= 40 else key[:40] + "…"
+    shown = shorten(key)
     if guess:
         return f"未知字段「{shown}」，是否应为「{guess}」？"
     return f"未知字段「{shown}」（请检查拼写，或删除这一项）"

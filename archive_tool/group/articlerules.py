@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from ..compliance import ERROR, WARNING, Violation
+from ..compliance import ERROR, WARNING, Violation, shorten
 from ..content.articles import ArticleFile, parse_date
 from ..content.registry import Group, Site
 from ..content.values import unknown_key_message, unknown_keys
@@ -189,7 +189,7 @@ def check_publishing_fields(metadata: dict[str, str], problem) -> Iterator[Viola
     if slug is not None and (not SAFE_SLUG.match(slug) or ".." in slug):
         yield problem(
             "Slug",
-            f"只能由字母、数字、汉字、点和连字符组成，不能含路径，实为「{_brief(slug)}」",
+            f"只能由字母、数字、汉字、点和连字符组成，不能含路径，实为「{shorten(slug)}」",
             PUBLISHING_ARTICLE,
         )
     for key in FIXED_KEYS:
@@ -207,21 +207,21 @@ def check_publishing_fields(metadata: dict[str, str], problem) -> Iterator[Viola
         yield problem(
             "Status",
             f"应为 {' / '.join(STATUSES)} 之一（草稿请不要放在内容目录中），"
-            f"实为「{_brief(metadata['status'])}」",
+            f"实为「{shorten(metadata['status'])}」",
             PUBLISHING_ARTICLE,
         )
     modified = metadata.get("modified")
     if modified is not None and parse_date(modified) is None:
         yield problem(
             "Modified",
-            f"修改日期应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，实为「{_brief(modified)}」",
+            f"修改日期应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，实为「{shorten(modified)}」",
             DATE_SOURCE,
         )
     for key, value in metadata.items():
         if key.endswith("_url") and not _is_web_address(value):
             yield problem(
                 key,
-                f"应为以 http:// 或 https:// 开头的网址，实为「{_brief(value)}」",
+                f"应为以 http:// 或 https:// 开头的网址，实为「{shorten(value)}」",
                 PUBLISHING_ARTICLE,
             )
 
@@ -229,11 +229,6 @@ def check_publishing_fields(metadata: dict[str, str], problem) -> Iterator[Viola
 def _is_web_address(value: str) -> bool:
     parts = urlsplit(value.strip())
     return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
-def _brief(value: str, limit: int = 40) -> str:
-    """A user's value shortened for a message: never echo a whole hostile value."""
-    return value if len(value) <= limit else value[:limit] + "…"
 
 
 def _check_repost(metadata: dict[str, str], problem) -> Iterator[Violation]:

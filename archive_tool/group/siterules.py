@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from .. import regions
-from ..compliance import WARNING, Violation, group_rule, site_rule
+from ..compliance import WARNING, Violation, group_rule, shorten, site_rule
 from ..content.registry import COLUMN_KINDS, FILINGS, SITE_TYPES, STATUSES, Group, Site
 from ..content.values import parse_day, unknown_key_message, unknown_keys
 from ..domains import GOV_DOMAIN, county_portal_domain, is_direct_subdomain, portal_base
@@ -346,13 +346,13 @@ def archive_settings(site: Site, group: Group) -> Iterator[Violation]:
     if redesign is not None and parse_day(redesign) is None:
         yield site.violation(
             "archive.redesign",
-            f"改版日期应为 YYYY-MM-DD，实为「{_brief(redesign)}」",
+            f"改版日期应为 YYYY-MM-DD，实为「{shorten(redesign)}」",
             "第八条（四）",
         )
     source = settings.get("source")
     if source is not None and not str(source).startswith(("http://", "https://")):
         yield site.violation(
-            "archive.source", f"应为 http(s) 网址，实为「{_brief(source)}」", "第八条（四）"
+            "archive.source", f"应为 http(s) 网址，实为「{shorten(source)}」", "第八条（四）"
         )
     for number, column in enumerate(site.columns, 1):
         if column.id == "archive":
@@ -402,11 +402,11 @@ def _image_file(site: Site, key: str, article: str) -> Iterator[Violation]:
     path = str(value)
     if not path.startswith("files/") or ".." in path.split("/"):
         yield site.violation(
-            key, f"应为站点 files/ 目录下的图片文件，实为「{_brief(path)}」", article
+            key, f"应为站点 files/ 目录下的图片文件，实为「{shorten(path)}」", article
         )
     elif not path.lower().endswith(IMAGE_SUFFIXES):
         shown = " / ".join(IMAGE_SUFFIXES)
-        yield site.violation(key, f"应为图片文件（{shown}），实为「{_brief(path)}」", article)
+        yield site.violation(key, f"应为图片文件（{shown}），实为「{shorten(path)}」", article)
     elif path not in site.attachments:
         yield site.violation(key, f"文件不存在：{site.id}/{path}", article)
 
@@ -440,11 +440,6 @@ def known_keys(site: Site, group: Group) -> Iterator[Violation]:
     for key in TEXT_FIELDS:
         if isinstance(site.raw(key), (dict, list)):
             yield site.violation(key, "应为文字，而不是列表或映射", "site.yaml 格式")
-
-
-def _brief(value, limit: int = 40) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @group_rule("网站群有且只有一个主站", "第二条")

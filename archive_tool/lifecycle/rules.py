@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..compliance import Violation
+from ..compliance import Violation, shorten
 from ..content.registry import Group, Site
 from ..content.values import unknown_key_message, unknown_keys
 from ..domains import GOV_DOMAIN
@@ -59,7 +59,7 @@ def check_fields(notice: Notice):
         else:
             valid = isinstance(value, (str, int)) and not isinstance(value, bool)
         if not valid:
-            shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
+            shown = shorten(value)
             yield notice.violation(key, f"应为有效的{kind}，实为「{shown}」", "公告记录格式")
 
 

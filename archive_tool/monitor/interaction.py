@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ..compliance import shorten
 from ..content.loader import LETTER_FOLDER
 from ..lifecycle.workdays import add_months
 from .context import SiteContext
@@ -51,7 +52,7 @@ def letter_findings(ctx: SiteContext) -> list[Finding]:
             continue
         kind = str(letter.data.get("类型") or "")
         title = str(letter.data.get("标题") or letter.slug)
-        title = title if len(title) <= 40 else title[:40] + "…"
+        title = shorten(title)
         if letter.published:
             page = f"{ctx.home}{letter.url}"
         else:

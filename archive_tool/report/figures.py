@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..compliance import Violation
+from ..compliance import Violation, shorten
 from ..content.registry import Group, display_path
 from ..content.values import parse_day, unknown_key_message, unknown_keys
 from ..content.yamlfile import read_yaml_file, reading_problem
@@ -175,7 +175,7 @@ def parse_value(item: Field, value: Any) -> tuple[Any, str]:
     >>> parse_value(field("安全防护.是否开展应急演练"), True)
     ('是', '')
     """
-    shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
+    shown = shorten(value)
     if item.type == COUNT:
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value, ""
