@@ -12,7 +12,9 @@ import threading
 from urllib.parse import urlsplit
 
 import pytest
-from browser import CHROMIUM, sync_playwright  # skips the module without chromium
+from browser import (  # skips the module without chromium
+    launched_chromium,
+)
 from test_build import ONLINE
 
 
@@ -29,19 +31,8 @@ def server(demo_build):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 def site_pages(domain: str, output) -> list[str]:

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser import CHROMIUM, sync_playwright  # skips the module without chromium
+from browser import (  # skips the module without chromium
+    launched_chromium,
+)
 from conftest import FGW_OFFLINE, archive_tool, run_pelican
 from test_build import ONLINE
 
@@ -50,10 +52,8 @@ def server(demo_build):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 def new_pages(root: Path) -> list[str]:

@@ -5,7 +5,9 @@ evidence shown as text."""
 from __future__ import annotations
 
 import pytest
-from browser import CHROMIUM, sync_playwright  # skips the module without chromium
+from browser import (  # skips the module without chromium
+    launched_chromium,
+)
 from monitor_helpers import age, built, run, tamper
 
 from archive_tool.monitor.htmlreport import render_html
@@ -25,12 +27,8 @@ def report(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
-        )
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("width", [375, 1280])

@@ -13,7 +13,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from annual_helpers import SITES, YEAR, demo_reports  # noqa: F401
-from browser import CHROMIUM, sync_playwright  # skips the module without chromium
+from browser import (  # skips the module without chromium
+    launched_chromium,
+)
 from conftest import DEMO_CONTENT, REPO
 
 from archive_tool.content.loader import load_content
@@ -60,13 +62,8 @@ def served(demo_reports, tmp_path_factory):  # noqa: F811
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 PAGES = [f"cli/{site}-{YEAR}.html" for site in SITES] + [f"cli/group-{YEAR}.html"]

@@ -6,7 +6,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, sync_playwright  # skips the module without chromium
+from browser import (  # skips the module without chromium
+    launched_chromium,
+)
 from servers import serve_directory
 from test_republish import republished
 
@@ -63,13 +65,8 @@ def hostile_page_warc(
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 def banner_pixels(png: bytes) -> int:
