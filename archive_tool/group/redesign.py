@@ -15,6 +15,8 @@ republishes them under the site's ``/archive/`` with the WARCs beside them.
 
 from __future__ import annotations
 
+import os
+import secrets
 import shutil
 from datetime import date
 from pathlib import Path
@@ -81,14 +83,37 @@ def capture_published(
     return target, None
 
 
+BANNER_KEY = ".banner-key"  # beside the WARCs; never published (Pelican ignores dot files)
+
+
+def banner_key(folder: Path) -> bytes:
+    """The site's secret for the archive banners' ids, made on first use: every build
+    republishes the same archive with the same bytes, and no captured page can know it."""
+    path = Path(folder) / BANNER_KEY
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made meanwhile by another build
+        return path.read_bytes()
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(key)
+    return key
+
+
 def publish_archives(
     site: Site, content_root: Path, archive_dir: Path, live_url: str | None = None
 ) -> list[dict]:
     """Republish every WARC of the site under archive_dir, each WARC kept beside its archive."""
     warcs = sorted(warc_folder(content_root, site).glob("*.warc.gz"))
     published = []
+    key = banner_key(warc_folder(content_root, site)) if warcs else None
     for warc in warcs:
-        result = republish([warc], archive_dir, live_url=live_url or f"https://{site.domain}/")
+        live = live_url or f"https://{site.domain}/"
+        result = republish([warc], archive_dir, live_url=live, banner_key=key)
         kept = archive_dir / result.archive_dir.name / warc.name
         shutil.copyfile(warc, kept)
         published.append(

@@ -20,6 +20,8 @@ files are read into memory only under a size bound.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import html
 import itertools
 import json
@@ -115,12 +117,16 @@ def republish(
     on_progress: Callable[[int], None] | None = None,
     salvage: bool = False,
     limits: Limits = DEFAULT_LIMITS,
+    banner_key: bytes | None = None,
 ) -> RepublishResult:
     """Write the static archive of the WARCs under out_dir/<id>/ and refresh out_dir/index.html.
 
     A WARC that does not verify is refused (ToolkitError, nothing written) unless
     ``salvage``: then its intact records are published and the others listed in
     ``result.dropped``. Records that cannot be published are listed in ``result.skipped``.
+    With ``banner_key`` (a secret kept beside the WARCs) the banner's id is a keyed hash of
+    the archive's id, so republishing the same WARCs gives the same bytes; without it the
+    id is random. Either way no captured page can know it.
     """
     with tempfile.TemporaryDirectory(prefix="republish-index-") as scratch:
         index = CaptureIndex(Path(scratch) / "index.sqlite")
@@ -134,12 +140,13 @@ def republish(
                 on_progress,
                 salvage,
                 limits,
+                banner_key,
             )
         finally:
             index.close()
 
 
-def _republish(index, warcs, out_dir, live_url, at, on_progress, salvage, limits):
+def _republish(index, warcs, out_dir, live_url, at, on_progress, salvage, limits, banner_key):
     report = index_warcs(warcs, index, at, salvage)
     if not len(index):
         raise ToolkitError("这些 WARC 中没有可发布的页面（需要状态码为 2xx 或 3xx 的响应记录）")
@@ -155,6 +162,7 @@ def _republish(index, warcs, out_dir, live_url, at, on_progress, salvage, limits
     try:
         staging.mkdir(parents=True)
         writer = ArchiveWriter(staging, index, origins, live_url, result, limits, budget)
+        writer.nonce = banner_id(archive_id, banner_key)
         try:
             for number, row in enumerate(index.rows_in_file_order(), 1):
                 writer.write(Entry(**row))
@@ -178,6 +186,19 @@ def _size_of(warc: Path) -> int:
         return warc.stat().st_size
     except OSError:
         return 0
+
+
+def banner_id(archive_id: str, key: bytes | None) -> str:
+    """The id of the 已归档 banner (its CSS is scoped to it): unknown to any captured page.
+
+    >>> banner_id("20261126070000", b"k" * 32) == banner_id("20261126070000", b"k" * 32)
+    True
+    >>> banner_id("20261126070000", None) != banner_id("20261126070000", None)
+    True
+    """
+    if key is None:
+        return "a" + secrets.token_hex(8)
+    return "a" + hmac.new(key, archive_id.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 class ArchiveWriter:
