@@ -20,6 +20,15 @@ DEFAULT_PAGINATION = 15
 # Overrides for every site's own run (see archive_tool/group/settings.py: SITE_DEFAULTS).
 SITE_SETTINGS = {}
 
+# Each site is built in a worker process of its own, BUILD_WORKERS at a time (default: one
+# per core). BUILD_SCHEDULER = "tcp://host:8786" builds them on a Dask cluster instead
+# (archive_tool/group/executor.py says what the workers need). A rebuild keeps the sites
+# whose inputs did not change (archive_tool/group/manifest.py); INCREMENTAL_BUILD = False
+# (`pelican -e INCREMENTAL_BUILD=false`) builds every site anew.
+BUILD_WORKERS = None
+BUILD_SCHEDULER = None
+INCREMENTAL_BUILD = True
+
 # Local preview: links between sites of the group go to the sibling folder in output/
 # instead of https://<domain>/. Use `pelican -e GROUP_PREVIEW=true` then `pelican --listen`.
 GROUP_PREVIEW = False

@@ -1,7 +1,9 @@
 """Build every published site of a group into a staging folder, then swap it into place.
 
 A failed build leaves the previous output exactly as it was: nothing is written into the
-output folder until every site has been built.
+output folder until every site has been built. Sites are built in parallel, one job per
+site through an executor (group.executor); a site whose inputs did not change since the
+published build (group.manifest) is copied from it instead of being built again.
 """
 
 from __future__ import annotations
@@ -10,11 +12,16 @@ import errno
 import os
 import shutil
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, as_completed, wait
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..content.registry import Site
 from ..errors import ToolkitError
 from .check import GroupReport
+from .manifest import link_tree, read_manifest, write_manifest
 
 
 def staging_dir(output_root: Path, purpose: str) -> Path:
@@ -37,33 +44,95 @@ def replace_tree(new: Path, target: Path) -> None:
         new.rename(target)
 
 
+@dataclass
+class SiteJob:
+    """One site's build, as it travels to a worker process (group.executor): plain data."""
+
+    site: Site
+    content_root: Path
+    published: Path  # the site's folder in the output now published (a redesign archives it)
+    output: Path  # where to build it: its folder in the staging folder
+    today: date
+    settings: dict[str, Any]  # group.settings.site_settings: plain data
+    fingerprint: str = ""
+
+
+@dataclass
+class SiteOutcome:
+    """What a worker reports back: notes for the webmaster (warnings)."""
+
+    site_id: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GroupBuild:
+    """The sites a build wrote anew and those it kept from the published output."""
+
+    built: list[Site] = field(default_factory=list)
+    kept: list[Site] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def sites(self) -> list[Site]:
+        return self.built + self.kept
+
+
 def build_group(
     report: GroupReport,
     output_root: Path,
-    build_site: Callable[[Site, Path], None],
-    write_index: Callable[[Path], None],
-) -> list[Site]:
-    """Build each published site into <output>/<domain>/ and the preview index; return the sites."""
+    jobs: list[SiteJob],
+    run_job: Callable[[SiteJob], SiteOutcome],
+    write_index: Callable[[Path, GroupBuild], None],
+    executor: Executor,
+    incremental: bool = True,
+) -> GroupBuild:
+    """Build each job's site into <output>/<domain>/ through ``executor``, keep (hard-link)
+    the sites whose fingerprint equals the published one, write the group's own files, and
+    only then replace the output folder."""
     if not report.ok:
         raise ToolkitError("网站群存在不合规问题，不能构建")
     output_root = Path(output_root)
     output_root.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_dir(output_root, "building")
-    sites = report.group.published_sites()
+    published = read_manifest(output_root) if incremental else {}
+    result = GroupBuild()
+    futures: dict[Future, SiteJob] = {}
     try:
         staging.mkdir()
-        for site in sites:
-            build_site(site, staging / str(site.domain))
-        write_index(staging)
+        for job in jobs:
+            job.output = staging / str(job.site.domain)
+            if published.get(str(job.site.domain)) == job.fingerprint and job.published.is_dir():
+                link_tree(job.published, job.output)
+                result.kept.append(job.site)
+            else:
+                futures[executor.submit(run_job, job)] = job
+        for future in as_completed(futures):
+            outcome = future.result()  # a failed site fails the build
+            result.built.append(futures[future].site)
+            result.notes += outcome.notes
+        order = {job.site.id: number for number, job in enumerate(jobs)}
+        result.built.sort(key=lambda site: order[site.id])
+        write_index(staging, result)
+        write_manifest(staging, {str(job.site.domain): job.fingerprint for job in jobs})
         check_complete(staging)
         replace_tree(staging, output_root)
     except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
+        _discard(futures, staging)
         raise ToolkitError(write_failure(error)) from error
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _discard(futures, staging)
         raise
-    return sites
+    return result
+
+
+def _discard(futures: dict[Future, SiteJob], staging: Path) -> None:
+    """A site failed: the others not started are cancelled, the running ones finish into
+    the staging folder, which is then removed."""
+    for future in futures:
+        future.cancel()
+    wait(futures)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 # Files that are never empty when written whole: a zero-byte one means a write was cut

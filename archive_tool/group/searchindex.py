@@ -34,6 +34,9 @@ from ..urls import page_url
 INDEX_LANGUAGE = "und"
 BODY_MARK = b"data-pagefind-body"  # pages without it are not indexed (pagefind's rule)
 SKIPPED = {"script", "style", "template", "noscript"}
+# The filter that marks a site's copies of other sites' items (第九条（三）): the group's
+# search (search.js) merges every site's index and leaves REPOST pages out.
+ORIGIN, OWN, REPOST = "origin", "own", "repost"
 
 # Han (CJK unified ideographs and their extensions, compatibility ideographs, 々〆〇) and
 # kana: written without spaces, so each is a token. search.js holds the same ranges.
@@ -123,10 +126,12 @@ def _padded(text: str) -> str:
     return text
 
 
-def index_page(source: bytes, site_name: str) -> bytes:
+def index_page(source: bytes, site_name: str, origin: str = OWN) -> bytes:
     """The copy of one built page that the index reads: its text in tokens, and as pagefind
     metadata the site's name (group results name their site), the page's date (shown with
-    each result) and its 索引号 and 文号 (searchable, tokenized like the text)."""
+    each result) and its 索引号 and 文号 (searchable, tokenized like the text); ``origin``
+    (OWN, or REPOST for a copy of another site's item) as a filter, so the group's search
+    lists each item once, at its original."""
     document = lxml.html.document_fromstring(source)
     body = document.find("body")
     head = document.find("head")
@@ -147,13 +152,15 @@ def index_page(source: bytes, site_name: str) -> bytes:
         head.append(
             etree.Element("meta", {"data-pagefind-meta": f"{name}[content]", "content": value})
         )
+    if origin == REPOST:  # one filter value only: pagefind writes two in a random order
+        head.append(
+            etree.Element("meta", {"data-pagefind-filter": f"{ORIGIN}[content]", "content": origin})
+        )
     return etree.tostring(document, encoding="utf-8", method="html", doctype="<!DOCTYPE html>")
 
 
-def canonical_elsewhere(source: bytes, own_url: str) -> bool:
-    """A page whose canonical link names another page: a repost of the group's own item,
-    listed once (its original) in the group's search."""
-    document = lxml.html.document_fromstring(source)
+def canonical_elsewhere(document, own_url: str) -> bool:
+    """A page whose canonical link names another page: a repost of the group's own item."""
     canonical = document.xpath("string(//link[@rel='canonical']/@href)")
     return bool(canonical) and canonical != own_url
 
@@ -169,27 +176,17 @@ def indexed_pages(site_dir: Path) -> Iterable[tuple[str, bytes]]:
             yield relative, source
 
 
-def write_index_copy(
-    site_dir: Path,
-    copy_dir: Path,
-    site_name: str,
-    domain: str,
-    group_dir: Path | None = None,
-) -> int:
-    """Write the index copy of a built site into ``copy_dir`` (and, for the group's search,
-    into ``group_dir/<domain>/`` without the reposts of the group's own items). Returns the
-    number of pages copied."""
+def write_index_copy(site_dir: Path, copy_dir: Path, site_name: str, domain: str) -> int:
+    """Write the index copy of a built site into ``copy_dir``; returns the number of pages."""
     count = 0
     for relative, source in indexed_pages(site_dir):
-        page = index_page(source, site_name)
+        document = lxml.html.document_fromstring(source)
+        repost = canonical_elsewhere(document, page_url(domain, relative))
+        page = index_page(source, site_name, REPOST if repost else OWN)
         target = copy_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(page)
         count += 1
-        if group_dir is not None and not canonical_elsewhere(source, page_url(domain, relative)):
-            shared = group_dir / domain / relative
-            shared.parent.mkdir(parents=True, exist_ok=True)
-            shared.write_bytes(page)
     return count
 
 

@@ -125,7 +125,8 @@ def site_settings(
     content: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Pelican settings that build ``site`` from content/<id>/ into output_path; ``content``
-    is what content_settings() gives for it."""
+    is what content_settings() gives for it. Plain data that can be pickled to a worker:
+    with_template_functions() adds the theme's functions there."""
     domain = site.domain or ""
     context = site_context(site, group)
     settings = dict(SITE_DEFAULTS)
@@ -155,10 +156,20 @@ def site_settings(
             **(content or {}),
         }
     )
+    return settings
+
+
+def with_template_functions(settings: dict[str, Any]) -> dict[str, Any]:
+    """``settings`` (plain data, as site_settings gives it and as it travels to a worker
+    process) with the filters and globals the theme calls, made from that data."""
+    settings = dict(settings)
+    domain = settings["SITE"]["domain"] or ""
+    site_code = settings["SITE"]["site_code"]
+    preview = settings["GROUP_PREVIEW"]
     settings["JINJA_FILTERS"] = {
         **settings.get("JINJA_FILTERS", {}),
         "page_url": lambda output_file: urls.page_url(domain, output_file),
-        "jiucuo_url": lambda url: urls.jiucuo_url(context["site_code"], url),
+        "jiucuo_url": lambda url: urls.jiucuo_url(site_code, url),
     }
     records = column_records(settings)
     numbers = settings.get("INDEX_NUMBERS") or {}

@@ -9,35 +9,30 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from pelican import Pelican, signals
+from pelican import signals
 from pelican.contents import Article
 from pelican.generators import Generator
-from pelican.settings import DEFAULT_CONFIG, configure_settings
+from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Category
 from pelican.utils import order_content
 
+import archive_tool
 from archive_tool.compliance import format_build_report, format_report
-from archive_tool.content.loader import walk_files
+from archive_tool.content.loader import LIBRARY_FOLDER, POLICY_FOLDER, walk_files
 from archive_tool.content.registry import SITE_TYPES, STATUSES
 from archive_tool.errors import ToolkitError
 from archive_tool.group.articlerules import RUMOUR, WITHHELD, link_interpretations
-from archive_tool.group.build import build_group
+from archive_tool.group.build import SiteJob, build_group
 from archive_tool.group.check import check_group
-from archive_tool.group.redesign import (
-    ARCHIVE_FOLDER,
-    capture_before_redesign,
-    capture_published,
-    publish_archives,
-)
-from archive_tool.group.searchindex import pagefind_arguments, write_index_copy
+from archive_tool.group.executor import by_name, default_workers, site_executor
+from archive_tool.group.manifest import link_tree, shared_stamp, site_fingerprint
+from archive_tool.group.redesign import ARCHIVE_FOLDER, capture_published, publish_archives
 from archive_tool.group.settings import content_settings, site_settings
 from archive_tool.lifecycle.notices import notices_of
 from archive_tool.lifecycle.placement import placement
@@ -52,6 +47,8 @@ from archive_tool.report.annual import previous_year_page
 from archive_tool.report.due import annual_report_due
 from archive_tool.safety.html import sanitise
 
+PLUGIN_DIR = Path(__file__).resolve().parent
+
 
 class SiteGroupGenerator:
     """Checks the whole group in generate_context and builds it in generate_output."""
@@ -62,8 +59,6 @@ class SiteGroupGenerator:
         self.theme = theme
         self.output_root = Path(output_path)
         self.report = None
-        self.indexing: list[subprocess.Popen] = []  # pagefind runs still going
-        self.search_copies: Path | None = None  # the pages as the search index reads them
 
     def generate_context(self):
         self.today = build_date(self.settings)
@@ -85,16 +80,33 @@ class SiteGroupGenerator:
             fail(format_report(self.report.violations) + "\n" + NOTHING_WRITTEN)
 
     def generate_output(self, writer):
-        self.search_copies = Path(tempfile.mkdtemp(prefix="sitegroup-search-"))
+        group = self.report.group
+        jobs = [self.site_job(site) for site in group.published_sites()]
+        shared = shared_stamp(
+            [self.content_root / LIBRARY_FOLDER, self.content_root / POLICY_FOLDER]
+            + [Path(self.theme), PLUGIN_DIR, Path(archive_tool.__file__).parent]
+        )
+        for job in jobs:
+            job.fingerprint = site_fingerprint(
+                self.content_root / job.site.id, shared, job.settings
+            )
+        scheduler = self.settings.get("BUILD_SCHEDULER")
+        workers = int(self.settings.get("BUILD_WORKERS") or default_workers(len(jobs)))
         try:
-            sites = build_group(self.report, self.output_root, self.build_site, self.write_index)
+            with site_executor(scheduler, workers) as executor:
+                build = build_group(
+                    self.report,
+                    self.output_root,
+                    jobs,
+                    by_name("sitegroup.sitejob:build_site", [str(PLUGIN_DIR.parent)]),
+                    self.write_index,
+                    executor,
+                    incremental=bool(self.settings.get("INCREMENTAL_BUILD", True)),
+                )
         except ToolkitError as error:
             fail(f"{error}\n{NOTHING_WRITTEN}")
-        finally:
-            for process in self.indexing:  # a site failed: stop indexing the discarded build
-                process.kill()
-                process.wait()
-            shutil.rmtree(self.search_copies, ignore_errors=True)
+        for note in build.notes:
+            print(f"警告：{note}", file=sys.stderr)
         numbered = 0
         for ledger in self.report.ledgers.values():
             try:
@@ -104,63 +116,74 @@ class SiteGroupGenerator:
             numbered += len(ledger.added)
         if numbered:
             print(f"已为 {numbered} 篇文章生成索引号，记录在各站点的 index-numbers.yaml 中")
-        names = "、".join(site.name for site in sites)
-        print(f"网站群构建完成：{len(sites)} 个站点（{names}）→ {self.output_root}")
+        names = "、".join(site.name for site in build.sites)
+        print(f"网站群构建完成：{len(build.sites)} 个站点（{names}）→ {self.output_root}")
+        if build.built:
+            rebuilt = "、".join(site.name for site in build.built)
+            print(f"重新生成（页面与搜索索引）：{rebuilt}")
+        if build.kept:
+            kept = "、".join(site.name for site in build.kept)
+            print(f"沿用上次构建（输入未变）：{kept}")
         if self.report.warnings:
             print(
                 f"构建报告：{len(self.report.warnings)} 处需要关注的问题，"
                 f"见 {self.output_root / BUILD_REPORT}"
             )
 
-    def build_site(self, site, output_path):
-        # 第八条（四）: a redesigned site's published version is archived before it is replaced.
-        _, note = capture_before_redesign(
-            site, self.content_root, self.output_root / site.domain, self.today
-        )
-        if note:
-            print(f"警告：{note}", file=sys.stderr)
-        archives = publish_archives(site, self.content_root, output_path / ARCHIVE_FOLDER)
-        # 第八条（二）: each temporary offline not yet over gets its maintenance page now, and
-        # nginx opens and closes it on time (lifecycle.serving).
-        windows = offline_windows([n for n in self.notices if n.site == site.id], self.today)
-        overrides = self.settings.get("SITE_SETTINGS", {})
+    def site_job(self, site) -> SiteJob:
+        """Everything one site's build needs, as plain data for a worker process."""
+        group = self.report.group
+        online = [s for s in group.published_sites() if s.id not in group.offline]
+        content = {
+            **content_settings(site, self.report),
+            "ANNUAL_REPORT": previous_year_page(self.report, site, self.today),
+            # 第八条（二）: each temporary offline not yet over gets its maintenance page now,
+            # and nginx opens and closes it on time (lifecycle.serving, write_index below).
+            "MAINTENANCE_WINDOWS": [
+                {"page": w.page, "placement": placement(w.notice, site)}
+                for w in self.offline_windows(site)
+            ],
+            # The group's search on the portal: every online site's index, each merged in
+            # the browser from the portal's own copy (GROUP_SEARCH_FOLDER/<domain>/).
+            "GROUP_SEARCH_SITES": [s.domain for s in online if s.id != site.id]
+            if site.type == "portal" and site.id not in group.offline
+            else [],
+        }
         settings = dict(DEFAULT_CONFIG)
         settings.update({key: self.settings[key] for key in INHERITED if key in self.settings})
         settings.update(
             site_settings(
                 site,
-                self.report.group,
-                output_path,
-                overrides,
+                group,
+                Path(),  # set by the build: the site's folder in the staging folder
+                self.settings.get("SITE_SETTINGS", {}),
                 preview=bool(self.settings.get("GROUP_PREVIEW")),
-                archives=archives,
                 today=self.today,
-                content={
-                    **content_settings(site, self.report),
-                    "ANNUAL_REPORT": previous_year_page(self.report, site, self.today),
-                    "MAINTENANCE_WINDOWS": [
-                        {"page": w.page, "placement": placement(w.notice, site)} for w in windows
-                    ],
-                },
+                content=content,
             )
         )
-        Pelican(configure_settings(settings)).run()
-        # Search (第七条): the index reads a copy with Chinese in one-character tokens, the
-        # way search.js reads the query (group.searchindex); the group's search holds every
-        # online site's pages, each once.
-        group = self.report.group
-        copy = self.search_copies / "sites" / site.domain
-        in_group = site.id not in group.offline
-        write_index_copy(
-            output_path,
-            copy,
-            site.name,
-            site.domain,
-            self.search_copies / "group" if in_group else None,
+        # A worker process that did not start from this one loads the plugin itself.
+        settings["PLUGIN_PATHS"] = [str(PLUGIN_DIR.parent)]
+        settings["PLUGINS"] = ["sitegroup"]
+        return SiteJob(
+            site=site,
+            content_root=self.content_root,
+            published=self.output_root / str(site.domain),
+            output=Path(),
+            today=self.today,
+            settings=settings,
         )
-        self.indexing.append(start_pagefind(*pagefind_arguments(copy, output_path / "pagefind")))
-        if windows:
-            snippets = output_path.parent / "nginx"
+
+    def offline_windows(self, site):
+        return offline_windows([n for n in self.notices if n.site == site.id], self.today)
+
+    def write_maintenance_snippets(self, staging, sites):
+        """第八条（二）: nginx answers 503 with the maintenance page during each window."""
+        for site in sites:
+            windows = self.offline_windows(site)
+            if not windows:
+                continue
+            snippets = staging / "nginx"
             snippets.mkdir(exist_ok=True)
             (snippets / f"{site.domain}.conf").write_text(
                 maintenance_snippet(site.domain, windows), encoding="utf-8"
@@ -171,6 +194,18 @@ class SiteGroupGenerator:
             ]
             with (snippets / OFFLINE_MAPS).open("a", encoding="utf-8") as maps:
                 maps.write(offline_maps(site.domain, windows, served))
+
+    def link_group_search(self, staging):
+        """The group's search reads every online site's index from the portal itself."""
+        group = self.report.group
+        portal = group.portal
+        if not portal or portal.id in group.retired or portal.id in group.offline:
+            return
+        folder = staging / portal.domain / GROUP_SEARCH_FOLDER
+        shutil.rmtree(folder, ignore_errors=True)  # a kept portal: its links of the last build
+        for site in group.published_sites():
+            if site.id != portal.id and site.id not in group.offline:
+                link_tree(staging / site.domain / "pagefind", folder / site.domain)
 
     def archive_retired_sites(self, staging):
         """第八条（一）（四）: a retired site's pages under the portal's /archive/<site-id>/, and
@@ -209,15 +244,11 @@ class SiteGroupGenerator:
             (snippets / f"{site.domain}.conf").write_text(server_conf, encoding="utf-8")
         (staging / "nginx" / "maps.conf").write_text("\n".join(maps), encoding="utf-8")
 
-    def write_index(self, output_path):
+    def write_index(self, output_path, build):
         if self.report.group.retired:
             self.archive_retired_sites(output_path)
-        group = self.report.group
-        if group.portal and group.portal.id not in group.retired:
-            copies = self.search_copies / "group"
-            copies.mkdir(parents=True, exist_ok=True)
-            bundle = output_path / group.portal.domain / GROUP_SEARCH_FOLDER
-            self.indexing.append(start_pagefind(*pagefind_arguments(copies, bundle)))
+        self.write_maintenance_snippets(output_path, build.sites)
+        self.link_group_search(output_path)
         env = Environment(
             loader=FileSystemLoader(Path(self.theme) / "templates"), autoescape=select_autoescape()
         )
@@ -232,8 +263,6 @@ class SiteGroupGenerator:
             self.report.violations, self.today.isoformat(), self.report.waivers
         )
         (output_path / BUILD_REPORT).write_text(report, encoding="utf-8")
-        while self.indexing:  # every index is complete before output/ is replaced
-            finish_pagefind(self.indexing.pop(0), "搜索索引")
 
 
 MAPS_HEADER = (
@@ -364,23 +393,6 @@ def add_generator(pelican):
     if pelican.settings.get("GROUP_SITE"):
         return RecordPagesGenerator
     return SiteGroupGenerator
-
-
-def start_pagefind(*arguments: str) -> subprocess.Popen:
-    """Start a static full-text index (pagefind's extended build segments Chinese). It runs
-    while the next site is rendered: the machine has more than one core."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "pagefind", *arguments, "--quiet"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def finish_pagefind(process: subprocess.Popen, what: str) -> None:
-    _, stderr = process.communicate()
-    if process.returncode:
-        raise ToolkitError(f"生成{what}失败（pagefind）：{stderr.strip()[-500:]}")
 
 
 def withhold_articles(generator):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -10,13 +11,16 @@ import pytest
 from conftest import DEMO_CONTENT
 
 from archive_tool.errors import ToolkitError
-from archive_tool.group.build import build_group
+from archive_tool.group.build import SiteJob, SiteOutcome, build_group
 from archive_tool.group.check import check_group
+
+
+TODAY = date(2026, 11, 26)
 
 
 @pytest.fixture(scope="module")
 def report():
-    return check_group(DEMO_CONTENT, date(2026, 11, 26))
+    return check_group(DEMO_CONTENT, TODAY)
 
 
 @pytest.fixture
@@ -33,6 +37,24 @@ def untouched(output: Path) -> bool:
     return page == "上一版" and siblings == ["output"]
 
 
+def build(report, output: Path, build_site, fingerprint=lambda site: "", incremental=True):
+    """build_group over the demo's sites, each job run by ``build_site(site, folder)`` in a
+    thread (the build does not know which executor it has)."""
+    jobs = [
+        SiteJob(site, DEMO_CONTENT, output / site.domain, Path(), TODAY, {}, fingerprint(site))
+        for site in report.group.published_sites()
+    ]
+
+    def run(job):
+        build_site(job.site, job.output)
+        return SiteOutcome(job.site.id)
+
+    with ThreadPoolExecutor(2) as executor:
+        return build_group(
+            report, output, jobs, run, lambda staging, built: None, executor, incremental
+        )
+
+
 def test_an_empty_index_file_keeps_the_previous_output(report, previous: Path):
     def build_site(site, path: Path):
         (path / "pagefind").mkdir(parents=True)
@@ -40,7 +62,7 @@ def test_an_empty_index_file_keeps_the_previous_output(report, previous: Path):
         (path / "pagefind" / "a.pf_fragment").touch()  # what a full disk leaves
 
     with pytest.raises(ToolkitError, match="构建结果不完整.*a.pf_fragment.*磁盘空间可能不足"):
-        build_group(report, previous, build_site, lambda staging: None)
+        build(report, previous, build_site)
     assert untouched(previous)
 
 
@@ -50,7 +72,7 @@ def test_a_full_disk_is_named_and_keeps_the_previous_output(report, previous: Pa
         raise OSError(errno.ENOSPC, "No space left on device", str(path / "index.html"))
 
     with pytest.raises(ToolkitError, match="磁盘空间不足，构建结果无法写完") as caught:
-        build_group(report, previous, build_site, lambda staging: None)
+        build(report, previous, build_site)
     assert "No space left" not in str(caught.value)
     assert untouched(previous)
 
@@ -60,6 +82,37 @@ def test_a_whole_build_replaces_the_output(report, previous: Path):
         path.mkdir(parents=True)
         (path / "index.html").write_text(site.name, "utf-8")
 
-    sites = build_group(report, previous, build_site, lambda staging: None)
+    built = build(report, previous, build_site)
     assert (previous / "www.bozhou.gov.cn" / "index.html").read_text("utf-8") == "亳州市人民政府"
-    assert len(sites) == 4 and sorted(p.name for p in previous.parent.iterdir()) == ["output"]
+    assert len(built.sites) == 4 and sorted(p.name for p in previous.parent.iterdir()) == ["output"]
+
+
+def test_a_site_whose_inputs_did_not_change_is_kept_from_the_published_output(report, tmp_path):
+    output = tmp_path / "output"
+    runs, generation = [], [1]
+
+    def build_site(site, path: Path):
+        runs.append(site.id)
+        path.mkdir(parents=True)
+        (path / "index.html").write_text(f"{site.name} {generation[0]}", "utf-8")
+
+    stamps = {site.id: "v1" for site in report.group.published_sites()}
+    first = build(report, output, build_site, lambda site: stamps[site.id])
+    assert len(first.built) == 4 and not first.kept
+    page = output / "www.qcq.gov.cn" / "index.html"
+    before = page.stat().st_ino, page.read_text("utf-8")
+
+    runs.clear()
+    generation[0] = 2
+    stamps["qcq"] = "v2"  # only 谯城区's inputs changed
+    second = build(report, output, build_site, lambda site: stamps[site.id])
+    assert runs == ["qcq"] and [s.id for s in second.built] == ["qcq"]
+    assert sorted(s.id for s in second.kept) == ["bozhou", "fgw", "sjj"]
+    assert (page.stat().st_ino, page.read_text("utf-8")) != before
+    portal = output / "www.bozhou.gov.cn" / "index.html"
+    assert portal.read_text("utf-8") == "亳州市人民政府 1"  # the first build's, kept
+
+    runs.clear()
+    third = build(report, output, build_site, lambda site: stamps[site.id], incremental=False)
+    assert sorted(runs) == ["bozhou", "fgw", "qcq", "sjj"] and not third.kept
+

@@ -108,7 +108,7 @@
     return fragment;
   }
 
-  // Group pages are indexed as /<domain>/<path>: link to the site itself (or, in a local
+  // Group results come as /<domain>/<path> (baseUrl below): link to the site itself (or, in a local
   // preview of output/, to its folder there).
   function pageUrl(url) {
     if (!group || preview) { return url; }
@@ -157,11 +157,17 @@
 
   function search(pagefind, words) {
     // All tokens at once: pagefind's ranking (BM25, headings weighted), pages holding every
-    // token. Each word of several tokens again as a phrase: only pages where it is written.
+    // token. Each word again as a phrase: only pages where it is written.
+    // In the group's search a site's copy of another site's item (origin "repost",
+    // searchindex.ORIGIN) is left out: the item is listed once, at its original.
     var all = [].concat.apply([], words).join(" ");
-    var phrases = words.filter(function (tokens) { return tokens.length > 1; });
-    return Promise.all([pagefind.search(all)].concat(phrases.map(function (tokens) {
-      return pagefind.search('"' + tokens.join(" ") + '"');
+    // Every word is also searched quoted, as written: unquoted, pagefind falls back to a
+    // shorter prefix in an index that lacks the word (「12345」 found 「12」 on a site
+    // without it), so only pages holding each word exactly are kept.
+    var phrases = words;
+    var only = group ? { filters: { not: { origin: "repost" } } } : {};
+    return Promise.all([pagefind.search(all, only)].concat(phrases.map(function (tokens) {
+      return pagefind.search('"' + tokens.join(" ") + '"', only);
     }))).then(function (found) {
       var ranked = found[0].results;
       if (!phrases.length) { return ranked; }
@@ -198,11 +204,24 @@
   }
   say("正在搜索…");
   busy(true);
-  var bundle = new URL(box.getAttribute(group ? "data-group-bundle" : "data-bundle"), location.href);
+  // The group's search: the portal's own index, and every other online site's merged in
+  // from the portal's copy of it (pagefind-group/<domain>/), each page's address prefixed
+  // with its site's domain as above.
+  var bundle = new URL(box.getAttribute("data-bundle"), location.href);
+  var groupBundle = new URL(box.getAttribute("data-group-bundle"), location.href);
+  var domain = box.getAttribute("data-domain");
+  var others = (box.getAttribute("data-group-sites") || "").split(/\s+/).filter(Boolean);
   import(bundle.pathname + "pagefind.js").then(function (pagefind) {
     var options = { excerptLength: 40 };
-    if (group) { options.baseUrl = "/"; }
-    return pagefind.options(options).then(function () { return search(pagefind, words); });
+    if (group) { options.baseUrl = "/" + domain + "/"; }
+    return pagefind.options(options).then(function () {
+      if (!group) { return null; }
+      return Promise.all(others.map(function (other) {
+        return pagefind.mergeIndex(groupBundle.pathname + other + "/", {
+          baseUrl: "/" + other + "/", excerptLength: 40
+        });
+      }));
+    }).then(function () { return search(pagefind, words); });
   }).then(function (results) {
     if (!results.length) {
       say(where + "未找到与“" + query + "”相关的信息。");

@@ -1,0 +1,79 @@
+"""Where the sites of a group are built: worker processes on this machine, or a Dask cluster.
+
+Both are a ``concurrent.futures.Executor``, so the build (group.build) submits one job per
+site and does not know which it has:
+
+- by default a ``ProcessPoolExecutor`` with one worker per core (at most one per site):
+  each site's Pelican run, search index and archives in a process of its own, so two
+  cores build two sites at once and no process holds more than one site's pages;
+- with a scheduler address (``tcp://host:8786``) the executor of a ``dask.distributed``
+  client: the sites are built on the cluster's workers, which must see the same content
+  folder and output folder at the same paths (shared storage) and run one task at a time
+  (``dask worker tcp://host:8786 --nthreads 1``: Pelican is not thread-safe).
+
+No scheduling of our own: Dask and the standard library do that.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+from ..errors import ToolkitError
+
+
+def default_workers(jobs: int) -> int:
+    """One worker per core, no more than there are sites to build."""
+    return max(1, min(jobs, os.cpu_count() or 1))
+
+
+@contextmanager
+def site_executor(scheduler: str | None, workers: int) -> Iterator[Executor]:
+    """An executor for per-site jobs: local worker processes, or a Dask cluster's."""
+    if scheduler:
+        with _dask_executor(scheduler) as executor:
+            yield executor
+        return
+    # fork (Linux's default): the workers start with pelican and the plugin imported.
+    with ProcessPoolExecutor(max_workers=workers) as executor:
+        yield executor
+
+
+def by_name(target: str, import_paths: list[str]) -> Callable[[Any], Any]:
+    """A picklable stand-in for the function ``module:name``, imported where it runs after
+    ``import_paths`` are put on sys.path: the Pelican plugin's job function is not an
+    installed module, and a Dask scheduler or worker knows only installed ones."""
+    return functools.partial(call_by_name, target, tuple(import_paths))
+
+
+def call_by_name(target: str, import_paths: tuple[str, ...], argument: Any) -> Any:
+    for path in reversed(import_paths):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    module, name = target.split(":")
+    return getattr(importlib.import_module(module), name)(argument)
+
+
+@contextmanager
+def _dask_executor(scheduler: str) -> Iterator[Executor]:
+    try:
+        from distributed import Client
+    except ImportError as error:
+        raise ToolkitError(
+            "使用 Dask 集群构建需要安装 dask[distributed]：pip install 'dask[distributed]'"
+        ) from error
+    try:
+        client = Client(scheduler, timeout="10s", set_as_default=False)
+    except OSError as error:
+        raise ToolkitError(f"无法连接 Dask 调度器 {scheduler}：{error}") from error
+    try:
+        # pure=False: the same job submitted twice (a rebuild) runs again, never a cached result.
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()

@@ -1,0 +1,128 @@
+"""What each site's build depends on, so that a rebuild can keep the sites that did not change.
+
+A site's fingerprint covers everything its pages are made from:
+
+- every file under ``content/<site-id>/`` (path, size, modification time in ns, inode) —
+  articles, records, attachments, images, notices, WARCs of its archives — except the
+  index-number ledger, whose content is in the settings below;
+- the group's shared inputs: ``content/_library`` and ``content/_policy``, the theme, the
+  toolkit's and the plugin's code, ``pelicanconf.py``, and the versions of Pelican,
+  Markdown and pagefind;
+- the site's Pelican settings as data (group.settings.site_settings): its identity, the
+  group's other sites it links to, the notices it shows on the build day, its 办事指南 and
+  互动交流 records, library copies, 索引号, annual report, and the build day itself.
+
+Any change in any of these rebuilds the whole site; a site whose fingerprint equals the
+one recorded for the published output is copied from it (hard links) instead. Metadata
+rather than content hashes, as make does: an edited file always gets a new mtime, and a
+copied or restored file a new inode — a false "changed" only costs a rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+MANIFEST = "build-manifest.json"  # in output/, beside the sites' folders
+LEDGER_NAME = "index-numbers.yaml"  # content.loader.LEDGER_FILE: its numbers are in the settings
+VERSIONED = ("pelican", "markdown", "pagefind", "bozhou-govsite")
+SETTINGS_NOT_INPUT = ("OUTPUT_PATH",)  # a fresh staging folder every build
+
+
+def tree_stamp(root: Path, skip: tuple[str, ...] = ()) -> str:
+    """A digest of the names and metadata of every file below ``root`` (not following
+    symbolic links; the loader refuses those that leave the content folder)."""
+    digest = hashlib.blake2b(digest_size=20)
+    root = Path(root)
+    if not root.exists():
+        return "absent"
+    for folder, subfolders, files in os.walk(root):
+        subfolders.sort()
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        for name in sorted(files):
+            if name in skip:
+                continue
+            path = os.path.join(folder, name)
+            info = os.lstat(path)
+            relative = os.path.relpath(path, root)
+            digest.update(
+                f"{relative}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\n".encode()
+            )
+    return digest.hexdigest()
+
+
+def shared_stamp(paths: list[Path]) -> str:
+    """The inputs every site shares: folders and files, and the versions of the tools."""
+    digest = hashlib.blake2b(digest_size=20)
+    for path in paths:
+        digest.update(
+            f"{path}\0{tree_stamp(path) if Path(path).is_dir() else file_stamp(path)}\n".encode()
+        )
+    for name in VERSIONED:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}=={version}\n".encode())
+    return digest.hexdigest()
+
+
+def file_stamp(path: Path) -> str:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return "absent"
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
+
+
+def site_fingerprint(site_folder: Path, shared: str, settings: dict[str, Any]) -> str:
+    """The fingerprint of one site's build (see the module's docstring)."""
+    data = {key: value for key, value in settings.items() if key not in SETTINGS_NOT_INPUT}
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(shared.encode())
+    digest.update(tree_stamp(site_folder, skip=(LEDGER_NAME,)).encode())
+    digest.update(pickle.dumps(data, protocol=5))
+    return digest.hexdigest()
+
+
+def read_manifest(output_root: Path) -> dict[str, str]:
+    """{domain: fingerprint} of the published output; empty if unknown or unreadable."""
+    try:
+        data = json.loads((Path(output_root) / MANIFEST).read_text(encoding="utf-8"))
+        sites = data["sites"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    if not isinstance(sites, dict):
+        return {}
+    return {str(domain): str(value) for domain, value in sites.items()}
+
+
+def write_manifest(output_root: Path, fingerprints: dict[str, str]) -> None:
+    text = json.dumps({"sites": dict(sorted(fingerprints.items()))}, indent=1)
+    (Path(output_root) / MANIFEST).write_text(text + "\n", encoding="utf-8")
+
+
+def link_tree(source: Path, target: Path) -> int:
+    """Copy the folder ``source`` to ``target`` as hard links (a copy where links are not
+    possible); returns the number of files. The published output is never written in place
+    (a build writes a new folder and swaps it), so sharing its files is safe."""
+    count = 0
+    for folder, subfolders, files in os.walk(source):
+        relative = os.path.relpath(folder, source)
+        destination = os.path.normpath(os.path.join(target, relative))
+        os.makedirs(destination, exist_ok=True)
+        for name in files:
+            origin = os.path.join(folder, name)
+            copy = os.path.join(destination, name)
+            try:
+                os.link(origin, copy, follow_symlinks=False)
+            except OSError:
+                shutil.copy2(origin, copy, follow_symlinks=False)
+            count += 1
+    return count

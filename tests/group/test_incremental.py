@@ -1,0 +1,133 @@
+"""Builds in parallel, incremental and reproducible (issue 17): what the webmaster sees.
+
+A rebuild keeps the sites whose inputs did not change and says so; the result is the
+same, byte for byte, as a clean build of the same content on the same BUILD_DATE; the same
+build on a Dask cluster gives the same bytes again.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run_pelican
+
+from archive_tool.content.registry import Site
+from archive_tool.group.redesign import publish_archives
+
+DAY = ("-e", 'BUILD_DATE="2026-11-26"')
+CLEAN = ("-e", "INCREMENTAL_BUILD=false")
+
+
+def differences(left: Path, right: Path) -> list[str]:
+    """Every file that is not in both trees with the same bytes (paths below them)."""
+    found = []
+    for folder, _, files in os.walk(left):
+        for name in files:
+            relative = Path(folder, name).relative_to(left)
+            other = right / relative
+            if not other.is_file() or not filecmp.cmp(Path(folder, name), other, shallow=False):
+                found.append(str(relative))
+    for folder, _, files in os.walk(right):
+        for name in files:
+            relative = Path(folder, name).relative_to(right)
+            if not (left / relative).exists():
+                found.append(str(relative))
+    return sorted(found)
+
+
+def rebuilt(result) -> str:
+    return next((l for l in result.stdout.splitlines() if l.startswith("重新生成")), "")
+
+
+def kept(result) -> str:
+    return next((l for l in result.stdout.splitlines() if l.startswith("沿用上次构建")), "")
+
+
+def test_a_rebuild_keeps_unchanged_sites_and_equals_a_clean_build(group_copy, tmp_path):
+    output = tmp_path / "output"
+    first = run_pelican(group_copy, output, *DAY)
+    assert first.returncode == 0, first.stderr
+    assert "亳州市谯城区人民政府" in rebuilt(first) and not kept(first)
+
+    untouched = run_pelican(group_copy, output, *DAY)
+    assert untouched.returncode == 0, untouched.stderr
+    assert not rebuilt(untouched), untouched.stdout
+    assert kept(untouched).count("、") == 3, untouched.stdout  # all four sites
+
+    article = next(group_copy.glob("qcq/**/*.md"))
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\n\n补充说明：本文于今日更新。\n", encoding="utf-8"
+    )
+    edited = run_pelican(group_copy, output, *DAY)
+    assert edited.returncode == 0, edited.stderr
+    assert rebuilt(edited) == "重新生成（页面与搜索索引）：亳州市谯城区人民政府", edited.stdout
+    page = next((output / "www.qcq.gov.cn").rglob(article.stem + ".html"))
+    assert "补充说明：本文于今日更新。" in page.read_text(encoding="utf-8")
+
+    clean = run_pelican(group_copy, tmp_path / "clean", *DAY, *CLEAN)
+    assert clean.returncode == 0, clean.stderr
+    assert kept(clean) == ""
+    assert differences(output, tmp_path / "clean") == []
+
+
+def test_a_changed_theme_rebuilds_every_site(group_copy, tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "themes" / "gov", theme)
+    output = tmp_path / "output"
+    with_theme = ("-e", f'THEME="{theme}"')
+    assert run_pelican(group_copy, output, *DAY, *with_theme).returncode == 0
+    css = next(theme.glob("static/css/*.css"))
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* 改版 */\n", encoding="utf-8")
+    again = run_pelican(group_copy, output, *DAY, *with_theme)
+    assert again.returncode == 0, again.stderr
+    assert not kept(again) and rebuilt(again).count("、") == 3, again.stdout
+
+
+def test_republishing_an_archive_gives_the_same_bytes(demo_warc, tmp_path):
+    """The 已归档 banner's id is a keyed hash (key beside the WARCs, never published), not
+    a random one: the same archive is the same bytes in every build."""
+    content = tmp_path / "content"
+    (content / "qcq" / "archive").mkdir(parents=True)
+    (content / "qcq" / "archive" / "20261120-改版.warc.gz").write_bytes(demo_warc.read_bytes())
+    site = Site(id="qcq", file="qcq/site.yaml", data={"domain": "www.qcq.gov.cn"})
+    first = publish_archives(site, content, tmp_path / "one")
+    second = publish_archives(site, content, tmp_path / "two")
+    assert first == second and first
+    assert differences(tmp_path / "one", tmp_path / "two") == []
+    key = content / "qcq" / "archive" / ".banner-key"
+    assert key.stat().st_mode & 0o077 == 0, "the key is private"
+    published = b"".join(p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file())
+    assert key.read_bytes().hex().encode() not in published and key.read_bytes() not in published
+
+
+def test_a_dask_cluster_builds_the_same_group(group_copy, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    local = run_pelican(group_copy, tmp_path / "local", *DAY, *CLEAN)
+    assert local.returncode == 0, local.stderr
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address
+        on_cluster = run_pelican(
+            group_copy, tmp_path / "cluster", *DAY, *CLEAN, "-e", f'BUILD_SCHEDULER="{address}"'
+        )
+        assert on_cluster.returncode == 0, on_cluster.stderr
+        # The cluster's workers ran the sites' builds, not the pelican process.
+        ran = cluster.scheduler.task_prefixes
+        assert list(ran) == ["call_by_name"], list(ran)  # group.executor.by_name
+    assert "亳州市谯城区人民政府" in rebuilt(on_cluster)
+    assert differences(tmp_path / "local", tmp_path / "cluster") == []
+
+
+def test_an_unreachable_scheduler_is_a_message(group_copy, tmp_path):
+    pytest.importorskip("distributed")
+    output = tmp_path / "output"
+    result = run_pelican(group_copy, output, *DAY, "-e", 'BUILD_SCHEDULER="tcp://127.0.0.1:9"')
+    assert result.returncode != 0
+    assert "无法连接 Dask 调度器 tcp://127.0.0.1:9" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not output.exists()
