@@ -342,6 +342,9 @@ class RecordPagesGenerator(Generator):
             ]
             write(f"{disclosure}/fdzdgknr.html", "disclosure_list", disclosed=public)
             write(f"{disclosure}/ysqgk.html", "disclosure_request")
+        # 第八条（四）: the site's 归档目录 in its theme, over republish's plain overview.
+        if self.settings.get("ARCHIVES"):
+            write(f"{ARCHIVE_FOLDER}/index.html", "site_archives")
         # 第八条（二）: nginx serves these for every path, so their links start at the root.
         for window in self.settings.get("MAINTENANCE_WINDOWS") or []:
             write(window["page"], "maintenance", relative_urls=False, SITEURL="", **window)
