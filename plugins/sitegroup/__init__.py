@@ -52,6 +52,8 @@ from archive_tool.report.annual import previous_year_page
 from archive_tool.report.due import annual_report_due
 from archive_tool.safety.html import sanitise
 
+from .preview import answer_missing_pages
+
 
 class SiteGroupGenerator:
     """Checks the whole group in generate_context and builds it in generate_output."""
@@ -455,6 +457,7 @@ def link_policies(generator):
 
 
 def register():
+    answer_missing_pages()  # `pelican --listen` sends a 404 page, not an empty reply
     signals.get_generators.connect(add_generator)
     # Before categories, feeds and direct templates are made from the articles.
     signals.article_generator_pretaxonomy.connect(withhold_articles)
