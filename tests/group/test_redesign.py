@@ -44,6 +44,10 @@ def test_build_archives_the_previous_version_once_and_keeps_it(group_copy, tmp_p
     assert kept and kept[0].read_bytes() == warcs[0].read_bytes()
     sitemap = lxml.html.fromstring((site / "sitemap.html").read_bytes())
     assert sitemap.xpath("//a[contains(@href, 'archive/index.html')]")
+    (listed,) = sitemap.xpath(
+        "//a[contains(@href, 'archive/2') and contains(@href, 'index')]/text()"
+    )
+    assert listed.endswith(" 改版归档") and not listed.startswith("20261101"), "北京时间"
     check_archive_directory(site)
 
     again = run_pelican(group_copy, output, "-e", 'BUILD_DATE="2026-11-26"')
@@ -79,6 +83,8 @@ def check_archive_directory(site: Path) -> None:
         assert target == (site / "archive" / archive_id / "index.html").resolve()
         overview = lxml.html.fromstring(target.read_bytes())
         assert overview.xpath("//h1/text()") == ["归档目录"]
+        (back,) = overview.xpath("//a[.='全部归档']/@href")
+        assert (target.parent / back).resolve() == directory.resolve()
         beijing = datetime.strptime(archive_id, "%Y%m%d%H%M%S") + timedelta(hours=8)
         assert row.xpath("string(.//time)") == f"{beijing:%Y-%m-%d %H:%M}", "北京时间, not UTC"
         (warc,) = row.xpath(".//a[contains(@href, '.warc.gz')]/@href")

@@ -67,6 +67,11 @@ def test_the_archive_directory_is_a_page_of_the_site(browser, redesigned):
         listed = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d", page.inner_text("table"))
         first = datetime.strptime(min(listed), MINUTE) - datetime.strptime(shown, MINUTE)
         assert timedelta(0) <= first <= timedelta(minutes=1), "北京时间, as the archive shows"
+        page.get_by_role("link", name="全部归档").click()
+        page.wait_for_load_state()
+        assert page.url == f"{url}/archive/index.html", "back to the site's 网站归档"
+        page.go_back()
+        page.wait_for_load_state()
         page.locator("table a").first.click()
         page.wait_for_load_state()
         assert "已归档" in page.inner_text("body") and "归档时间" in page.inner_text("body")
