@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..content.registry import Site
 from ..content.values import parse_day
-from ..republish.static import republish
+from ..republish.static import archive_time, republish
 from ..warc.crawl import CrawlOptions
 from ..warc.httpfetch import Fetcher
 from ..warc.scope import Scope
@@ -107,7 +107,11 @@ def banner_key(folder: Path) -> bytes:
 def publish_archives(
     site: Site, content_root: Path, archive_dir: Path, live_url: str | None = None
 ) -> list[dict]:
-    """Republish every WARC of the site under archive_dir, each WARC kept beside its archive."""
+    """Republish every WARC of the site under archive_dir, each WARC kept beside its archive.
+
+    One entry per archive, oldest first, for the site's 归档目录 page (the theme): its id
+    (folder), pages, WARC path, label (the WARC's name), reason (改版, 下线) and 归档时间
+    (北京时间, as the archived pages' banners show it)."""
     warcs = sorted(warc_folder(content_root, site).glob("*.warc.gz"))
     published = []
     key = banner_key(warc_folder(content_root, site)) if warcs else None
@@ -122,6 +126,8 @@ def publish_archives(
                 "pages": result.pages,
                 "warc": f"{ARCHIVE_FOLDER}/{result.archive_dir.name}/{warc.name}",
                 "label": warc.name.removesuffix(".warc.gz"),
+                "reason": warc.name.removesuffix(".warc.gz").partition("-")[2] or "归档",
+                "archived_at": archive_time(result.archive_dir.name),
             }
         )
     return published

@@ -422,10 +422,11 @@ def write_archive_index(
             '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<meta name="robots" content="noindex">'
-            f"<title>归档目录 {archive_id}</title><style>body{{font-family:sans-serif;margin:1rem}}"
+            f"<title>归档目录（{archive_time(archive_id)} 归档）</title><style>body{{font-family:sans-serif;margin:1rem}}"
             "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;"
             "word-break:break-all}</style></head><body>"
-            f"<h1>归档目录</h1><p>已归档页面 {index.page_count()} 个；归档时间为北京时间。</p>"
+            f"<h1>归档目录</h1><p>已归档页面 {index.page_count()} 个；归档时间为北京时间。"
+            '<a href="../index.html">全部归档</a></p>'
             "<table><thead><tr><th>标题</th><th>原网址</th><th>归档时间</th></tr></thead><tbody>"
         )
         for page in index.pages():

@@ -47,6 +47,8 @@ from archive_tool.report.annual import previous_year_page
 from archive_tool.report.due import annual_report_due
 from archive_tool.safety.html import sanitise
 
+from .preview import answer_missing_pages
+
 PLUGIN_DIR = Path(__file__).resolve().parent
 
 
@@ -371,6 +373,9 @@ class RecordPagesGenerator(Generator):
             ]
             write(f"{disclosure}/fdzdgknr.html", "disclosure_list", disclosed=public)
             write(f"{disclosure}/ysqgk.html", "disclosure_request")
+        # 第八条（四）: the site's 归档目录 in its theme, over republish's plain overview.
+        if self.settings.get("ARCHIVES"):
+            write(f"{ARCHIVE_FOLDER}/index.html", "site_archives")
         # 第八条（二）: nginx serves these for every path, so their links start at the root.
         for window in self.settings.get("MAINTENANCE_WINDOWS") or []:
             write(window["page"], "maintenance", relative_urls=False, SITEURL="", **window)
@@ -464,6 +469,7 @@ def link_policies(generator):
 
 
 def register():
+    answer_missing_pages()  # `pelican --listen` sends a 404 page, not an empty reply
     signals.get_generators.connect(add_generator)
     # Before categories, feeds and direct templates are made from the articles.
     signals.article_generator_pretaxonomy.connect(withhold_articles)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from pathlib import Path
+
 import lxml.html
 from conftest import archive_tool, run_pelican
 
@@ -41,6 +44,11 @@ def test_build_archives_the_previous_version_once_and_keeps_it(group_copy, tmp_p
     assert kept and kept[0].read_bytes() == warcs[0].read_bytes()
     sitemap = lxml.html.fromstring((site / "sitemap.html").read_bytes())
     assert sitemap.xpath("//a[contains(@href, 'archive/index.html')]")
+    (listed,) = sitemap.xpath(
+        "//a[contains(@href, 'archive/2') and contains(@href, 'index')]/text()"
+    )
+    assert listed.endswith(" 改版归档") and not listed.startswith("20261101"), "北京时间"
+    check_archive_directory(site)
 
     again = run_pelican(group_copy, output, "-e", 'BUILD_DATE="2026-11-26"')
     assert again.returncode == 0, again.stderr
@@ -48,6 +56,39 @@ def test_build_archives_the_previous_version_once_and_keeps_it(group_copy, tmp_p
     assert old_title in next(archive_root.glob("*/fgw.bozhou.gov.cn/zwdt/index.html")).read_text(
         encoding="utf-8"
     )
+
+
+def check_archive_directory(site: Path) -> None:
+    """The site's 归档目录 is a page of the site (its theme, header, footer, §7 meta), linked
+    from every page's footer, listing each archive in 北京时间 with a link to its overview."""
+    directory = site / "archive" / "index.html"
+    page = lxml.html.fromstring(directory.read_bytes())
+    assert page.xpath("string(//header//a[@class='site-name'])") == "亳州市发展和改革委员会"
+    assert "网站标识码：3416000002" in page.xpath("string(//footer)")
+    assert page.xpath("//link[@rel='stylesheet']/@href") == ["../theme/css/gov.css"]
+    meta = {m.get("name"): m.get("content") for m in page.xpath("//head/meta[@name]")}
+    assert meta["SiteName"] == "亳州市发展和改革委员会" and meta["SiteIDCode"] == "3416000002"
+    assert meta["SiteDomain"] == "fgw.bozhou.gov.cn" and meta["ColumnName"] == "网站归档"
+    assert meta["ColumnType"] and meta["description"]
+    home = lxml.html.fromstring((site / "index.html").read_bytes())
+    (footer_link,) = home.xpath("//footer//a[.='网站归档']/@href")
+    assert (site / footer_link).resolve() == directory.resolve()
+    archives = sorted(p.parent.name for p in site.glob("archive/*/archive.json"))
+    assert archives
+    rows = page.xpath("//main//table//tbody/tr")
+    assert len(rows) == len(archives)
+    for row, archive_id in zip(rows, reversed(archives)):  # newest first
+        (link,) = row.xpath(".//a[.//time]")
+        target = (directory.parent / link.get("href")).resolve()
+        assert target == (site / "archive" / archive_id / "index.html").resolve()
+        overview = lxml.html.fromstring(target.read_bytes())
+        assert overview.xpath("//h1/text()") == ["归档目录"]
+        (back,) = overview.xpath("//a[.='全部归档']/@href")
+        assert (target.parent / back).resolve() == directory.resolve()
+        beijing = datetime.strptime(archive_id, "%Y%m%d%H%M%S") + timedelta(hours=8)
+        assert row.xpath("string(.//time)") == f"{beijing:%Y-%m-%d %H:%M}", "北京时间, not UTC"
+        (warc,) = row.xpath(".//a[contains(@href, '.warc.gz')]/@href")
+        assert (directory.parent / warc).is_file()
 
 
 def test_redesign_date_in_the_future_archives_nothing_yet(group_copy, tmp_path):

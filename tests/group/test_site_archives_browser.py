@@ -1,0 +1,81 @@
+"""A redesigned site's 归档目录 in Chromium (issue 15): a page of the site in its theme, with
+zero axe violations, a clean console and no sideways scroll on a phone, leading to each
+archive's overview and from there to archived pages with their own 「已归档」 banner."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import datetime, timedelta
+
+import pytest
+from browser import launched_chromium  # skips the module without chromium
+from conftest import DEMO_CONTENT, run_pelican
+from test_page_types_browser import audit, serve
+from test_redesign import mark_redesign
+
+DOMAIN = "fgw.bozhou.gov.cn"
+MINUTE = "%Y-%m-%d %H:%M"
+
+
+@pytest.fixture(scope="module")
+def redesigned(tmp_path_factory):
+    """The demo group built, then built again after fgw's redesign date: one archive."""
+    root = tmp_path_factory.mktemp("redesigned")
+    content, output = root / "content", root / "output"
+    shutil.copytree(DEMO_CONTENT, content)
+    first = run_pelican(content, output, "-e", 'BUILD_DATE="2026-11-20"')
+    assert first.returncode == 0, first.stderr
+    mark_redesign(content, "fgw", "2026-11-25")
+    second = run_pelican(content, output, "-e", 'BUILD_DATE="2026-11-26"')
+    assert second.returncode == 0, second.stderr
+    return output / DOMAIN
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with launched_chromium() as browser:
+        yield browser
+
+
+def test_the_archive_directory_is_a_page_of_the_site(browser, redesigned):
+    httpd, url = serve(redesigned)  # as nginx serves it: the site is the document root
+    try:
+        page = browser.new_page(viewport={"width": 375, "height": 800})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        failed: list[str] = []
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+
+        page.goto(f"{url}/index.html")
+        page.get_by_role("link", name="网站归档").click()
+        page.wait_for_load_state()
+        assert page.url == f"{url}/archive/index.html"
+        assert audit(page, page.url, errors) == []
+        assert failed == []
+        assert page.inner_text(".site-name") == "亳州市发展和改革委员会"
+        assert "网站标识码：3416000002" in page.inner_text("footer")
+        background = "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+        assert page.evaluate(background) != "rgba(0, 0, 0, 0)", "styled by the theme"
+        shown = page.inner_text("main table time")
+        assert "北京时间" in page.inner_text("main")
+
+        page.locator("main table a", has=page.locator("time")).first.click()
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text() == "归档目录", "the archive's own overview"
+        listed = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d", page.inner_text("table"))
+        first = datetime.strptime(min(listed), MINUTE) - datetime.strptime(shown, MINUTE)
+        assert timedelta(0) <= first <= timedelta(minutes=1), "北京时间, as the archive shows"
+        page.get_by_role("link", name="全部归档").click()
+        page.wait_for_load_state()
+        assert page.url == f"{url}/archive/index.html", "back to the site's 网站归档"
+        page.go_back()
+        page.wait_for_load_state()
+        page.locator("table a").first.click()
+        page.wait_for_load_state()
+        assert "已归档" in page.inner_text("body") and "归档时间" in page.inner_text("body")
+        page.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
