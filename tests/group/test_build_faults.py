@@ -14,7 +14,6 @@ from archive_tool.errors import ToolkitError
 from archive_tool.group.build import SiteJob, SiteOutcome, build_group
 from archive_tool.group.check import check_group
 
-
 TODAY = date(2026, 11, 26)
 
 

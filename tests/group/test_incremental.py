@@ -8,18 +8,25 @@ build on a Dask cluster gives the same bytes again.
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_pelican
+from conftest import REPO, archive_tool, run_pelican
 
 from archive_tool.content.registry import Site
 from archive_tool.group.redesign import publish_archives
 
-DAY = ("-e", 'BUILD_DATE="2026-11-26"')
-CLEAN = ("-e", "INCREMENTAL_BUILD=false")
+
+def settings(**values) -> tuple[str, ...]:
+    """pelican's -e, once: a second -e replaces the first one's settings."""
+    return ("-e", *(f"{key}={json.dumps(value)}" for key, value in values.items()))
+
+
+DAY = {"BUILD_DATE": "2026-11-26"}
+CLEAN = {**DAY, "INCREMENTAL_BUILD": False}
 
 
 def differences(left: Path, right: Path) -> list[str]:
@@ -49,11 +56,11 @@ def kept(result) -> str:
 
 def test_a_rebuild_keeps_unchanged_sites_and_equals_a_clean_build(group_copy, tmp_path):
     output = tmp_path / "output"
-    first = run_pelican(group_copy, output, *DAY)
+    first = run_pelican(group_copy, output, *settings(**DAY))
     assert first.returncode == 0, first.stderr
     assert "亳州市谯城区人民政府" in rebuilt(first) and not kept(first)
 
-    untouched = run_pelican(group_copy, output, *DAY)
+    untouched = run_pelican(group_copy, output, *settings(**DAY))
     assert untouched.returncode == 0, untouched.stderr
     assert not rebuilt(untouched), untouched.stdout
     assert kept(untouched).count("、") == 3, untouched.stdout  # all four sites
@@ -62,13 +69,13 @@ def test_a_rebuild_keeps_unchanged_sites_and_equals_a_clean_build(group_copy, tm
     article.write_text(
         article.read_text(encoding="utf-8") + "\n\n补充说明：本文于今日更新。\n", encoding="utf-8"
     )
-    edited = run_pelican(group_copy, output, *DAY)
+    edited = run_pelican(group_copy, output, *settings(**DAY))
     assert edited.returncode == 0, edited.stderr
     assert rebuilt(edited) == "重新生成（页面与搜索索引）：亳州市谯城区人民政府", edited.stdout
     page = next((output / "www.qcq.gov.cn").rglob(article.stem + ".html"))
     assert "补充说明：本文于今日更新。" in page.read_text(encoding="utf-8")
 
-    clean = run_pelican(group_copy, tmp_path / "clean", *DAY, *CLEAN)
+    clean = run_pelican(group_copy, tmp_path / "clean", *settings(**CLEAN))
     assert clean.returncode == 0, clean.stderr
     assert kept(clean) == ""
     assert differences(output, tmp_path / "clean") == []
@@ -78,11 +85,11 @@ def test_a_changed_theme_rebuilds_every_site(group_copy, tmp_path):
     theme = tmp_path / "theme"
     shutil.copytree(REPO / "themes" / "gov", theme)
     output = tmp_path / "output"
-    with_theme = ("-e", f'THEME="{theme}"')
-    assert run_pelican(group_copy, output, *DAY, *with_theme).returncode == 0
+    with_theme = settings(**DAY, THEME=str(theme))
+    assert run_pelican(group_copy, output, *with_theme).returncode == 0
     css = next(theme.glob("static/css/*.css"))
     css.write_text(css.read_text(encoding="utf-8") + "\n/* 改版 */\n", encoding="utf-8")
-    again = run_pelican(group_copy, output, *DAY, *with_theme)
+    again = run_pelican(group_copy, output, *with_theme)
     assert again.returncode == 0, again.stderr
     assert not kept(again) and rebuilt(again).count("、") == 3, again.stdout
 
@@ -106,14 +113,14 @@ def test_republishing_an_archive_gives_the_same_bytes(demo_warc, tmp_path):
 
 def test_a_dask_cluster_builds_the_same_group(group_copy, tmp_path):
     distributed = pytest.importorskip("distributed")
-    local = run_pelican(group_copy, tmp_path / "local", *DAY, *CLEAN)
+    local = run_pelican(group_copy, tmp_path / "local", *settings(**CLEAN))
     assert local.returncode == 0, local.stderr
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         address = cluster.scheduler_address
         on_cluster = run_pelican(
-            group_copy, tmp_path / "cluster", *DAY, *CLEAN, "-e", f'BUILD_SCHEDULER="{address}"'
+            group_copy, tmp_path / "cluster", *settings(**CLEAN, BUILD_SCHEDULER=address)
         )
         assert on_cluster.returncode == 0, on_cluster.stderr
         # The cluster's workers ran the sites' builds, not the pelican process.
@@ -126,8 +133,22 @@ def test_a_dask_cluster_builds_the_same_group(group_copy, tmp_path):
 def test_an_unreachable_scheduler_is_a_message(group_copy, tmp_path):
     pytest.importorskip("distributed")
     output = tmp_path / "output"
-    result = run_pelican(group_copy, output, *DAY, "-e", 'BUILD_SCHEDULER="tcp://127.0.0.1:9"')
+    result = run_pelican(group_copy, output, *settings(**DAY, BUILD_SCHEDULER="tcp://127.0.0.1:9"))
     assert result.returncode != 0
     assert "无法连接 Dask 调度器 tcp://127.0.0.1:9" in result.stderr
     assert "Traceback" not in result.stderr
     assert not output.exists()
+
+
+def test_archive_tool_build_takes_the_options_as_flags(tmp_path):
+    output = tmp_path / "output"
+    first = archive_tool("build", "--date", "2026-11-26", "-o", str(output))
+    assert first.returncode == 0, first.stderr
+    assert "网站群构建完成：4 个站点" in first.stdout
+    again = archive_tool("build", "--date", "2026-11-26", "-o", str(output), "--workers", "1")
+    assert kept(again).count("、") == 3, again.stdout
+    full = archive_tool("build", "--date", "2026-11-26", "-o", str(output), "--full")
+    assert rebuilt(full).count("、") == 3 and not kept(full), full.stdout
+    wrong = archive_tool("build", "--date", "2026-02-30", "-o", str(tmp_path / "x"))
+    assert wrong.returncode == 2 and "应为 YYYY-MM-DD，实为「2026-02-30」" in wrong.stderr
+    assert not (tmp_path / "x").exists()
