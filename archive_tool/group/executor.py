@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -40,8 +41,12 @@ def site_executor(scheduler: str | None, workers: int) -> Iterator[Executor]:
         with _dask_executor(scheduler) as executor:
             yield executor
         return
-    # fork (Linux's default): the workers start with pelican and the plugin imported.
-    with ProcessPoolExecutor(max_workers=workers) as executor:
+    # forkserver: each worker is forked from a small server process that imported Pelican
+    # once, not from this one, which holds the whole group's content model: a worker's
+    # memory is its site's build only.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pelican", "markdown", "lxml.html", "archive_tool.group.build"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
         yield executor
 
 

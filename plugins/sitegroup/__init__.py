@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -168,7 +169,8 @@ class SiteGroupGenerator:
         settings["PLUGIN_PATHS"] = [str(PLUGIN_DIR.parent)]
         settings["PLUGINS"] = ["sitegroup"]
         return SiteJob(
-            site=site,
+            # Its identity and site.yaml only: the worker reads its articles with Pelican.
+            site=replace(site, articles=[], records={}, ledger=None, reviews={}),
             content_root=self.content_root,
             published=self.output_root / str(site.domain),
             output=Path(),
