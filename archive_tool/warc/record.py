@@ -99,4 +99,4 @@ def record_header(
         f"WARC/{W.WARC_VERSION}\r\n{W.TYPE}: {record_type}\r\n{named}"
         f"Content-Type: {content_type}\r\n{W.BLOCK_DIGEST}: {block_digest}\r\n"
         f"Content-Length: {length}\r\n\r\n"
-    ).encode("utf-8")
+    ).encode()

@@ -382,7 +382,11 @@ def compress_records(
 ) -> None:
     """Fill in the response and request members of a body held in memory, digests given."""
     head = prepared.http_head
-    fields = [(W.RECORD_ID, prepared.response_id), *prepared.common, (W.PAYLOAD_DIGEST, prepared.digest)]
+    fields = [
+        (W.RECORD_ID, prepared.response_id),
+        *prepared.common,
+        (W.PAYLOAD_DIGEST, prepared.digest),
+    ]
     header = record_header(W.RESPONSE, fields, HTTP_RESPONSE, block_digest, len(head) + len(data))
     prepared.response_member = compress_member(header + head + data + RECORD_END)
     fields = [
