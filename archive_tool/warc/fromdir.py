@@ -72,11 +72,18 @@ def content_type(path: Path) -> str:
     return f"{kind}; charset=utf-8" if kind.startswith(TEXT_TYPES) else kind
 
 
-def iter_site_files(root: Path) -> Iterator[Path]:
+def iter_site_files(root: Path) -> Iterator[str]:
+    """Every file under root as a relative POSIX path, folders and names in sorted order.
+
+    Strings, not Path objects: a Path per file was a fifth of the writing process's time.
+    """
+    prefix = len(os.path.join(str(root), ""))
     for folder, dirs, files in os.walk(root):
         dirs.sort()
+        inner = folder[prefix:].replace(os.sep, "/")
+        inner = inner + "/" if inner else ""
         for name in sorted(files):
-            yield Path(folder) / name
+            yield inner + name
 
 
 def urls_for(relative: str, base_url: str) -> list[str]:
@@ -225,8 +232,7 @@ def _batches(
     captured: set[str] | None = None,
 ):
     batch = []
-    for path in iter_site_files(root):
-        relative = path.relative_to(root).as_posix()
+    for relative in iter_site_files(root):
         if relative.startswith(skip):
             continue
         if captured and all(normalize(url) in captured for url in urls_for(relative, base_url)):
