@@ -231,9 +231,9 @@ class Crawler:
 
     def _fetch_politely(self, host: str, url: str) -> Capture:
         with self.lock:
-            slot = self.host_slots.setdefault(
-                host, threading.BoundedSemaphore(self.options.per_host)
-            )
+            slot = self.host_slots.get(host)
+            if slot is None:
+                slot = self.host_slots[host] = threading.BoundedSemaphore(self.options.per_host)
         with slot:
             if self.options.delay:
                 with self.lock:

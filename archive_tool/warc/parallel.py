@@ -4,9 +4,9 @@ One Python process is CPU-bound near 700 pages/s (http.client, lxml, gzip); the 
 a page is independent of other pages, so each of N forked processes owns the URLs whose
 CRC-32 falls to it, crawls them with its own threads, forwards links it does not own to
 their owner (a page's links for one process in one message), and sends its compressed
-records to the parent through its own pipe, written directly by the sending thread: a
-multiprocessing.Queue hands each message to a feeder thread, and that hand-over took a
-third of a crawling process's time. The parent alone writes the WARC (revisit decisions
+records to the parent. Every message goes through a pipe, written directly by the sending
+thread: a multiprocessing.Queue hands each message to a feeder thread, and that hand-over
+took a third of a crawling process's time. The parent alone writes the WARC (revisit decisions
 included). The crawl ends when no job is queued or in flight anywhere
 and nothing changed across a check (a shared activity counter).
 
@@ -86,7 +86,12 @@ class Shared:
 
     def __init__(self, context, processes: int):
         self.processes = processes
-        self.inboxes = [context.Queue() for _ in range(processes)]
+        # Each process's inbox: a pipe that the parent and every other process write to,
+        # one whole message at a time (a lock per inbox: a pipe interleaves large writes).
+        inboxes = [context.Pipe(duplex=False) for _ in range(processes)]
+        self.inbox_readers = [reader for reader, _ in inboxes]
+        self.inbox_writers = [writer for _, writer in inboxes]
+        self.inbox_locks = [context.Lock() for _ in range(processes)]
         # One pipe per crawling process to the parent; a full pipe makes the sender wait.
         pipes = [context.Pipe(duplex=False) for _ in range(processes)]
         self.readers = [reader for reader, _ in pipes]
@@ -108,7 +113,9 @@ class Shared:
     def send(self, process: int, jobs: list[tuple[str, int, bool]]) -> None:
         """Forward (url, depth, requisite) jobs to the process that owns them."""
         self.change(in_flight=len(jobs))
-        self.inboxes[process].put(jobs)
+        data = pickle.dumps(jobs, pickle.HIGHEST_PROTOCOL)
+        with self.inbox_locks[process]:
+            self.inbox_writers[process].send_bytes(data)
 
     def report(self, process: int, message: tuple) -> None:
         """Send a message to the parent (from any thread of crawling process ``process``)."""
@@ -218,10 +225,15 @@ def _worker(
         already_captured={u for u in captured if owner(u, shared.processes) == index},
     )
 
+    inbox = shared.inbox_readers[index]
+
     def take_in() -> None:
-        while True:
-            jobs = shared.inboxes[index].get()
-            if jobs is None:
+        while not shared.stop.is_set():
+            try:
+                if not inbox.poll(0.1):
+                    continue
+                jobs = pickle.loads(inbox.recv_bytes())
+            except (EOFError, OSError):
                 return
             for job in jobs:
                 crawler.admit(*job)
@@ -288,9 +300,7 @@ def crawl_in_processes(
         result.interrupted = True
     except ToolkitError as error:
         fatal = error
-    shared.stop.set()
-    for inbox in shared.inboxes:
-        inbox.put(None)
+    shared.stop.set()  # the processes' inbox readers see it within 0.1 s
     exited = 0
     # After Ctrl-C, records a process has not sent within a moment are dropped, not waited for.
     deadline = time.monotonic() + (2 if result.interrupted else fetcher.timeout + 10)
