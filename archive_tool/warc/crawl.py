@@ -230,6 +230,8 @@ class Crawler:
         return True
 
     def _fetch_politely(self, host: str, url: str) -> Capture:
+        if self.options.per_host >= self.options.concurrency and not self.options.delay:
+            return self.fetcher.fetch(url)  # the threads cannot exceed the per-host limit
         with self.lock:
             slot = self.host_slots.get(host)
             if slot is None:

@@ -23,7 +23,7 @@ from urllib.parse import quote, urlsplit
 from ..errors import ToolkitError
 from .capture import Body, Capture, warc_digest
 from .crawl import CrawlResult
-from .httpfetch import USER_AGENT, request_head
+from .httpfetch import USER_AGENT, request_head, target_request_head
 from .parallel import die_with_parent
 from .record import http_head, warc_date
 from .scope import normalize
@@ -152,17 +152,15 @@ def _prepare_files(task: tuple[str, list[str], str, datetime]) -> list[PreparedB
     prepared: list[PreparedCapture] = []
     served = format_datetime(started, usegmt=True)
     date = warc_date(started)
+    base = urlsplit(base_url)  # base_url + quote(name): no query, no fragment
     for relative in names:
-        path = os.path.join(root, relative)
-        with open(path, "rb") as file:
-            status = os.fstat(file.fileno())
-            if status.st_size > INLINE_BYTES:
-                if prepared:
-                    out.append(PreparedBatch.of(prepared))
-                    prepared = []
-                out.append(relative)  # written by the parent, streamed
-                continue
-            data = file.read()
+        status, data = _read_small(os.path.join(root, relative))
+        if data is None:
+            if prepared:
+                out.append(PreparedBatch.of(prepared))
+                prepared = []
+            out.append(relative)  # written by the parent, streamed
+            continue
         kind = _type_by_name(relative.rpartition("/")[2])
         head = http_head(
             "HTTP/1.1 200 OK",
@@ -183,11 +181,33 @@ def _prepare_files(task: tuple[str, list[str], str, datetime]) -> list[PreparedB
             if _captured and normalize(url) in _captured:
                 continue
             capture = describe(url, date, digest, bool(data), head, 200, bare_type)
-            compress_records(capture, data, block_digest, request_head(url, USER_AGENT))
+            if base.query or base.fragment:
+                request = request_head(url, USER_AGENT)
+            else:
+                request = target_request_head(base.path + url[len(base_url) :], base.netloc)
+            compress_records(capture, data, block_digest, request)
             prepared.append(capture)
     if prepared:
         out.append(PreparedBatch.of(prepared))
     return out
+
+
+def _read_small(path: str) -> tuple[os.stat_result, bytes | None]:
+    """A file's status and, unless it is larger than INLINE_BYTES, its bytes.
+
+    os.open/os.read: io.open builds a buffered file object per file, a tenth of the time.
+    """
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        status = os.fstat(fd)
+        if status.st_size > INLINE_BYTES:
+            return status, None
+        pieces = []
+        while piece := os.read(fd, max(status.st_size, 1) + 1):
+            pieces.append(piece)
+        return status, b"".join(pieces)
+    finally:
+        os.close(fd)
 
 
 def _type_by_name(name: str) -> str:

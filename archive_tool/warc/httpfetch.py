@@ -57,8 +57,17 @@ def _target(parts) -> str:
 def request_head(url: str, user_agent: str = USER_AGENT) -> bytes:
     """The request line and headers of a GET, exactly as they go on the wire."""
     parts = urlsplit(url)
+    return target_request_head(_target(parts), parts.netloc, user_agent)
+
+
+def target_request_head(target: str, host: str, user_agent: str = USER_AGENT) -> bytes:
+    """request_head() for a request target and Host already split out of the URL.
+
+    >>> target_request_head("/a", "x.gov.cn", "t") == request_head("http://x.gov.cn/a", "t")
+    True
+    """
     return (
-        f"GET {_target(parts)} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+        f"GET {target} HTTP/1.1\r\nHost: {host}\r\n"
         f"User-Agent: {user_agent}\r\nAccept: */*\r\nAccept-Encoding: identity\r\n"
         "Connection: keep-alive\r\n\r\n"
     ).encode("latin-1")

@@ -46,7 +46,9 @@ def warc_date(moment: datetime) -> str:
     >>> warc_date(datetime(2026, 11, 24, 2, 0, 0, tzinfo=timezone.utc))
     '2026-11-24T02:00:00.000000Z'
     """
-    text = moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    if moment.tzinfo is not timezone.utc:
+        moment = moment.astimezone(timezone.utc)
+    text = moment.isoformat(timespec="microseconds")
     return text[:-6] + "Z"  # isoformat is several times faster than strftime; "+00:00" -> "Z"
 
 
