@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
 
 CSS_URL = re.compile(
@@ -28,6 +27,11 @@ REQUISITE_LINK_RELS = {
     "modulepreload",
 }
 SKIPPED_SCHEMES = ("mailto:", "javascript:", "tel:", "data:", "about:", "#")
+# Plain lxml elements: lxml.html's element classes cost a Python call per element.
+HTML_PARSER = etree.HTMLParser()
+# What makes a reference need urljoin's full algorithm (dot segments, schemes, queries
+# and fragments on their own, the tab and newline characters urlsplit removes).
+NEEDS_URLJOIN = re.compile(r"/\.|^\.|:|^[?#]|^//|[\t\r\n;]")
 
 
 @dataclass(frozen=True)
@@ -59,16 +63,52 @@ def srcset_urls(srcset: str) -> list[str]:
     return [part.strip().split()[0] for part in srcset.split(",") if part.strip()]
 
 
+class Resolver:
+    """urljoin(base, reference) without the fragment, quick for plain paths.
+
+    Most links of a site are a plain path ("/a/b.html", "b.html"); urljoin (with
+    urldefrag) cost about 20 µs each, most of a page's link extraction. Anything else goes
+    through urljoin.
+
+    >>> resolve = Resolver("http://x.gov.cn/a/b.html?q=1")
+    >>> samples = ["/c/d.html", "d.html", "d.html#top", "/c/?p=2#x", "e/f.png", "../g.html",
+    ...     "./h.html", "//y.gov.cn/i", "?p=3", "#top", "/j/./k", "https://z.gov.cn/l",
+    ...     "m;n", "/o\tp", "q:r", "", "a b.html", "/%E6%94%BF.html"]
+    >>> [resolve(s) == urldefrag(urljoin(resolve.base, s))[0] for s in samples] == [True] * len(samples)
+    True
+    """
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        parts = urlsplit(base)
+        plain = parts.scheme in ("http", "https") and parts.netloc and ";" not in parts.path
+        self.origin = f"{parts.scheme}://{parts.netloc}" if plain else None
+        self.folder = self.origin + parts.path[: parts.path.rfind("/") + 1] if plain else None
+        if plain and not parts.path:
+            self.folder = self.origin + "/"
+
+    def __call__(self, reference: str) -> str:
+        if self.origin is None or not reference or NEEDS_URLJOIN.search(reference):
+            return urldefrag(urljoin(self.base, reference))[0]
+        reference = reference.partition("#")[0]
+        if reference.startswith("/"):
+            return self.origin + reference
+        return self.folder + reference
+
+
 def html_links(data: bytes, base_url: str) -> list[Link]:
     """Every link of an HTML document, resolved against base_url (and <base href>)."""
     try:
-        document = lxml.html.document_fromstring(data)
-    except (etree.ParserError, ValueError):
+        document = etree.fromstring(data, HTML_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return []
+    if document is None:
         return []
     base = document.find(".//base[@href]")
     if base is not None:
         base_url = urljoin(base_url, base.get("href").strip())
     found: list[Link] = []
+    resolve = Resolver(base_url)
 
     def add(raw: str | None, requisite: bool) -> None:
         if not raw:
@@ -76,7 +116,7 @@ def html_links(data: bytes, base_url: str) -> list[Link]:
         raw = raw.strip()
         if not raw or raw.lower().startswith(SKIPPED_SCHEMES):
             return
-        url = urldefrag(urljoin(base_url, raw))[0]
+        url = resolve(raw)
         if url.startswith(("http://", "https://")):
             found.append(Link(url, requisite))
 

@@ -16,13 +16,28 @@ from typing import BinaryIO
 SPOOL_BYTES = 1024 * 1024  # bodies larger than this go to a temporary file
 
 
+BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648
+BASE32_PAIRS = [a + b for a in BASE32 for b in BASE32]  # 10 bits -> 2 characters
+SHA1_SHIFTS = tuple(range(150, -1, -10))  # 160 bits = 16 pairs, no padding
+
+
 def warc_digest(hasher) -> str:
-    """A digest as WARC writes it.
+    """A digest as WARC writes it (base32, as warcio and wget do).
+
+    base64.b32encode is pure Python and cost about 13 µs per digest, several per record;
+    a SHA-1 is exactly 16 ten-bit groups, looked up in a table.
 
     >>> warc_digest(hashlib.sha1(b""))
     'sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ'
+    >>> all(warc_digest(hashlib.sha1(bytes([n]))) == "sha1:" + base64.b32encode(
+    ...     hashlib.sha1(bytes([n])).digest()).decode() for n in range(256))
+    True
     """
-    return "sha1:" + base64.b32encode(hasher.digest()).decode("ascii")
+    value = hasher.digest()
+    if len(value) != 20:
+        return f"{hasher.name}:" + base64.b32encode(value).decode("ascii")
+    bits = int.from_bytes(value, "big")
+    return "sha1:" + "".join([BASE32_PAIRS[(bits >> shift) & 1023] for shift in SHA1_SHIFTS])
 
 
 class Body:

@@ -96,6 +96,11 @@ class Crawler:
             return
         self.admit(normalize(url), depth, requisite)
 
+    def enqueue_all(self, jobs: list[tuple[str, int, bool]]) -> None:
+        """Queue a page's links, (url, depth, requisite) each."""
+        for job in jobs:
+            self.enqueue(*job)
+
     def admit(self, url: str, depth: int, requisite: bool) -> None:
         """Queue a normalised URL unless seen, out of scope, too deep or over --max-pages."""
         with self.lock:
@@ -194,10 +199,12 @@ class Crawler:
             self._record(capture)
             if capture.content_type in LINKED_TYPES:
                 data = capture.body.read_all(MAX_PARSE_BYTES)
-                for link in extract_links(data, capture.content_type, job.url):
-                    self.enqueue(
-                        link.url, job.depth if link.requisite else job.depth + 1, link.requisite
-                    )
+                self.enqueue_all(
+                    [
+                        (link.url, job.depth if link.requisite else job.depth + 1, link.requisite)
+                        for link in extract_links(data, capture.content_type, job.url)
+                    ]
+                )
             location = capture.header("Location")
             if 300 <= capture.status < 400 and location:
                 self.enqueue(urljoin(job.url, location), job.depth, job.requisite)
@@ -223,10 +230,12 @@ class Crawler:
         return True
 
     def _fetch_politely(self, host: str, url: str) -> Capture:
+        if self.options.per_host >= self.options.concurrency and not self.options.delay:
+            return self.fetcher.fetch(url)  # the threads cannot exceed the per-host limit
         with self.lock:
-            slot = self.host_slots.setdefault(
-                host, threading.BoundedSemaphore(self.options.per_host)
-            )
+            slot = self.host_slots.get(host)
+            if slot is None:
+                slot = self.host_slots[host] = threading.BoundedSemaphore(self.options.per_host)
         with slot:
             if self.options.delay:
                 with self.lock:

@@ -1,24 +1,44 @@
-"""Fetch one URL over HTTP(S) with http.client, keeping what WARC needs.
+"""Fetch one URL over HTTP(S) with libcurl (pycurl), keeping what WARC needs.
 
-The request is built by hand so that the request record holds exactly the bytes sent.
-Each thread keeps one persistent connection per origin. Failures become ``FetchError``
-with a Chinese message; the crawl records them and goes on.
+libcurl parses the response in C: about a third of the CPU per request of http.client
+(measured on loopback nginx: 90 µs against 270 µs), which was a third of a crawling
+process's time. The request record holds the bytes libcurl reports it sent
+(its debug callback), the response record the status line and header lines as received.
+Each thread keeps one curl handle, whose connection cache keeps connections alive per
+origin. Failures become ``FetchError`` with a Chinese message; the crawl records them and
+goes on.
 """
 
 from __future__ import annotations
 
-import http.client
-import socket
+import math
 import ssl
 import threading
 import time
 from urllib.parse import urlsplit
+
+import pycurl
 
 from .. import __version__
 from .capture import Body, Capture
 
 USER_AGENT = f"archive-tool/{__version__} (+https://www.bozhou.gov.cn/; government web archiving)"
 READ_BYTES = 64 * 1024
+# curl error codes (libcurl-errors(3)) by the kind of failure the crawl reports
+DNS_ERRORS = {pycurl.E_COULDNT_RESOLVE_HOST}
+TIMEOUT_ERRORS = {pycurl.E_OPERATION_TIMEDOUT}
+CLOSED_ERRORS = {pycurl.E_GOT_NOTHING, pycurl.E_SEND_ERROR, pycurl.E_RECV_ERROR}
+TLS_ERRORS = {
+    pycurl.E_SSL_CONNECT_ERROR,
+    pycurl.E_PEER_FAILED_VERIFICATION,
+    pycurl.E_SSL_CACERT,
+    pycurl.E_SSL_CACERT_BADFILE,
+    pycurl.E_SSL_CERTPROBLEM,
+    pycurl.E_SSL_CIPHER,
+    pycurl.E_SSL_ISSUER_ERROR,
+    pycurl.E_SSL_PEER_CERTIFICATE,
+    pycurl.E_SSL_INVALIDCERTSTATUS,
+}
 
 
 def request_target(url: str) -> str:
@@ -27,14 +47,27 @@ def request_target(url: str) -> str:
     >>> request_target("https://x.gov.cn/a%20b?q=1#top")
     '/a%20b?q=1'
     """
-    parts = urlsplit(url)
+    return _target(urlsplit(url))
+
+
+def _target(parts) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def request_head(url: str, user_agent: str = USER_AGENT) -> bytes:
     """The request line and headers of a GET, exactly as they go on the wire."""
+    parts = urlsplit(url)
+    return target_request_head(_target(parts), parts.netloc, user_agent)
+
+
+def target_request_head(target: str, host: str, user_agent: str = USER_AGENT) -> bytes:
+    """request_head() for a request target and Host already split out of the URL.
+
+    >>> target_request_head("/a", "x.gov.cn", "t") == request_head("http://x.gov.cn/a", "t")
+    True
+    """
     return (
-        f"GET {request_target(url)} HTTP/1.1\r\nHost: {urlsplit(url).netloc}\r\n"
+        f"GET {target} HTTP/1.1\r\nHost: {host}\r\n"
         f"User-Agent: {user_agent}\r\nAccept: */*\r\nAccept-Encoding: identity\r\n"
         "Connection: keep-alive\r\n\r\n"
     ).encode("latin-1")
@@ -46,6 +79,40 @@ class FetchError(Exception):
     def __init__(self, url: str, kind: str, message: str):
         super().__init__(f"{url}：{message}")
         self.url, self.kind, self.message = url, kind, message
+
+
+class _Exchange:
+    """What libcurl's callbacks collect during one request."""
+
+    def __init__(self, body: Body) -> None:
+        self.body = body
+        self.sent = b""
+        self.status_line = ""
+        self.headers: list[tuple[str, str]] = []
+        self.error: BaseException | None = None
+
+    def debug(self, kind: int, data: bytes) -> None:
+        if kind == pycurl.INFOTYPE_HEADER_OUT:
+            self.sent = data
+
+    def header(self, line: bytes) -> None:
+        text = line.decode("latin-1").rstrip("\r\n")
+        if text.startswith("HTTP/"):  # a new response (after a 1xx one): start over
+            self.status_line, self.headers = text, []
+        elif text[:1] in (" ", "\t") and self.headers:  # an obsolete folded line
+            name, value = self.headers[-1]
+            self.headers[-1] = (name, f"{value} {text.strip()}")
+        elif text:
+            name, _, value = text.partition(":")
+            self.headers.append((name.strip(), value.strip()))
+
+    def write(self, data: bytes) -> int | None:
+        try:
+            self.body.write(data)
+        except BaseException as error:  # noqa: BLE001 — raised again after perform()
+            self.error = error
+            return 0  # libcurl aborts the transfer
+        return None
 
 
 class Fetcher:
@@ -61,10 +128,7 @@ class Fetcher:
         self.timeout = timeout
         self.response_timeout = response_timeout
         self.user_agent = user_agent
-        self.tls = ssl.create_default_context()
-        if not verify_tls:
-            self.tls.check_hostname = False
-            self.tls.verify_mode = ssl.CERT_NONE
+        self.verify_tls = verify_tls
         self.local = threading.local()
 
     def fetch(self, url: str) -> Capture:
@@ -73,101 +137,96 @@ class Fetcher:
             raise FetchError(
                 url, "scheme", f"不支持的协议「{parts.scheme}」，只能抓取 http 或 https 网址"
             )
-        path = request_target(url)
         head = request_head(url, self.user_agent)
+        headers = head.decode("latin-1").split("\r\n")[1:-2]
         for attempt in (1, 2):  # a kept-alive connection the server closed gets one retry
-            connection = self._connection(parts.scheme, parts.netloc)
+            started = time.monotonic()
             try:
-                return self._exchange(connection, url, path, head, parts.netloc)
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as error:
-                self._drop(parts.scheme, parts.netloc)
-                if attempt == 2:
-                    raise FetchError(url, "connection", f"连接被服务器关闭（{error}）") from None
-            except FetchError:
-                self._drop(parts.scheme, parts.netloc)
-                raise
-            except TimeoutError:
-                self._drop(parts.scheme, parts.netloc)
-                raise FetchError(
-                    url, "timeout", f"超时：{self.timeout:g} 秒内没有收到数据"
-                ) from None
-            except socket.gaierror as error:
-                self._drop(parts.scheme, parts.netloc)
-                raise FetchError(url, "dns", f"域名解析失败（{error.strerror}）") from None
-            except ssl.SSLError as error:
-                self._drop(parts.scheme, parts.netloc)
-                raise FetchError(
-                    url, "tls", f"TLS 握手或证书错误（{error.reason or error}）"
-                ) from None
-            except (OSError, http.client.HTTPException) as error:
-                self._drop(parts.scheme, parts.netloc)
-                reason = getattr(error, "strerror", None) or error.__class__.__name__
-                raise FetchError(url, "connection", f"无法连接或读取（{reason}）") from None
+                return self._exchange(url, headers)
+            except pycurl.error as error:
+                code, reason = error.args[0], str(error.args[1])
+                if code in CLOSED_ERRORS and attempt == 1:
+                    continue
+                raise self._failure(url, code, reason, time.monotonic() - started) from None
         raise AssertionError("unreachable")
 
-    def _exchange(self, connection, url, path, head, netloc) -> Capture:
-        deadline = time.monotonic() + self.response_timeout
-        connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
-        for line in head.decode("latin-1").split("\r\n")[1:]:
-            if line:
-                name, _, value = line.partition(": ")
-                connection.putheader(name, value)
-        connection.endheaders()
-        response = connection.getresponse()
-        ip_address = _peer_ip(connection)
+    def _failure(self, url: str, code: int, reason: str, seconds: float) -> FetchError:
+        if code in TIMEOUT_ERRORS:
+            if seconds >= self.response_timeout:
+                return FetchError(url, "timeout", f"超时：{self.response_timeout:g} 秒内未收完响应")
+            return FetchError(url, "timeout", f"超时：{self.timeout:g} 秒内没有收到数据")
+        if code in DNS_ERRORS:
+            return FetchError(url, "dns", f"域名解析失败（{reason}）")
+        if code in TLS_ERRORS:
+            return FetchError(url, "tls", f"TLS 握手或证书错误（{reason}）")
+        if code in CLOSED_ERRORS:
+            return FetchError(url, "connection", f"连接被服务器关闭（{reason}）")
+        return FetchError(url, "connection", f"无法连接或读取（{reason}）")
+
+    def _exchange(self, url: str, headers: list[str]) -> Capture:
+        curl = self._handle()
         body = Body()
+        exchange = _Exchange(body)
+        curl.setopt(pycurl.URL, url)
+        curl.setopt(pycurl.HTTPHEADER, headers)
+        curl.setopt(pycurl.DEBUGFUNCTION, exchange.debug)
+        curl.setopt(pycurl.HEADERFUNCTION, exchange.header)
+        curl.setopt(pycurl.WRITEFUNCTION, exchange.write)
         try:
-            while chunk := response.read(READ_BYTES):
-                body.write(chunk)
-                if time.monotonic() > deadline:
-                    raise FetchError(
-                        url, "timeout", f"超时：{self.response_timeout:g} 秒内未收完响应"
-                    )
+            curl.perform()
         except BaseException:
             body.close()
+            if exchange.error is not None:
+                raise exchange.error from None
             raise
-        headers = list(response.getheaders())
-        if response.chunked or any(k.lower() == "transfer-encoding" for k, _ in headers):
-            # http.client has removed the chunking: record the body as received with its length.
-            headers = [
+        version, _, rest = exchange.status_line.partition(" ")
+        status_text, _, reason = rest.partition(" ")
+        headers_in = exchange.headers
+        if any(k.lower() == "transfer-encoding" for k, _ in headers_in):
+            # libcurl has removed the chunking: record the body as received with its length.
+            headers_in = [
                 (k, v)
-                for k, v in headers
+                for k, v in headers_in
                 if k.lower() not in ("transfer-encoding", "content-length")
             ]
-            headers.append(("Content-Length", str(body.length)))
-        if response.will_close:
-            self._drop(urlsplit(url).scheme, netloc)
+            headers_in.append(("Content-Length", str(body.length)))
         return Capture(
             url=url,
-            request_head=head,
-            status=response.status,
-            reason=response.reason,
-            headers=headers,
+            request_head=exchange.sent,
+            status=curl.getinfo(pycurl.RESPONSE_CODE) or int(status_text or 0),
+            reason=reason,
+            headers=headers_in,
             body=body,
-            http_version="HTTP/1.0" if response.version == 10 else "HTTP/1.1",
-            ip_address=ip_address,
+            http_version="HTTP/1.0" if version == "HTTP/1.0" else "HTTP/1.1",
+            ip_address=curl.getinfo(pycurl.PRIMARY_IP) or None,
         )
 
-    def _connection(self, scheme: str, netloc: str):
-        pool = self.local.__dict__.setdefault("pool", {})
-        key = (scheme, netloc)
-        if key not in pool:
-            if scheme == "https":
-                pool[key] = http.client.HTTPSConnection(
-                    netloc, timeout=self.timeout, context=self.tls
-                )
-            else:
-                pool[key] = http.client.HTTPConnection(netloc, timeout=self.timeout)
-        return pool[key]
-
-    def _drop(self, scheme: str, netloc: str) -> None:
-        connection = self.local.__dict__.get("pool", {}).pop((scheme, netloc), None)
-        if connection is not None:
-            connection.close()
-
-
-def _peer_ip(connection) -> str | None:
-    try:
-        return connection.sock.getpeername()[0]
-    except (AttributeError, OSError):
-        return None
+    def _handle(self) -> pycurl.Curl:
+        curl = getattr(self.local, "curl", None)
+        if curl is not None:
+            return curl
+        curl = pycurl.Curl()
+        curl.setopt(pycurl.NOSIGNAL, 1)  # threads: no SIGALRM for DNS timeouts
+        curl.setopt(pycurl.PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS)
+        curl.setopt(pycurl.HTTP_VERSION, pycurl.CURL_HTTP_VERSION_1_1)
+        curl.setopt(pycurl.PATH_AS_IS, 1)  # the URL's path as the crawl normalised it
+        curl.setopt(pycurl.FOLLOWLOCATION, 0)  # a redirect is a record; the crawl follows it
+        curl.setopt(pycurl.HTTP_CONTENT_DECODING, 0)  # keep any Content-Encoding as sent
+        curl.setopt(pycurl.BUFFERSIZE, READ_BYTES)
+        curl.setopt(pycurl.CONNECTTIMEOUT_MS, max(1, int(self.timeout * 1000)))
+        # "no data for timeout seconds": under 1 byte/s for that long (whole seconds only)
+        curl.setopt(pycurl.LOW_SPEED_LIMIT, 1)
+        curl.setopt(pycurl.LOW_SPEED_TIME, max(1, math.ceil(self.timeout)))
+        curl.setopt(pycurl.TIMEOUT_MS, max(1, int(self.response_timeout * 1000)))
+        curl.setopt(pycurl.VERBOSE, 1)  # for DEBUGFUNCTION: the request bytes as sent
+        if self.verify_tls:
+            paths = ssl.get_default_verify_paths()
+            if paths.cafile:
+                curl.setopt(pycurl.CAINFO, paths.cafile)
+            if paths.capath:
+                curl.setopt(pycurl.CAPATH, paths.capath)
+        else:
+            curl.setopt(pycurl.SSL_VERIFYPEER, 0)
+            curl.setopt(pycurl.SSL_VERIFYHOST, 0)
+        self.local.curl = curl
+        return curl

@@ -9,7 +9,7 @@ goes through warcio, and the tests run ``warcio check`` on what this writes.
 from __future__ import annotations
 
 import hashlib
-import uuid
+import os
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 
@@ -17,6 +17,7 @@ from . import names as W
 from .capture import warc_digest
 
 CRLF = b"\r\n"
+RECORD_END = CRLF + CRLF  # the two CRLFs after every content block
 HTTP_RESPONSE = "application/http; msgtype=response"
 HTTP_REQUEST = "application/http; msgtype=request"
 WARC_FIELDS = "application/warc-fields"
@@ -25,7 +26,16 @@ EMPTY_DIGEST = warc_digest(hashlib.sha1(b""))
 
 
 def record_id() -> str:
-    return f"<urn:uuid:{uuid.uuid4()}>"
+    """A random (version 4) UUID URN; str(uuid.uuid4()) costs three times as much per record.
+
+    >>> import uuid
+    >>> value = uuid.UUID(record_id()[len("<urn:uuid:") : -1])
+    >>> (value.version, value.variant == uuid.RFC_4122)
+    (4, True)
+    """
+    h = os.urandom(16).hex()
+    variant = "89ab"[int(h[16], 16) & 3]
+    return f"<urn:uuid:{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}>"
 
 
 def warc_date(moment: datetime) -> str:
@@ -33,8 +43,13 @@ def warc_date(moment: datetime) -> str:
 
     >>> warc_date(datetime(2026, 11, 24, 2, 0, 0, 120000, tzinfo=timezone.utc))
     '2026-11-24T02:00:00.120000Z'
+    >>> warc_date(datetime(2026, 11, 24, 2, 0, 0, tzinfo=timezone.utc))
+    '2026-11-24T02:00:00.000000Z'
     """
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if moment.tzinfo is not timezone.utc:
+        moment = moment.astimezone(timezone.utc)
+    text = moment.isoformat(timespec="microseconds")
+    return text[:-6] + "Z"  # isoformat is several times faster than strftime; "+00:00" -> "Z"
 
 
 def http_head(status_line: str, headers: Iterable[tuple[str, str]]) -> bytes:
@@ -62,15 +77,28 @@ def record(
     """
     if block_digest is None:
         block_digest = warc_digest(hashlib.sha1(head))
-    header = [f"WARC/{W.WARC_VERSION}", f"{W.TYPE}: {record_type}"]
-    header += [f"{name}: {value}" for name, value in fields]
-    header += [
-        f"Content-Type: {content_type}",
-        f"{W.BLOCK_DIGEST}: {block_digest}",
-        f"Content-Length: {len(head) + payload_length}",
-    ]
-    yield ("\r\n".join(header) + "\r\n\r\n").encode("utf-8")
+    yield record_header(record_type, fields, content_type, block_digest, len(head) + payload_length)
     if head:
         yield head
     yield from payload
-    yield CRLF + CRLF
+    yield RECORD_END
+
+
+def record_header(
+    record_type: str,
+    fields: list[tuple[str, str]],
+    content_type: str,
+    block_digest: str,
+    length: int,
+) -> bytes:
+    """A record's header block, through the blank line that ends it.
+
+    >>> record_header("request", [("WARC-Date", "2026-11-24T02:00:00.000000Z")], "x/y", "sha1:A", 0)
+    b'WARC/1.1\\r\\nWARC-Type: request\\r\\nWARC-Date: 2026-11-24T02:00:00.000000Z\\r\\nContent-Type: x/y\\r\\nWARC-Block-Digest: sha1:A\\r\\nContent-Length: 0\\r\\n\\r\\n'
+    """
+    named = "".join([f"{name}: {value}\r\n" for name, value in fields])
+    return (
+        f"WARC/{W.WARC_VERSION}\r\n{W.TYPE}: {record_type}\r\n{named}"
+        f"Content-Type: {content_type}\r\n{W.BLOCK_DIGEST}: {block_digest}\r\n"
+        f"Content-Length: {length}\r\n\r\n"
+    ).encode()

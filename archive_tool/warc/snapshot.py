@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
-
 from ..errors import ToolkitError
 from ..links import extract_links
 from . import names as W
@@ -182,6 +180,10 @@ def record_type(head: bytes) -> str:
 
 
 def read_back(path: Path) -> ResumeState:
+    # Imported here: warcio brings fsspec and asyncio, 0.2-0.4 s of start-up that a run
+    # which does not resume never needs.
+    from warcio.archiveiterator import ArchiveIterator
+
     state = ResumeState(set(), {}, [], 0)
     with path.open("rb") as stream:
         for record in ArchiveIterator(stream):

@@ -286,6 +286,72 @@ def test_from_dir_writes_what_a_crawl_would(portal_root, tmp_path):
     assert len(captured_urls(path)) == len(files) + len(list(portal_root.rglob("index.html")))
 
 
+def test_from_dir_repeated_payloads_across_batches_become_revisits(tmp_path):
+    """Pool processes compress batches; the writer still turns a repeat into a revisit."""
+    from archive_tool.warc.fromdir import BATCH_FILES
+
+    site = tmp_path / "site"
+    site.mkdir()
+    count = BATCH_FILES * 3
+    for n in range(count):
+        text = "同一份附件" if n in (1, count - 2) else f"第{n}号"
+        (site / f"f{n:04d}.txt").write_text(text, encoding="utf-8")
+    path = tmp_path / "batches.warc.gz"
+    result = archive_tool(
+        "snapshot", "--from-dir", site, "--base-url", "https://x.gov.cn/", "-o", path,
+        "--processes", "2",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert warcio_check(path).returncode == 0
+    assert archive_tool("verify", path).returncode == 0
+    found = records(path)
+    revisits = [h for kind, h, _, _ in found if kind == "revisit"]
+    assert [h.get_header("WARC-Target-URI") for h in revisits] == [
+        f"https://x.gov.cn/f{count - 2:04d}.txt"
+    ]
+    assert revisits[0].get_header("WARC-Refers-To-Target-URI") == "https://x.gov.cn/f0001.txt"
+    targets = [h.get_header("WARC-Target-URI") for kind, h, _, _ in found if kind == "request"]
+    assert targets == [f"https://x.gov.cn/f{n:04d}.txt" for n in range(count)], "file order"
+
+
+def test_the_request_record_holds_the_bytes_the_server_received(tmp_path):
+    """libcurl sends the request; the record must hold exactly what went on the wire."""
+    import socket
+    import threading
+
+    from archive_tool.warc.httpfetch import Fetcher
+
+    received = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def answer() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += connection.recv(4096)
+            received.append(data)
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Odd:  spaced value \r\n"
+                b"Content-Length: 2\r\nConnection: close\r\n\r\nok"
+            )
+
+    server = threading.Thread(target=answer, daemon=True)
+    server.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/a%20b/c.html?q=1"
+    capture = Fetcher(timeout=5).fetch(url)
+    server.join(timeout=5)
+    listener.close()
+    assert received and capture.request_head == received[0]
+    assert capture.request_head.startswith(b"GET /a%20b/c.html?q=1 HTTP/1.1\r\n")
+    assert capture.status == 200 and capture.reason == "OK"
+    assert ("X-Odd", "spaced value") in capture.headers
+    assert capture.body.read_all() == b"ok" and capture.ip_address == "127.0.0.1"
+    capture.body.close()
+
+
 def test_from_dir_refuses_a_missing_folder_without_output(tmp_path):
     result = archive_tool(
         "snapshot",
