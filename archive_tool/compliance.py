@@ -14,6 +14,7 @@ MEASURES = "《亳州市政府网站群管理办法（暂行）》"
 ERROR = "error"
 WARNING = "warning"
 MAX_TEXT = {"file": 300, "field": 120, "message": 600}
+MAX_LISTED = 50  # old addresses listed per site in the build report; the rest are counted
 
 
 def shorten(value: object, limit: int = 40) -> str:
@@ -108,10 +109,14 @@ def format_report(violations: list[Violation]) -> str:
 
 
 def format_build_report(
-    violations: list[Violation], built_on: str, waivers: Iterable[object] = ()
+    violations: list[Violation],
+    built_on: str,
+    waivers: Iterable[object] = (),
+    continuity: Iterable[tuple[str, int, list[str]]] = (),
 ) -> str:
-    """The build report: what passed with a warning, and what passed only because a
-    保密审查 accepted it, for the webmaster to follow up."""
+    """The build report: what passed with a warning, what passed only because a 保密审查
+    accepted it, and the old addresses that would answer 404 (第八条（四）), per site as
+    (site, addresses checked, addresses lost), for the webmaster to follow up."""
     found = warnings(violations)
     lines = [f"网站群构建报告（{built_on}）", f"需要关注的问题：{len(found)} 处"]
     lines += [f"  {number}. {violation}" for number, violation in enumerate(found, 1)]
@@ -119,6 +124,24 @@ def format_build_report(
     if accepted:
         lines.append(f"经保密审查同意发布：{len(accepted)} 处")
         lines += [f"  {number}. {waiver}" for number, waiver in enumerate(accepted, 1)]
+    sites = list(continuity)
+    if sites:
+        lost = sum(len(missing) for _, _, missing in sites)
+        checked = sum(count for _, count, _ in sites)
+        lines.append(
+            f"旧网址将返回 404：{lost} 个（共核对上一版和归档中的旧网址 {checked} 个，"
+            f"依据：{MEASURES}第八条（四））"
+        )
+        for site, _, missing in sites:
+            if missing:
+                lines.append(f"  {site}：{len(missing)} 个")
+                lines += [f"    {address}" for address in missing[:MAX_LISTED]]
+                if len(missing) > MAX_LISTED:
+                    lines.append(f"    …… 另有 {len(missing) - MAX_LISTED} 个未列出")
+        if lost:
+            lines.append(
+                "  处理办法：在文章中用 aliases 写明旧网址，或在改版前归档（site.yaml 的 archive.redesign）"
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -14,6 +14,7 @@ from ..compliance import ERROR, WARNING, Violation, shorten
 from ..content.articles import ArticleFile, parse_date
 from ..content.registry import Group, Site
 from ..content.values import unknown_key_message, unknown_keys
+from .aliases import ALIAS_ARTICLE, ALIAS_KEY, alias_file, check_aliases, split_aliases
 
 BLANK_COLUMN_SOURCE = "国办秘函〔2019〕19号（空白栏目）"
 DISCLOSURES = ("主动公开", "依申请公开", "不予公开")
@@ -32,13 +33,14 @@ def check_articles(group: Group) -> Iterator[Violation]:
     for site in group.sites.values():
         columns = {column.id for column in site.columns}
         slugs: dict[str, str] = {}
+        aliases: dict[str, str] = {}  # redirect page → the article that claims it
         used: set[str] = set()
         policies: set[str] = set()
         interpretations: list[tuple[str, str]] = []
         important: list[tuple[str, set[str]]] = []
         for article in site.articles:
             shown, metadata = article.shown, article.meta
-            yield from _check_article(site, article, columns, slugs)
+            yield from _check_article(site, article, columns, slugs, aliases)
             if metadata.get("disclosure") != WITHHELD:  # a withheld article is never published
                 used.add(article.parts[0])
             policies |= {article.slug, metadata.get("doc_number") or ""}
@@ -87,7 +89,9 @@ def published_articles(site: Site) -> Iterator[tuple[str, str, datetime, str]]:
             yield article.slug, article.shown, published, metadata.get("index_no", "")
 
 
-def _check_article(site: Site, article: ArticleFile, columns, slugs) -> Iterator[Violation]:
+def _check_article(
+    site: Site, article: ArticleFile, columns, slugs, aliases
+) -> Iterator[Violation]:
     def problem(field_name, message, rule_article, severity=ERROR):
         return Violation(site.id, article.shown, field_name, message, rule_article, severity)
 
@@ -106,6 +110,14 @@ def _check_article(site: Site, article: ArticleFile, columns, slugs) -> Iterator
         yield problem("(文件)", article.unreadable, "内容格式")
         return
     yield from check_metadata(article.metadata, problem)
+    for alias in split_aliases(article.meta.get(ALIAS_KEY) or ""):
+        earlier = aliases.setdefault(alias_file(alias), article.shown)
+        if earlier != article.shown:
+            yield problem(
+                "aliases",
+                f"旧网址「{shorten(alias)}」已由 {earlier} 使用，一个旧网址只能指向一篇文章",
+                ALIAS_ARTICLE,
+            )
     slug = article.slug
     if slug in slugs:
         yield problem("Slug", f"与 {slugs[slug]} 的 Slug「{slug}」重复，页面会互相覆盖", "内容格式")
@@ -174,7 +186,7 @@ ARTICLE_KEYS = (
     "title", "date", "slug", "disclosure", "publisher", "doc_number", "written_date",
     "validity", "importance", "interprets", "type", "index_no", "source", "source_url",
     "source_date", "summary", "modified", "status", "tags", "author", "authors", "review",
-    "origin", "reposts",
+    "origin", "reposts", ALIAS_KEY,
 )  # fmt: skip
 
 
@@ -217,6 +229,8 @@ def check_publishing_fields(metadata: dict[str, str], problem) -> Iterator[Viola
             f"修改日期应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，实为「{shorten(modified)}」",
             DATE_SOURCE,
         )
+    for message in check_aliases(metadata.get(ALIAS_KEY) or ""):
+        yield problem("aliases", message, ALIAS_ARTICLE)
     for key, value in metadata.items():
         if key.endswith("_url") and not _is_web_address(value):
             yield problem(

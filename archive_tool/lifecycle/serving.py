@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from email.utils import format_datetime
+from urllib.parse import quote
 
 from ..regions import SHANGHAI
 from .notices import Notice
@@ -89,7 +90,7 @@ def offline_variable(domain: str) -> str:
     >>> offline_variable("fgw.bozhou.gov.cn")
     '$offline_fgw_bozhou_gov_cn'
     """
-    return "$offline_" + "".join(c if c.isalnum() else "_" for c in domain)
+    return "$offline_" + _name(domain)
 
 
 def offline_maps(domain: str, windows: list[OfflineWindow], open_paths: list[str]) -> str:
@@ -184,14 +185,13 @@ def _regex_literal(path: str) -> str:
 
 def redirect_snippets(domain: str, redirects: dict[str, str], default: str) -> tuple[str, str]:
     """nginx ``map`` (http block) and server lines: every old path → 301 to its new place."""
-    variable = "$retired_" + "".join(c if c.isalnum() else "_" for c in domain)
+    variable = "$retired_" + _name(domain)
     lines = [
         f"# {domain}：网站已永久下线或迁移，旧网址 301 到归档或新网址（第八条（一）、第八条（四））",
         f"map $uri {variable} {{",
-        f"    default {default};",
+        f"    default {nginx_url(default)};",
     ]
-    for old, new in sorted(redirects.items()):
-        lines.append(f'    "{_escape(old)}" {new};')
+    lines += _map_lines(redirects)
     lines.append("}")
     server = (
         f"# include inside the server block of {domain} (the map file in the http block)\n"
@@ -200,5 +200,91 @@ def redirect_snippets(domain: str, redirects: dict[str, str], default: str) -> t
     return "\n".join(lines) + "\n", server
 
 
-def _escape(path: str) -> str:
-    return path.replace("\\", "\\\\").replace('"', '\\"')
+# Web continuity (第八条（四））: group.continuity decides what each old address answers;
+# these are the nginx lines that answer it.
+
+MAX_NGINX_PATH = 900  # bytes of one map key; longer paths are left to answer 404
+NOT_FOUND = "/404.html"  # every site's own 404 page (the theme's 404.html)
+
+
+def nginx_path_ok(path: str) -> bool:
+    """Whether a decoded path can be a key of an nginx map, as it is, in double quotes.
+
+    >>> nginx_path_ok("/新闻/a b;{c}.html"), nginx_path_ok('/a"b'), nginx_path_ok("/a$b")
+    (True, False, False)
+    """
+    return (
+        path.startswith("/")
+        and len(path.encode("utf-8")) <= MAX_NGINX_PATH
+        and not any(ord(c) < 32 or ord(c) == 127 or c in '"\\$' for c in path)
+    )
+
+
+def nginx_url(url: str) -> str:
+    """A URL as an nginx value in double quotes: nothing in it can end the string, start a
+    variable or a new directive (percent-encoded instead).
+
+    >>> nginx_url('https://new.example/a b"$x;')
+    '"https://new.example/a%20b%22%24x;"'
+    """
+    return '"' + quote(url, safe=":/?#[]@!&'()*+,;=%-._~") + '"'
+
+
+def _map_lines(entries: dict[str, str]) -> list[str]:
+    lines = []
+    for old, new in sorted(entries.items()):
+        if not nginx_path_ok(old):
+            raise ValueError(f"not a safe nginx map key: {old!r}")
+        lines.append(f'    "{old}" {nginx_url(new)};')
+    return lines
+
+
+def _name(domain: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in domain)
+
+
+def maps_header(keys: list[str]) -> str:
+    """The http-block lines before the maps: hash sizes that fit the longest key."""
+    longest = max((len(key.encode("utf-8")) for key in keys), default=0)
+    bucket = 256
+    while bucket < longest + 32:
+        bucket *= 2
+    return (
+        "# The group's nginx maps (lifecycle.serving): include this file once in the http block.\n"
+        f"map_hash_bucket_size {bucket};\nmap_hash_max_size {max(65536, 2 * len(keys))};\n"
+    )
+
+
+def continuity_maps(domain: str, moved: dict[str, str], archived: dict[str, str]) -> str:
+    """The http-block maps of one site: its articles' former addresses (301 first), and the
+    archived addresses its new build has not (301 to the copy, after try_files)."""
+    name = _name(domain)
+    lines = [
+        f"# {domain}：旧网址的去向（第八条（四））：文章迁移的旧网址，以及新版没有而归档中有的网址",
+        f"map $uri $moved_{name} {{",
+        '    default "";',
+        *_map_lines(moved),
+        "}",
+        f"map $uri $archived_{name} {{",
+        '    default "";',
+        *_map_lines(archived),
+        "}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def continuity_snippet(domain: str) -> str:
+    """Server-block lines: an article's old address 301 to it; an address the build has not
+    301 to its archived copy; anything else the site's own 404 page with status 404."""
+    name = _name(domain)
+    return (
+        f"# {domain}：网站改版、迁移后旧网址仍可访问（第八条（四））。include this file inside\n"
+        "# the server block of the site (root = its folder in output/), and maps.conf once in\n"
+        "# the http block. It answers location /: remove any location / of your own.\n"
+        f"error_page 404 {NOT_FOUND};\n"
+        f"if ($moved_{name}) {{\n    return 301 $moved_{name};\n}}\n"
+        f"location / {{\n    try_files $uri $uri/ @archived_{name};\n}}\n"
+        f"location @archived_{name} {{\n"
+        f"    if ($archived_{name}) {{\n        return 301 $archived_{name};\n    }}\n"
+        "    return 404;\n}\n"
+    )

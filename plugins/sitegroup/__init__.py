@@ -7,13 +7,11 @@ replaces output/ only when every site has been built (group.build).
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pelican import signals
@@ -28,9 +26,16 @@ from archive_tool.compliance import format_build_report, format_report
 from archive_tool.content.loader import LIBRARY_FOLDER, POLICY_FOLDER, walk_files
 from archive_tool.content.registry import SITE_TYPES, STATUSES
 from archive_tool.errors import ToolkitError
+from archive_tool.group.aliases import write_alias_pages
 from archive_tool.group.articlerules import RUMOUR, WITHHELD, link_interpretations
 from archive_tool.group.build import SiteJob, build_group
 from archive_tool.group.check import check_group
+from archive_tool.group.continuity import (
+    NOT_FOUND_PAGE,
+    archived_addresses,
+    hosts_of,
+    write_continuity,
+)
 from archive_tool.group.executor import by_name, default_workers, site_executor
 from archive_tool.group.manifest import link_tree, shared_stamp, site_fingerprint
 from archive_tool.group.redesign import ARCHIVE_FOLDER, capture_published, publish_archives
@@ -211,12 +216,12 @@ class SiteGroupGenerator:
             if site.id != portal.id and site.id not in group.offline:
                 link_tree(staging / site.domain / "pagefind", folder / site.domain)
 
-    def archive_retired_sites(self, staging):
+    def archive_retired_sites(self, staging) -> list[tuple[str, list[str]]]:
         """第八条（一）（四）: a retired site's pages under the portal's /archive/<site-id>/, and
         nginx snippets sending every old URL there (or to its new place) with 301."""
         group = self.report.group
         portal = group.portal
-        maps = [MAPS_HEADER]
+        maps = []
         for site_id in sorted(group.retired):
             site, notice = group.sites[site_id], self.states[site_id][1]
             effective = notice.day("effective") or notice.day("approved")
@@ -231,28 +236,29 @@ class SiteGroupGenerator:
                 site, self.content_root, archive_dir, live_url=target or f"https://{portal.domain}/"
             )
             base = f"https://{portal.domain}/{ARCHIVE_FOLDER}/{site_id}/"
-            redirects = {}
-            for manifest in sorted(archive_dir.glob("*/archive.json")):  # newest last: wins
-                data = json.loads(manifest.read_text(encoding="utf-8"))
-                for page in data.get("files", data["pages"]):  # every archived address
-                    old = urlsplit(page["url"]).path
-                    new = base + manifest.parent.name + "/" + quote(page["path"])
-                    redirects[old] = new
-                    if old.endswith("/"):
-                        redirects[old + "index.html"] = new
+            redirects, _ = archived_addresses(archive_dir, hosts_of(site), base)
             default = target or base + "index.html"
             map_conf, server_conf = redirect_snippets(site.domain, redirects, default)
             snippets = staging / "nginx"
             snippets.mkdir(exist_ok=True)
-            maps.append(map_conf)
+            maps.append((map_conf, list(redirects)))
             (snippets / f"{site.domain}.conf").write_text(server_conf, encoding="utf-8")
-        (staging / "nginx" / "maps.conf").write_text("\n".join(maps), encoding="utf-8")
+        return maps
 
     def write_index(self, output_path, build):
-        if self.report.group.retired:
-            self.archive_retired_sites(output_path)
+        retired = self.archive_retired_sites(output_path) if self.report.group.retired else []
         self.write_maintenance_snippets(output_path, build.sites)
         self.link_group_search(output_path)
+        # 第八条（四）: every old address of every site still answers (group.continuity);
+        # after the maintenance snippets, whose server lines come first.
+        served = [s for s in build.sites if (output_path / str(s.domain)).is_dir()]
+        continuity = write_continuity(output_path, self.output_root, served, retired)
+        lost = sum(len(site.missing) for site in continuity)
+        if lost:
+            print(
+                f"警告：{lost} 个旧网址在新版中将返回 404，见 {self.output_root / BUILD_REPORT}",
+                file=sys.stderr,
+            )
         env = Environment(
             loader=FileSystemLoader(Path(self.theme) / "templates"), autoescape=select_autoescape()
         )
@@ -264,15 +270,14 @@ class SiteGroupGenerator:
         )
         (output_path / "index.html").write_text(html, encoding="utf-8")
         report = format_build_report(
-            self.report.violations, self.today.isoformat(), self.report.waivers
+            self.report.violations,
+            self.today.isoformat(),
+            self.report.waivers,
+            [(f"{c.site}（{c.domain}）", c.checked, c.missing) for c in continuity],
         )
         (output_path / BUILD_REPORT).write_text(report, encoding="utf-8")
 
 
-MAPS_HEADER = (
-    "# Redirect maps of the group's retired sites: include this file once in the http block.\n"
-    "map_hash_bucket_size 256;\nmap_hash_max_size 65536;\n"
-)
 GROUP_SEARCH_FOLDER = "pagefind-group"  # on the portal: the index of the whole group
 BUILD_REPORT = "build-report.txt"  # beside the sites' folders, not inside any of them
 NOTHING_WRITTEN = "构建失败：未写入任何文件，原有 output 目录保持不变。"
@@ -381,6 +386,11 @@ class RecordPagesGenerator(Generator):
         # 第八条（二）: nginx serves these for every path, so their links start at the root.
         for window in self.settings.get("MAINTENANCE_WINDOWS") or []:
             write(window["page"], "maintenance", relative_urls=False, SITEURL="", **window)
+        # 第八条（四）: nginx answers an address in neither the site nor its archives with
+        # this page (group.continuity); an article's former addresses lead to it.
+        write(NOT_FOUND_PAGE, "404", relative_urls=False, SITEURL="")
+        articles = self.context["articles"] + self.context.get("hidden_articles", [])
+        write_alias_pages(Path(self.output_path), articles, self.settings["SITEURL"])
         # Browsers ask every site for /favicon.ico: a 404 there is a console error on each page.
         favicon = Path(self.theme) / "static" / "img" / "favicon.ico"
         (Path(self.output_path) / "favicon.ico").write_bytes(favicon.read_bytes())
