@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,13 +29,12 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from ..compliance import shorten
 from ..content.registry import Site
 from ..errors import ToolkitError
 from ..lifecycle.serving import continuity_maps, continuity_snippet, maps_header, nginx_path_ok
+from ..warc.verify import Defect, walk_records
 from .aliases import REFRESH
 from .redesign import ARCHIVE_FOLDER
 
@@ -46,6 +46,18 @@ MANIFEST = "archive.json"  # republish.static writes it beside each archive
 NOT_ADDRESSES = (ARCHIVE_FOLDER, "pagefind", "pagefind-group")
 MAX_REDIRECT_PAGE = 4096  # a redirect page is small; larger files are not read to look
 MAX_SITEMAP = 50 * 1024 * 1024  # the sitemaps protocol's limit for one file
+HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$",
+    re.IGNORECASE,
+)
+
+
+def is_hostname(text: str) -> bool:
+    """
+    >>> is_hostname("www.qcq.gov.cn"), is_hostname("evil/ ;"), is_hostname("output")
+    (True, False, True)
+    """
+    return bool(HOSTNAME.match(text))
 
 
 @dataclass(frozen=True)
@@ -106,7 +118,7 @@ class NewBuild:
         return build
 
     def has(self, path: str) -> bool:
-        """Whether nginx's ``try_files $uri $uri/`` finds ``path`` in the build."""
+        """Whether the build has a file for ``path`` (a folder: its index.html)."""
         parts = [part for part in path.split("/") if part]
         if any(part in (".", "..") for part in parts):
             return False
@@ -125,12 +137,18 @@ class NewBuild:
         return Answer(path, MISSING)
 
     def fall_through(self) -> dict[str, str]:
-        """The archived addresses the new build has not: nginx's map for ``try_files``."""
-        return {
+        """Where nginx sends an address it has no file for (after ``try_files``): a folder
+        of the build without its slash to the folder, an archived address to its copy."""
+        elsewhere = {
             path: target
             for path, target in self.archived.items()
             if path not in self.moved and not self.has(path)
         }
+        for folder, _, files in os.walk(self.root):
+            relative = Path(folder).relative_to(self.root).as_posix()
+            if relative != "." and "index.html" in files and nginx_path_ok("/" + relative):
+                elsewhere.setdefault("/" + relative, href_path(f"/{relative}/"))
+        return elsewhere
 
 
 def site_forms(path: str) -> list[str]:
@@ -237,16 +255,15 @@ def addresses_of_archives(folder: Path) -> Iterator[str]:
 def addresses_of_warc(path: Path) -> Iterator[str]:
     """The target URLs of a WARC's responses and revisits (what a visitor could open)."""
     try:
-        with open(path, "rb") as stream:
-            for record in ArchiveIterator(stream):
-                if record.rec_type in ("response", "revisit"):
-                    url = record.rec_headers.get_header("WARC-Target-URI")
-                    if url:
-                        yield url
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
-        raise ToolkitError(
-            f"WARC 文件 {path} 无法读取：{shorten(error, 120)}（可先用 archive-tool verify 检查）"
-        ) from None
+        for record in walk_records(path, arc=False):
+            if isinstance(record, Defect):
+                raise ToolkitError(
+                    f"WARC 文件 {path} 无法读取：{record}（可先用 archive-tool verify 检查）"
+                )
+            if record.kind in ("response", "revisit") and record.uri:
+                yield record.uri
+    except OSError as error:
+        raise ToolkitError(f"WARC 文件 {path} 无法读取：{error.strerror or error}") from None
 
 
 def addresses_of_sitemap(path: Path) -> list[str]:

@@ -255,9 +255,10 @@ def maps_header(keys: list[str]) -> str:
     )
 
 
-def continuity_maps(domain: str, moved: dict[str, str], archived: dict[str, str]) -> str:
-    """The http-block maps of one site: its articles' former addresses (301 first), and the
-    archived addresses its new build has not (301 to the copy, after try_files)."""
+def continuity_maps(domain: str, moved: dict[str, str], elsewhere: dict[str, str]) -> str:
+    """The http-block maps of one site: its articles' former addresses (answered first), and
+    where an address its build has no file for goes (answered after try_files): a folder
+    without its slash to the folder, an archived address to its copy."""
     name = _name(domain)
     lines = [
         f"# {domain}：旧网址的去向（第八条（四））：文章迁移的旧网址，以及新版没有而归档中有的网址",
@@ -265,26 +266,29 @@ def continuity_maps(domain: str, moved: dict[str, str], archived: dict[str, str]
         '    default "";',
         *_map_lines(moved),
         "}",
-        f"map $uri $archived_{name} {{",
+        f"map $uri $continuity_{name} {{",
         '    default "";',
-        *_map_lines(archived),
+        *_map_lines(elsewhere),
         "}",
     ]
     return "\n".join(lines) + "\n"
 
 
 def continuity_snippet(domain: str) -> str:
-    """Server-block lines: an article's old address 301 to it; an address the build has not
-    301 to its archived copy; anything else the site's own 404 page with status 404."""
+    """Server-block lines: an article's old address 301 to it; an address the build has no
+    file for 301 to its folder or its archived copy; anything else the site's own 404 page
+    with status 404. Only files are tried (``$uri/`` would answer 403 for a folder that
+    exists without an index, such as one holding only redirect pages)."""
     name = _name(domain)
     return (
         f"# {domain}：网站改版、迁移后旧网址仍可访问（第八条（四））。include this file inside\n"
         "# the server block of the site (root = its folder in output/), and maps.conf once in\n"
-        "# the http block. It answers location /: remove any location / of your own.\n"
+        "# the http block. It answers every location: remove any location / of your own.\n"
         f"error_page 404 {NOT_FOUND};\n"
         f"if ($moved_{name}) {{\n    return 301 $moved_{name};\n}}\n"
-        f"location / {{\n    try_files $uri $uri/ @archived_{name};\n}}\n"
-        f"location @archived_{name} {{\n"
-        f"    if ($archived_{name}) {{\n        return 301 $archived_{name};\n    }}\n"
+        f"location / {{\n    try_files $uri @continuity_{name};\n}}\n"
+        f"location ~ /$ {{\n    try_files ${{uri}}index.html @continuity_{name};\n}}\n"
+        f"location @continuity_{name} {{\n"
+        f"    if ($continuity_{name}) {{\n        return 301 $continuity_{name};\n    }}\n"
         "    return 404;\n}\n"
     )
