@@ -137,13 +137,13 @@ def test_an_address_never_published_answers_the_sites_404_page(redesigned, nginx
 
 
 def test_the_build_report_counts_old_addresses_answering_404(redesigned):
-    _, output, old, _ = redesigned
+    _, output, _, _ = redesigned
     report = (output / "build-report.txt").read_text(encoding="utf-8")
     assert "旧网址将返回 404：0 个" in report
 
 
 def test_the_continuity_check_finds_no_404(redesigned):
-    root, output, old, aliased_old = redesigned
+    root, output, _, aliased_old = redesigned
     site = output / DOMAIN
     warc = next((root / "content" / "qcq" / "archive").glob("*.warc.gz"))
     for sources in ([], [root / "old-sitemap.xml"], [warc]):
@@ -233,11 +233,11 @@ def test_an_alias_over_a_page_of_the_build_is_refused(group_copy, tmp_path):
 def test_hostile_archived_addresses_never_break_the_nginx_configuration(tmp_path):
     """Keys come from WARCs (hostile): what nginx accepts as a key is quoted, the rest is
     left out (it answers 404); values are percent-encoded. nginx -t checks the result."""
-    keys = ["/a b;{c}.html", "/x'#y", "/新闻/1.html", "/a\"b", "/a$b", "/a\nb", "/a\\b"]
+    keys = ["/a b;{c}.html", "/x'#y", "/新闻/1.html", '/a"b', "/a$b", "/a\nb", "/a\\b"]
     safe = {key: "/archive/1/copy" for key in keys if nginx_path_ok(key)}
     assert set(safe) == {"/a b;{c}.html", "/x'#y", "/新闻/1.html"}
     with pytest.raises(ValueError):
-        continuity_maps("www.qcq.gov.cn", {}, {"/a\"b": "/x"})
+        continuity_maps("www.qcq.gov.cn", {}, {'/a"b': "/x"})
     maps = continuity_maps("www.qcq.gov.cn", {"/old.html": '/new"$x;.html'}, safe)
     assert '"/new%22%24x;.html"' in maps
     if not Path(NGINX).exists():
@@ -249,6 +249,25 @@ def test_hostile_archived_addresses_never_break_the_nginx_configuration(tmp_path
         encoding="utf-8",
     )
     checked = subprocess.run(
-        [NGINX, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True
+        [NGINX, "-t", "-p", str(tmp_path), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert checked.returncode == 0, checked.stderr
+
+
+def test_an_article_removed_without_archive_is_listed_in_the_build_report(group_copy, tmp_path):
+    output = tmp_path / "output"
+    assert run_pelican(group_copy, output, "-e", 'BUILD_DATE="2026-11-25"').returncode == 0
+    removed = group_copy / "qcq" / "zwdt" / f"{REMOVED[0]}.md"
+    removed.unlink()
+    result = run_pelican(group_copy, output, "-e", 'BUILD_DATE="2026-11-26"')
+    assert result.returncode == 0, result.stderr
+    assert "旧网址在新版中将返回 404" in result.stderr
+    report = (output / "build-report.txt").read_text(encoding="utf-8")
+    lost = report.split("旧网址将返回 404：")[1]
+    assert not lost.startswith("0 个")
+    assert f"亳州市谯城区人民政府（{DOMAIN}）" in lost
+    assert f"/zwdt/202501/{REMOVED[0]}.html" in lost
+    assert "aliases" in lost, "the report says what to do"

@@ -131,7 +131,9 @@ def test_offline_windows_open_and_close_by_the_clock(scheduled, tmp_path):
     assert (output / "nginx" / "fgw.bozhou.gov.cn.conf").exists()
     assert (output / "nginx" / "www.qcq.gov.cn.conf").exists(), "a window ahead is served too"
     process, port = start_nginx(
-        tmp_path / "nginx", servers, f"include {output}/nginx/offline-maps.conf;"
+        tmp_path / "nginx",
+        servers,
+        f"include {output}/nginx/maps.conf; include {output}/nginx/offline-maps.conf;",
     )
     try:
         for path in ("/", "/zwdt/", "/no/such/page", "/search.html"):

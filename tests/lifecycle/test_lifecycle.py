@@ -152,7 +152,9 @@ def test_offline_site_answers_503_with_retry_after(lifecycle_group, tmp_path):
   server {{ listen 127.0.0.1:PORT; server_name fgw.bozhou.gov.cn; root {site};
            include {output}/nginx/fgw.bozhou.gov.cn.conf; }}"""
     process, port = start_nginx(
-        tmp_path / "nginx-offline", servers, f"include {output}/nginx/offline-maps.conf;"
+        tmp_path / "nginx-offline",
+        servers,
+        f"include {output}/nginx/maps.conf; include {output}/nginx/offline-maps.conf;",
     )
     # The window opens and closes by the request's clock (tests/group/test_lifecycle_pages.py
     # puts one around the present): 2026-12-01 08:00–20:00 北京时间.
