@@ -112,11 +112,11 @@ def format_build_report(
     violations: list[Violation],
     built_on: str,
     waivers: Iterable[object] = (),
-    continuity: Iterable[tuple[str, int, list[str]]] = (),
+    continuity: Iterable[tuple[str, list[str]]] = (),
 ) -> str:
     """The build report: what passed with a warning, what passed only because a 保密审查
     accepted it, and the old addresses that would answer 404 (第八条（四）), per site as
-    (site, addresses checked, addresses lost), for the webmaster to follow up."""
+    (site, addresses lost), for the webmaster to follow up."""
     found = warnings(violations)
     lines = [f"网站群构建报告（{built_on}）", f"需要关注的问题：{len(found)} 处"]
     lines += [f"  {number}. {violation}" for number, violation in enumerate(found, 1)]
@@ -126,13 +126,11 @@ def format_build_report(
         lines += [f"  {number}. {waiver}" for number, waiver in enumerate(accepted, 1)]
     sites = list(continuity)
     if sites:
-        lost = sum(len(missing) for _, _, missing in sites)
-        checked = sum(count for _, count, _ in sites)
+        lost = sum(len(missing) for _, missing in sites)
         lines.append(
-            f"旧网址将返回 404：{lost} 个（共核对上一版和归档中的旧网址 {checked} 个，"
-            f"依据：{MEASURES}第八条（四））"
+            f"旧网址将返回 404：{lost} 个（上一版和归档中的旧网址，依据：{MEASURES}第八条（四））"
         )
-        for site, _, missing in sites:
+        for site, missing in sites:
             if missing:
                 lines.append(f"  {site}：{len(missing)} 个")
                 lines += [f"    {address}" for address in missing[:MAX_LISTED]]

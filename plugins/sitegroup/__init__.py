@@ -273,7 +273,7 @@ class SiteGroupGenerator:
             self.report.violations,
             self.today.isoformat(),
             self.report.waivers,
-            [(f"{c.site}（{c.domain}）", c.checked, c.missing) for c in continuity],
+            [(f"{c.site}（{c.domain}）", c.missing) for c in continuity],
         )
         (output_path / BUILD_REPORT).write_text(report, encoding="utf-8")
 
