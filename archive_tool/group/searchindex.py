@@ -66,11 +66,6 @@ def is_token_char(char: str) -> bool:
     return any(low <= code <= high for low, high in TOKEN_RANGES)
 
 
-def _closes(char: str) -> bool:
-    code = ord(char)
-    return any(low <= code <= high for low, high in CLOSING_RANGES)
-
-
 def tokenize(text: str) -> str:
     """``text`` with a space around each Han or kana character and after Chinese punctuation
     (punctuation stays with the token before it).
@@ -130,17 +125,25 @@ def tokenize_tree(root) -> None:
     token character at the edge of a text node gets its space there too."""
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag not in SKIPPED and element.text:
-            element.text = _padded(tokenize(element.text))
+            element.text = padded(tokenize(element.text))
         if element.tail:
-            element.tail = _padded(tokenize(element.tail))
+            element.tail = padded(tokenize(element.tail))
 
 
-def _padded(text: str) -> str:
-    if text and is_token_char(text[0]):
-        text = " " + text
-    if text and (is_token_char(text[-1]) or _closes(text[-1])):
-        text += " "
-    return text
+def padded(text: str) -> str:
+    """A text node's tokens with a space before a token character it starts with and after
+    a token or closing character it ends with.
+
+    >>> padded("中 医"), padded("GB"), padded("）"), padded("")
+    (' 中 医 ', 'GB', '） ', '')
+    """
+    return _edges().sub(" ", text)
+
+
+@functools.cache
+def _edges() -> re.Pattern[str]:
+    token, after = _class(TOKEN_RANGES), _class(TOKEN_RANGES + CLOSING_RANGES)
+    return re.compile(rf"\A(?=[{token}])|(?<=[{after}])\Z")
 
 
 def index_page(source: bytes, site_name: str) -> bytes:

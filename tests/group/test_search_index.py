@@ -23,6 +23,7 @@ from archive_tool.group.searchindex import (
     INDEX_LANGUAGE,
     index_page,
     is_token_char,
+    padded,
     tokenize,
     write_index_copy,
 )
@@ -79,6 +80,15 @@ ALPHABET = (
 @given(st.text(alphabet=ALPHABET, max_size=40))
 def test_tokenize_puts_spaces_where_the_rule_does_for_each_character(text):
     assert tokenize(text) == tokenize_by_character(text)
+
+
+@given(st.text(alphabet=ALPHABET, max_size=5))
+def test_a_text_node_is_padded_where_a_token_meets_its_neighbour(text):
+    closes = lambda char: any(low <= ord(char) <= high for low, high in CLOSING_RANGES)
+    expected = " " + text if text and is_token_char(text[0]) else text
+    if expected and (is_token_char(expected[-1]) or closes(expected[-1])):
+        expected += " "
+    assert padded(text) == expected
 
 
 def test_tokenize_agrees_with_the_rule_on_every_pair_around_the_ranges():
