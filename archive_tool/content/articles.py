@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
@@ -39,6 +40,11 @@ class ArticleFile:
     @property
     def slug(self) -> str:
         return self.meta.get("slug") or self.path.stem
+
+    @cached_property
+    def published(self) -> datetime | None:
+        """The publish date (``Date:``), parsed once for every rule; None if it is none."""
+        return parse_date(self.meta.get("date", ""))
 
     @property
     def body(self) -> str:

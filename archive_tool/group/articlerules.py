@@ -84,7 +84,7 @@ def published_articles(site: Site) -> Iterator[tuple[str, str, datetime, str]]:
     """(slug, file shown, date, index_no written) of each article the site will publish."""
     for article in site.articles:
         metadata = article.meta
-        published = parse_date(metadata.get("date", ""))
+        published = article.published
         if published and metadata.get("disclosure") not in (None, WITHHELD):
             yield article.slug, article.shown, published, metadata.get("index_no", "")
 
@@ -109,7 +109,7 @@ def _check_article(
     if article.metadata is None:
         yield problem("(文件)", article.unreadable, "内容格式")
         return
-    yield from check_metadata(article.metadata, problem)
+    yield from check_metadata(article.metadata, problem, article.published)
     for alias in split_aliases(article.meta.get(ALIAS_KEY) or ""):
         earlier = aliases.setdefault(alias_file(alias), article.shown)
         if earlier != article.shown:
@@ -124,14 +124,19 @@ def _check_article(
     slugs.setdefault(slug, article.shown)
 
 
-def check_metadata(metadata: dict[str, str], problem) -> Iterator[Violation]:
-    """Title, Date, 公开属性 and 有效性 of one article; ``problem(field, message, article)``."""
+def check_metadata(
+    metadata: dict[str, str], problem, published: datetime | None = None
+) -> Iterator[Violation]:
+    """Title, Date, 公开属性 and 有效性 of one article; ``problem(field, message, article)``;
+    ``published`` is its Date as parsed (ArticleFile.published), parsed here if not given."""
     if not metadata.get("title"):
         yield problem("Title", "缺少标题（在文件开头写“Title: 标题”）", "内容格式")
     date = metadata.get("date")
+    if date and published is None:
+        published = parse_date(date)
     if not date:
         yield problem("Date", "缺少发布日期（在文件开头写“Date: YYYY-MM-DD HH:MM”）", DATE_SOURCE)
-    elif parse_date(date) is None:
+    elif published is None:
         yield problem(
             "Date", f"发布日期应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，实为「{date}」", DATE_SOURCE
         )
@@ -156,7 +161,7 @@ def check_metadata(metadata: dict[str, str], problem) -> Iterator[Violation]:
             f"有效性应为 {' / '.join(VALIDITIES)} 之一，实为「{validity}」",
             "国办发〔2017〕47号《政府网站发展指引》（失效、废止文件应明确标注）",
         )
-    yield from _check_repost(metadata, problem)
+    yield from _check_repost(metadata, problem, published)
     yield from check_publishing_fields(metadata, problem)
     importance = metadata.get("importance")
     if importance and importance != IMPORTANT:
@@ -245,13 +250,14 @@ def _is_web_address(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def _check_repost(metadata: dict[str, str], problem) -> Iterator[Violation]:
+def _check_repost(
+    metadata: dict[str, str], problem, reposted: datetime | None
+) -> Iterator[Violation]:
     """An article reposted from a higher-level site (``source_date:`` set): its Date is the
     转载时间, at most 12 hours after the original's (第十二条（二））."""
     if not metadata.get("source_date"):
         return
     original = parse_date(metadata["source_date"])
-    reposted = parse_date(metadata.get("date", ""))
     if original is None:
         yield problem(
             "source_date",

@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 from ..compliance import GROUP_RULES, SITE_RULES, Violation, errors, warnings
-from ..content.articles import parse_date
 from ..content.loader import load_content
 from ..content.registry import Group
 from ..lifecycle.notices import Notice, notices_of
@@ -109,6 +108,5 @@ def check_content(group: Group, today: date | None = None) -> GroupReport:
 def _library_articles(site_id: str, placements: list[Placement]):
     for copy in placements:
         if copy.site == site_id:
-            metadata = copy.item.meta
-            slug = copy.item.slug
-            yield slug, copy.item.shown, parse_date(metadata["date"]), metadata.get("index_no", "")
+            item = copy.item
+            yield item.slug, item.shown, item.published, item.meta.get("index_no", "")

@@ -64,9 +64,9 @@ def _item(group: Group, item: ArticleFile) -> tuple[list[Violation], list[Placem
     metadata = item.metadata
     if metadata is None:
         return [problem("(文件)", item.unreadable)], []
-    problems = list(check_metadata(metadata, problem))
+    published = item.published
+    problems = list(check_metadata(metadata, problem, published))
     origin = _site_column(group, metadata.get("origin", ""), "Origin", problem, problems)
-    published = parse_date(metadata.get("date", ""))
     copies = []
     if origin and published:
         copies.append(Placement(item, *origin, *origin, None))

@@ -8,13 +8,22 @@ test in test_search_recall.py holds letter for letter against these.
 from __future__ import annotations
 
 import json
+import sys
+import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import html
 
 from archive_tool.group.searchindex import (
+    ATTACHING_BELOW,
+    CLOSING_RANGES,
+    FULL_WIDTH,
     INDEX_LANGUAGE,
     index_page,
+    is_token_char,
+    padded,
     tokenize,
     write_index_copy,
 )
@@ -42,6 +51,57 @@ def test_each_han_character_is_a_token_and_punctuation_stays_with_the_one_before
 def test_tokens_are_the_text_with_spaces_only_between_what_was_written_together():
     text = "关于做好2026年度城乡居民基本医疗保险集中参保缴费工作的通告（皖医保〔2026〕3号）"
     assert tokenize(text).replace(" ", "") == text.replace(" ", "")
+
+
+def tokenize_by_character(text: str) -> str:
+    """The rule tokenize runs as one pattern, written as a loop over the characters."""
+
+    def boundary(previous: str, char: str) -> bool:
+        if not previous or previous.isspace() or char.isspace():
+            return False
+        if unicodedata.category(char)[0] in "PS":  # stays with the character before it
+            return False
+        closes = any(low <= ord(previous) <= high for low, high in CLOSING_RANGES)
+        return is_token_char(previous) or is_token_char(char) or closes
+
+    out, previous = [], ""
+    for char in text.translate(FULL_WIDTH):
+        out.append(" " * boundary(previous, char) + char)
+        previous = char
+    return "".join(out)
+
+
+# Every kind of character the rule tells apart, and the edges of its ranges.
+ALPHABET = (
+    "中医药𠀾々〆〇ぁァ゠・゛ー豈ｱ，。、（）〔〕《》「」…—‘’×＋ａＺ１ab1-./% \t\n\u3000\xa0€©"
+)
+
+
+@given(st.text(alphabet=ALPHABET, max_size=40))
+def test_tokenize_puts_spaces_where_the_rule_does_for_each_character(text):
+    assert tokenize(text) == tokenize_by_character(text)
+
+
+@given(st.text(alphabet=ALPHABET, max_size=5))
+def test_a_text_node_is_padded_where_a_token_meets_its_neighbour(text):
+    closes = lambda char: any(low <= ord(char) <= high for low, high in CLOSING_RANGES)
+    expected = " " + text if text and is_token_char(text[0]) else text
+    if expected and (is_token_char(expected[-1]) or closes(expected[-1])):
+        expected += " "
+    assert padded(text) == expected
+
+
+def test_tokenize_agrees_with_the_rule_on_every_pair_around_the_ranges():
+    edges = {c for r in (*CLOSING_RANGES, (0x3005, 0x3007), (0x3040, 0x30FF)) for c in r}
+    codes = edges | set(range(0x3000, 0x3100)) | set(range(0x20, 0x7F)) | {0x2013, 0x2027}
+    sample = [chr(c) for c in sorted(codes)]
+    text = "".join(a + b + "\n" for a in sample for b in sample)
+    assert tokenize(text) == tokenize_by_character(text)
+
+
+def test_no_punctuation_or_symbol_lies_beyond_what_the_pattern_lists():
+    beyond = (chr(c) for c in range(ATTACHING_BELOW, sys.maxunicode + 1))
+    assert not [c for c in beyond if unicodedata.category(c)[0] in "PS"]
 
 
 PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
