@@ -286,6 +286,9 @@ def content_settings(site: Site, report) -> dict[str, Any]:
     索引号, from the group report (check.GroupReport)."""
     group = report.group
     numbers = report.ledgers[site.id].numbers if site.id in report.ledgers else {}
+    # In the ledger's order (as saved), not the order this build gave new numbers in: the
+    # settings are the site's fingerprint (group.manifest), the same on the next build.
+    numbers = dict(sorted(numbers.items()))
     copies = [
         {
             "path": str(copy.path),
