@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_bench import REPO, generate, timed  # noqa: E402
+from build_bench import REPO, generate, measured  # noqa: E402
 
 # Runs pelican in this interpreter with the scan switched off, and nothing else changed.
 WITHOUT_SCAN = (
@@ -39,7 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="scan-bench-", dir=args.workdir))
     try:
-        group, _, _ = generate(work, args.articles)
+        group = generate(work, args.articles).group
         sys.path.insert(0, str(REPO))
         from archive_tool.content.loader import load_content
         from archive_tool.group.check import check_content
@@ -60,7 +60,7 @@ def main() -> None:
                 if label == "without scan":
                     head = [sys.executable, "-c", WITHOUT_SCAN]
                 command = [*head, str(group), "-o", str(out), "-s", "pelicanconf.py"]
-                builds[label].append(timed(command, REPO))
+                builds[label].append(measured([command], REPO).seconds)
                 shutil.rmtree(out, ignore_errors=True)
         print(f"{args.articles} articles, {args.runs} runs each (interleaved)")
         for label, seconds in builds.items():
