@@ -149,17 +149,18 @@ def _edges() -> re.Pattern[str]:
     return re.compile(rf"\A(?=[{token}])|(?<=[{after}])\Z")
 
 
-def index_page(source: bytes, site_name: str, origin: str = OWN) -> bytes:
+def index_page(source: bytes, site_name: str, own_url: str | None = None) -> bytes:
     """The copy of one built page that the index reads: its text in tokens, and as pagefind
     metadata the site's name (group results name their site), the page's date (shown with
-    each result) and its 索引号 and 文号 (searchable, tokenized like the text); ``origin``
-    (OWN, or REPOST for a copy of another site's item) as a filter, so the group's search
-    lists each item once, at its original."""
+    each result) and its 索引号 and 文号 (searchable, tokenized like the text); a page whose
+    canonical link names another page than ``own_url`` (a copy of another site's item) gets
+    the REPOST filter, so the group's search lists each item once, at its original."""
     document = lxml.html.document_fromstring(source)
     body = document.find("body")
     head = document.find("head")
     if body is None or head is None:
         return source
+    origin = REPOST if own_url and canonical_elsewhere(document, own_url) else OWN
     fields = {"site": site_name}
     published = document.xpath("string(//meta[@name='PubDate']/@content)")[:10]
     if published:
@@ -203,9 +204,7 @@ def write_index_copy(site_dir: Path, copy_dir: Path, site_name: str, domain: str
     """Write the index copy of a built site into ``copy_dir``; returns the number of pages."""
     count = 0
     for relative, source in indexed_pages(site_dir):
-        document = lxml.html.document_fromstring(source)
-        repost = canonical_elsewhere(document, page_url(domain, relative))
-        page = index_page(source, site_name, REPOST if repost else OWN)
+        page = index_page(source, site_name, page_url(domain, relative))
         target = copy_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(page)
