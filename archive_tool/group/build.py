@@ -20,6 +20,7 @@ from typing import Any
 
 from ..content.registry import Site
 from ..errors import ToolkitError
+from ..safety.gate import Exposure, Gate, GatePolicy, file_identity, gate_report, locate_sources
 from .check import GroupReport
 from .manifest import link_tree, read_manifest, write_manifest
 
@@ -55,6 +56,7 @@ class SiteJob:
     today: date
     settings: dict[str, Any]  # group.settings.site_settings: plain data
     fingerprint: str = ""
+    gate: GatePolicy | None = None  # set by build_group: the worker gates what it wrote
 
 
 @dataclass
@@ -63,6 +65,15 @@ class SiteOutcome:
 
     site_id: str
     notes: list[str] = field(default_factory=list)
+    exposures: list[Exposure] = field(default_factory=list)  # the gate's findings
+    gated: set[tuple[int, int, int, int]] = field(default_factory=set)  # files it read
+
+
+def gate_site(job: SiteJob, outcome: SiteOutcome) -> None:
+    """第十条（二）（三）: the worker reads every file it wrote, in parallel with the others."""
+    if job.gate is not None:
+        result = Gate(job.gate).check_tree(job.output, job.output.parent)
+        outcome.exposures, outcome.gated = result.exposures, result.gated
 
 
 @dataclass
@@ -98,10 +109,14 @@ def build_group(
     published = read_manifest(output_root) if incremental else {}
     result = GroupBuild()
     futures: dict[Future, SiteJob] = {}
+    policy = GatePolicy.of(report.group, report.waivers)
+    exposures: list[Exposure] = []
+    gated: set[tuple[int, int, int, int]] = set()
     try:
         staging.mkdir()
         for job in jobs:
             job.output = staging / str(job.site.domain)
+            job.gate = policy
             if published.get(str(job.site.domain)) == job.fingerprint and job.published.is_dir():
                 link_tree(job.published, job.output)
                 result.kept.append(job.site)
@@ -111,9 +126,12 @@ def build_group(
             outcome = future.result()  # a failed site fails the build
             result.built.append(futures[future].site)
             result.notes += outcome.notes
+            exposures += outcome.exposures
+            gated |= outcome.gated
         order = {job.site.id: number for number, job in enumerate(jobs)}
         result.built.sort(key=lambda site: order[site.id])
         write_index(staging, result)
+        gate_group(staging, output_root, policy, exposures, gated, report)
         write_manifest(staging, {str(job.site.domain): job.fingerprint for job in jobs})
         check_complete(staging)
         replace_tree(staging, output_root)
@@ -124,6 +142,30 @@ def build_group(
         _discard(futures, staging)
         raise
     return result
+
+
+def gate_group(
+    staging: Path,
+    output_root: Path,
+    policy: GatePolicy,
+    exposures: list[Exposure],
+    gated: set[tuple[int, int, int, int]],
+    report: GroupReport,
+) -> None:
+    """第十条（二）（三）: the last gate over the whole staging tree, before it replaces the
+    output. Files the site workers read, and the published files a kept site links to
+    (gated when they were published), are not read again; every name is."""
+    if output_root.is_dir():
+        gated = gated | {file_identity(path.lstat()) for path in _regular_files(output_root)}
+    exposures = exposures + Gate(policy).check_tree(staging, staging, gated).exposures
+    if exposures:
+        raise ToolkitError(gate_report(exposures, locate_sources(exposures, report.group, policy)))
+
+
+def _regular_files(root: Path):
+    for folder, _, files in os.walk(root):
+        for name in files:
+            yield Path(folder, name)
 
 
 def _discard(futures: dict[Future, SiteJob], staging: Path) -> None:

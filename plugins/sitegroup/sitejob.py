@@ -18,7 +18,7 @@ from pelican import Pelican
 from pelican.settings import configure_settings
 
 from archive_tool.errors import ToolkitError
-from archive_tool.group.build import SiteJob, SiteOutcome
+from archive_tool.group.build import SiteJob, SiteOutcome, gate_site
 from archive_tool.group.redesign import ARCHIVE_FOLDER, capture_before_redesign, publish_archives
 from archive_tool.group.searchindex import pagefind_arguments, write_index_copy
 from archive_tool.group.settings import with_template_functions
@@ -35,6 +35,7 @@ def build_site(job: SiteJob) -> SiteOutcome:
     settings["ARCHIVES"] = publish_archives(site, job.content_root, job.output / ARCHIVE_FOLDER)
     Pelican(configure_settings(with_template_functions(settings))).run()
     index_site(job.output, site.name, str(site.domain))
+    gate_site(job, outcome)
     return outcome
 
 

@@ -1,0 +1,339 @@
+"""The last gate (第十条（二）（三）): every file about to be published, whatever wrote it.
+
+The input scan (scan.py) reads what editors wrote, for early and precise messages. This
+gate reads the staging tree the build is about to swap into place — pages, feeds, the
+sitemap, search-index fragments (gzip members opened), downloads, copied attachments and
+their metadata, redirect and 404 pages, nginx snippets, and every file and folder name —
+so that no reader, template, file name or copied attachment can carry past it what the
+input checks missed. It sees text as a reader does: tags stripped, character references
+decoded (twice for a feed's escaped HTML), and the detectors normalise width, digits and
+invisible characters themselves (normalise.py).
+
+Pages of one site share most of their text (header, footer, navigation, the titles on
+every list page), so each distinct block of text is scanned once per process. A site's
+worker gates its own folder right after building it; the group run gates what is left:
+the group's own files, and anything written or replaced after the workers finished.
+A kept site's files are the published files themselves (hard links), gated when they
+were published.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import io
+import json
+import os
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content.loader import LIBRARY_FOLDER
+from ..content.registry import Group, display_path
+from .extract import ExtractionError, Limits, extract_text
+from .lexicon import LEXICON_FILES, Lexicon
+from .scan import Scanner, Waiver
+
+GATE = "发布前检查"
+MB = 1024 * 1024
+MAX_TEXT_BYTES = 64 * MB  # a published text file, or a gzip member once inflated
+MARKUP_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".xml", ".atom", ".rss")
+GZIP_MAGIC = b"\x1f\x8b"
+# Where a finding sits in a published file, as the message names it.
+IN_NAME, IN_TEXT, IN_MARKUP, IN_DATA = "文件名", "页面文字", "网页源码（属性、注释）", "文件内容"
+BLOCK = "\x1e"  # between the texts of two block elements: a reader sees separate lines
+# Phrase elements continue a line; any other element separates what is on either side.
+_INLINE = frozenset(
+    "a abbr acronym b bdi bdo big cite code data del dfn em font i ins kbd mark q s samp "
+    "small span strike strong sub sup time tt u var wbr".split()
+)
+_TAG = re.compile(r"<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][\w:.-]*)([^>]*)>", re.S)
+
+
+@dataclass(frozen=True)
+class GatePolicy:
+    """What the gate needs, as plain data for a worker process."""
+
+    lexicons: dict[str, list[str]] = field(default_factory=dict)
+    accepted: frozenset[tuple[str, str]] = frozenset()  # (category, value key) a 保密审查 accepted
+
+    @classmethod
+    def of(cls, group: Group, waivers: Iterable[Waiver]) -> GatePolicy:
+        """The group's lexicons, and the findings its 保密审查 records accepted."""
+        return cls(
+            {name: list(group.policy.get(name, [])) for name in LEXICON_FILES},
+            frozenset((w.finding.category, w.finding.shown) for w in waivers),
+        )
+
+    def scanner(self) -> Scanner:
+        return Scanner(Lexicon({name: self.lexicons.get(name, []) for name in LEXICON_FILES}))
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """Something found in a published file: the path under the output folder, and what."""
+
+    path: str
+    where: str
+    category: str
+    shown: str  # masked, as the input scan shows it
+    message: str
+    article: str
+
+
+
+@dataclass
+class GateResult:
+    exposures: list[Exposure] = field(default_factory=list)
+    gated: set[tuple[int, int, int, int]] = field(default_factory=set)  # file identities read
+
+
+class Gate:
+    """Reads published files and reports what must not be published; remembers the text
+    it has already found clean."""
+
+    def __init__(self, policy: GatePolicy, limits: Limits = Limits()):
+        self.policy = policy
+        self.scanner = policy.scanner()
+        self.limits = limits
+        self._clean: set[int] = set()
+
+    def check_tree(
+        self, root: Path, base: Path, skip: Iterable[tuple[int, int, int, int]] = ()
+    ) -> GateResult:
+        """Every file below ``root``; paths are shown relative to ``base``. Files whose
+        identity is in ``skip`` were read by another gate: only their names are checked."""
+        result = GateResult()
+        skipped = set(skip)
+        for path in sorted(_files(root)):
+            shown = path.relative_to(base).as_posix()
+            result.exposures += self._blocks(shown, IN_NAME, shown.split("/"))
+            info = path.lstat()
+            identity = file_identity(info)
+            if identity in skipped or identity in result.gated:
+                continue
+            result.gated.add(identity)
+            result.exposures += self.check_file(path, shown)
+        return result
+
+    def check_file(self, path: Path, shown: str) -> list[Exposure]:
+        """What must not be published in one file's content."""
+        suffix = path.suffix.lower()
+        try:
+            with path.open("rb") as file:
+                data = file.read(MAX_TEXT_BYTES + 1)
+        except OSError:
+            return [self._unreadable(shown, "无法读取文件")]
+        if data.startswith(GZIP_MAGIC):  # pagefind's fragments and indexes, a .gz download
+            try:
+                data = _inflate(data)
+            except ValueError as error:
+                return [self._unreadable(shown, str(error))]
+            suffix = ".json" if suffix == ".pf_fragment" else suffix
+        elif len(data) > MAX_TEXT_BYTES and not _extracted(suffix):
+            return [self._unreadable(shown, "文件过大")]
+        if _extracted(suffix):
+            return self._attachment(path, shown)
+        text = data.decode("utf-8", errors="replace")
+        if suffix in MARKUP_SUFFIXES or text.lstrip()[:1] == "<":
+            return self._markup(shown, text)
+        if suffix == ".json":
+            return self._json(shown, text)
+        return self._blocks(shown, IN_DATA, text.split("\n"))
+
+    def _markup(self, shown: str, text: str) -> list[Exposure]:
+        tags: list[str] = []
+        visible = _visible(text, tags)
+        found = self._blocks(shown, IN_TEXT, visible.split(BLOCK))
+        # Attribute values and comments are published too (the page source, a tooltip).
+        return found + self._blocks(shown, IN_MARKUP, (html.unescape(tag) for tag in tags))
+
+    def _json(self, shown: str, text: str) -> list[Exposure]:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return self._blocks(shown, IN_DATA, text.split("\n"))
+        return self._blocks(shown, IN_DATA, _json_strings(data))
+
+    def _attachment(self, path: Path, shown: str) -> list[Exposure]:
+        found: list[Exposure] = []
+        try:
+            for part in extract_text(path, self.limits):
+                found += self._found(shown, part.where, part.text)
+        except ExtractionError as error:
+            found.append(self._unreadable(shown, str(error)))
+        return found
+
+    def _blocks(self, shown: str, where: str, blocks: Iterable[str]) -> list[Exposure]:
+        found: list[Exposure] = []
+        for block in blocks:
+            if not block or block.isspace():
+                continue
+            key = hash(block)
+            if key in self._clean:
+                continue
+            hits = self._found(shown, where, block)
+            if hits:
+                found += hits
+            else:
+                self._clean.add(key)
+        return found
+
+    def _found(self, shown: str, where: str, text: str) -> list[Exposure]:
+        accepted = self.policy.accepted
+        return [
+            Exposure(shown, where, category, value, message, article)
+            for _, category, value, message, article in self.scanner.findings(text)
+            if (category, value) not in accepted
+        ]
+
+    def _unreadable(self, shown: str, reason: str) -> Exposure:
+        from .scan import SECRET_ARTICLE, UNREADABLE
+
+        return Exposure(
+            shown, IN_DATA, UNREADABLE, "", f"无法检查将要发布的文件：{reason}", SECRET_ARTICLE
+        )
+
+
+def file_identity(info: os.stat_result) -> tuple[int, int, int, int]:
+    """A file's identity for the gate: the same inode unchanged (a hard link included)."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _files(root: Path) -> Iterator[Path]:
+    for folder, subfolders, files in os.walk(root):
+        subfolders.sort()
+        for name in files:
+            yield Path(folder, name)
+        # A folder's own name is published in every address below it: checked with them.
+
+
+def _extracted(suffix: str) -> bool:
+    """Formats whose text only a reader library can get at (office files, PDF)."""
+    return suffix in (".docx", ".xlsx", ".xlsm", ".pdf", ".ofd", ".rtf")
+
+
+def _inflate(data: bytes) -> bytes:
+    """A gzip file's members, bounded: a bomb is refused, not inflated."""
+    out = io.BytesIO()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as members:
+            while chunk := members.read(MB):
+                out.write(chunk)
+                if out.tell() > MAX_TEXT_BYTES:
+                    raise ValueError("压缩内容过大，可能是压缩炸弹")
+    except (OSError, EOFError, zlib.error) as error:
+        raise ValueError("不是有效的 gzip 文件") from error
+    return out.getvalue()
+
+
+def _visible(markup: str, tags: list[str]) -> str:
+    """The text a reader sees: tags removed (a block element ends a line, a phrase element
+    does not), comments removed, character references decoded; a feed's escaped HTML is
+    decoded and stripped again. Tags with attributes and comments are kept in ``tags``."""
+
+    def replace(match: re.Match) -> str:
+        if match[2] is None:  # a comment
+            tags.append(match[0])
+            return ""
+        if match[3].strip(" /"):
+            tags.append(match[0])
+        return "" if match[2].lower() in _INLINE else BLOCK
+
+    for _ in range(3):  # HTML in XML in …: three levels are more than any feed has
+        if "<" not in markup and "&" not in markup:
+            break
+        markup = html.unescape(_TAG.sub(replace, markup))
+    return markup
+
+
+def _json_strings(data: object, depth: int = 0) -> Iterator[str]:
+    if depth > 100:
+        return
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield str(key)
+            yield from _json_strings(value, depth + 1)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _json_strings(value, depth + 1)
+    elif isinstance(data, str):
+        # Pagefind's fragments hold page text with its markup.
+        yield from _visible(data, []).split(BLOCK)
+    elif data is not None and not isinstance(data, bool):
+        yield str(data)
+
+
+MAX_LISTED = 50
+
+
+def locate_sources(exposures: list[Exposure], group: Group, policy: GatePolicy) -> dict:
+    """For each exposure, the content files that hold the same finding (by name or text):
+    where the webmaster fixes it. Run only when the gate found something."""
+    scanner = policy.scanner()
+    sites = {str(site.domain): site for site in group.sites.values()}
+    wanted: dict[str, set[tuple[str, str]]] = {}
+    for exposure in exposures:
+        site = sites.get(exposure.path.split("/", 1)[0])
+        folder = site.id if site else ""
+        wanted.setdefault(folder, set()).add((exposure.category, exposure.shown))
+    found: dict[tuple[str, str, str], list[str]] = {}
+    for folder, values in wanted.items():
+        roots = [group.root / folder] if folder else []
+        roots += [group.root / LIBRARY_FOLDER]
+        for path in (p for root in roots if root.is_dir() for p in sorted(_files(root))):
+            shown = display_path(path, group.root)
+            for category, value in _source_findings(scanner, path, group.root):
+                if (category, value) in values:
+                    sources = found.setdefault((folder, category, value), [])
+                    if shown not in sources:
+                        sources.append(shown)
+    return {
+        exposure: found.get((_site_folder(exposure, sites), exposure.category, exposure.shown), [])
+        for exposure in exposures
+    }
+
+
+def _site_folder(exposure: Exposure, sites: dict) -> str:
+    site = sites.get(exposure.path.split("/", 1)[0])
+    return site.id if site else ""
+
+
+def _source_findings(scanner: Scanner, path: Path, root: Path) -> Iterator[tuple[str, str]]:
+    texts = [path.relative_to(root).as_posix()]
+    try:
+        if _extracted(path.suffix.lower()):
+            texts += [part.text for part in extract_text(path)]
+        else:  # any other file may have carried it: an .rst article, a YAML record, a name
+            data = path.read_bytes()[:MAX_TEXT_BYTES].decode("utf-8", errors="replace")
+            tags: list[str] = []
+            texts += [_visible(data, tags), *tags]
+    except (OSError, ExtractionError):
+        pass
+    for text in texts:
+        for _, category, value, _, _ in scanner.findings(text):
+            yield category, value
+
+
+def gate_report(exposures: list[Exposure], sources: dict) -> str:
+    """The build's refusal: each value found, in which published files, from which source."""
+    by_value: dict[tuple[str, str, str], list[Exposure]] = {}
+    for exposure in exposures:
+        by_value.setdefault((exposure.category, exposure.shown, exposure.message), []).append(
+            exposure
+        )
+    lines = [
+        f"{GATE}：将要发布的文件中有 {len(by_value)} 项不得发布的内容（共 {len(exposures)} 处）。"
+        "请在来源文件中删除，或经保密审查后再构建："
+    ]
+    for (_, _, message), found in list(by_value.items())[:MAX_LISTED]:
+        places = "、".join(f"{e.path}（{e.where}）" for e in found[:3])
+        more = f" 等 {len(found)} 处" if len(found) > 3 else ""
+        origin = list(dict.fromkeys(s for e in found for s in sources.get(e, [])))
+        source = "、".join(origin[:5]) or "未找到对应的内容文件（由模板、设置或构建生成）"
+        lines.append(f"  - {message}（{found[0].article}）\n    出现在：{places}{more}\n    来源：{source}")
+    if len(by_value) > MAX_LISTED:
+        lines.append(f"  …… 另有 {len(by_value) - MAX_LISTED} 项未列出")
+    return "\n".join(lines)
