@@ -44,12 +44,16 @@ GZIP_MAGIC = b"\x1f\x8b"
 # Where a finding sits in a published file, as the message names it.
 IN_NAME, IN_TEXT, IN_MARKUP, IN_DATA = "文件名", "页面文字", "网页源码（属性、注释）", "文件内容"
 BLOCK = "\x1e"  # between the texts of two block elements: a reader sees separate lines
+APART = "\n\x1e\x1e\n"  # joins texts scanned in one pass; nothing matches across it
 # Phrase elements continue a line; any other element separates what is on either side.
 _INLINE = frozenset(
     "a abbr acronym b bdi bdo big cite code data del dfn em font i ins kbd mark q s samp "
     "small span strike strong sub sup time tt u var wbr".split()
 )
-_TAG = re.compile(r"<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][\w:.-]*)([^>]*)>", re.S)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_INLINE_TAG = re.compile(rf"</?(?:{'|'.join(sorted(_INLINE))})\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"</?[A-Za-z][\w:.-]*[^>]*>")
+_ATTRIBUTE_TAG = re.compile(r"<[A-Za-z][\w:.-]*\s[^>]*?\S[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -167,13 +171,19 @@ class Gate:
         return found
 
     def _blocks(self, shown: str, where: str, blocks: Iterable[str]) -> list[Exposure]:
-        found: list[Exposure] = []
+        """Findings in the blocks not yet found clean; the new ones are scanned in one pass
+        (most are), and one by one only when that pass finds something."""
+        fresh: dict[int, str] = {}
         for block in blocks:
-            if not block or block.isspace():
-                continue
-            key = hash(block)
-            if key in self._clean:
-                continue
+            if block and not block.isspace():
+                key = hash(block)
+                if key not in self._clean:
+                    fresh[key] = block
+        if not fresh or not self._found(shown, where, APART.join(fresh.values())):
+            self._clean.update(fresh)
+            return []
+        found: list[Exposure] = []
+        for key, block in fresh.items():
             hits = self._found(shown, where, block)
             if hits:
                 found += hits
@@ -233,19 +243,15 @@ def _visible(markup: str, tags: list[str]) -> str:
     """The text a reader sees: tags removed (a block element ends a line, a phrase element
     does not), comments removed, character references decoded; a feed's escaped HTML is
     decoded and stripped again. Tags with attributes and comments are kept in ``tags``."""
-
-    def replace(match: re.Match) -> str:
-        if match[2] is None:  # a comment
-            tags.append(match[0])
-            return ""
-        if match[3].strip(" /"):
-            tags.append(match[0])
-        return "" if match[2].lower() in _INLINE else BLOCK
-
     for _ in range(3):  # HTML in XML in …: three levels are more than any feed has
         if "<" not in markup and "&" not in markup:
             break
-        markup = html.unescape(_TAG.sub(replace, markup))
+        if "<" in markup:
+            tags += _COMMENT.findall(markup)
+            markup = _COMMENT.sub("", markup)
+            tags += _ATTRIBUTE_TAG.findall(markup)
+            markup = _ANY_TAG.sub(BLOCK, _INLINE_TAG.sub("", markup))
+        markup = html.unescape(markup)
     return markup
 
 
