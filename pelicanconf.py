@@ -18,6 +18,7 @@ DEFAULT_LANG = "zh-CN"
 DEFAULT_PAGINATION = 15
 
 # Overrides for every site's own run (see archive_tool/group/settings.py: SITE_DEFAULTS).
+# READERS cannot be overridden: every site reads Markdown articles only (第十条（二）).
 SITE_SETTINGS = {}
 
 # Each site is built in a worker process of its own, BUILD_WORKERS at a time (default: one

@@ -4,10 +4,13 @@ The layout it reads::
 
     content/<site-id>/site.yaml              the site's registration (registry.py)
     content/<site-id>/**/*.md                articles: their metadata blocks (articles.py)
-    content/<site-id>/<record folder>/*.yaml 办事指南, 互动交流 and lifecycle records
+    content/<site-id>/<record folder>/*.yaml 办事指南, 互动交流, lifecycle records and the
+                                             年度工作报表 figures (annual/<YEAR>.yaml)
     content/<site-id>/index-numbers.yaml     the site's 索引号 ledger
     content/<site-id>/files/**               attachments: their names only
     content/<site-id>/files/<name>.保密审查.yaml  the 保密审查 of an attachment (not published)
+    content/<site-id>/images/**              static files published as they are
+    content/<site-id>/archive/               the WARCs of a redesigned site (group/redesign.py)
     content/_library/**/*.md                 the shared 信息资源库
     content/_policy/*.txt                    the group's lexicons (敏感词, 严重表述错误)
 
@@ -30,15 +33,19 @@ LETTER_FOLDER = "letters"  # 网民留言 (第七条（三）、第十条（四�
 CONSULTATION_FOLDER = "consultations"  # 意见征集
 INTERVIEW_FOLDER = "interviews"  # 在线访谈
 NOTICE_FOLDER = "notices"  # lifecycle records (第五条–第八条)
+ANNUAL_FOLDER = "annual"  # 年度工作报表 figures, one file a year (report/figures.py)
 RECORD_FOLDERS = (
     SERVICE_FOLDER,
     LETTER_FOLDER,
     CONSULTATION_FOLDER,
     INTERVIEW_FOLDER,
     NOTICE_FOLDER,
+    ANNUAL_FOLDER,
 )
 LEDGER_FILE = "index-numbers.yaml"
 ATTACHMENT_FOLDER = "files"  # downloads published as they are (办事指南 forms, documents)
+STATIC_FOLDERS = (ATTACHMENT_FOLDER, "images")  # Pelican copies these as they are
+ARCHIVE_FOLDER = "archive"  # a redesigned site's WARCs, republished under /archive/
 LIBRARY_FOLDER = "_library"
 POLICY_FOLDER = "_policy"
 REVIEW_SUFFIX = ".保密审查.yaml"  # beside an attachment: its 保密审查 record
@@ -138,11 +145,31 @@ def _load_site_folder(folder: Path, content_root: Path) -> tuple[Site | None, li
             for path, parts in files
             if len(parts) == 2 and parts[0] == name and path.suffix == ".yaml"
         ]
+    site.files = tuple(parts for _, parts in files if not _hidden(parts))
+    site.unread = tuple(parts for parts in site.files if not _known(parts))
     ledger = folder / LEDGER_FILE
     if ledger.is_file():
         shown = display_path(ledger, content_root)
         site.ledger = read_yaml_file(site.id, ledger, shown, MAX_LEDGER_BYTES)
     return site, problems
+
+
+def _hidden(parts: tuple[str, ...]) -> bool:
+    """A file Pelican ignores (IGNORE_FILES: dot files) and never publishes."""
+    return any(part.startswith(".") for part in parts)
+
+
+def _known(parts: tuple[str, ...]) -> bool:
+    """Whether a file of a site folder is one the loader reads or the build copies: an
+    article, a record, site.yaml, the ledger, or a file of a static or archive folder."""
+    suffix = Path(parts[-1]).suffix
+    if len(parts) == 1:
+        return parts[0] in (SITE_FILE, LEDGER_FILE) or suffix in ARTICLE_SUFFIXES
+    if parts[0] in (*STATIC_FOLDERS, ARCHIVE_FOLDER):
+        return True
+    if parts[0] in RECORD_FOLDERS:
+        return len(parts) == 2 and suffix == ".yaml" or suffix in ARTICLE_SUFFIXES
+    return suffix in ARTICLE_SUFFIXES
 
 
 def _files_below(

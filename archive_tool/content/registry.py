@@ -36,6 +36,10 @@ FILINGS = {
     "党政机关网站标识": "党政机关网站标识",
 }
 
+# 栏目责任人 are people: their names (and phones, if written) appear on the 网站地图 only
+# when the site says so in its site.yaml (show_column_owners: true).
+OWNERS_SHOWN = "show_column_owners"
+
 SITE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -70,6 +74,10 @@ class Site:
     ledger: YamlFile | None = None
     attachments: frozenset[str] = frozenset()  # files under files/, as "files/a/b.pdf"
     reviews: dict[str, YamlFile] = field(default_factory=dict)  # attachment → its 保密审查
+    # Every file below the site's folder but dot files, as parts ("zwdt", "a.md"), and
+    # those the loader neither reads nor the build copies (siterules.only_known_files).
+    files: tuple[tuple[str, ...], ...] = ()
+    unread: tuple[tuple[str, ...], ...] = ()
 
     def raw(self, key: str) -> Any:
         """A field's value as written; ``a.b`` reads nested keys."""
@@ -113,6 +121,11 @@ class Site:
     @property
     def missing_filings(self) -> list[str]:
         return [key for key in FILINGS if not self.get(key)]
+
+    @property
+    def owners_shown(self) -> bool:
+        """Whether the site shows its 栏目责任人 on its pages (``show_column_owners: true``)."""
+        return self.raw(OWNERS_SHOWN) is True
 
     @property
     def published(self) -> bool:

@@ -6,7 +6,7 @@ service items, letters and other 互动交流 records, library copies and 索引
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -16,8 +16,9 @@ from ..content.registry import Group
 from ..lifecycle.notices import Notice, notices_of
 from ..lifecycle.rules import check_notices
 from ..lifecycle.serving import OFFLINE, OPENED, RETIRED, site_state
+from ..safety.numbers import mask_personal_numbers
 from ..safety.scan import Waiver, scan_group
-from . import siterules  # noqa: F401  (registers the registry rules)
+from . import sitefiles, siterules  # noqa: F401  (registers the registry rules)
 from .articlerules import check_articles, published_articles
 from .indexnumbers import Ledger, assign_numbers
 from .interaction import Interaction, site_interaction
@@ -102,7 +103,16 @@ def check_content(group: Group, today: date | None = None) -> GroupReport:
     # 第十条（二）（三）: nothing secret or personal in what this build publishes.
     found, report.waivers = scan_group(group)
     violations += found
+    report.violations = [_masked(violation) for violation in violations]
     return report
+
+
+def _masked(violation: Violation) -> Violation:
+    """A violation with any personal number in its path, field or message masked: a file
+    named after an ID number is named by every rule on it, never in full (第十条（三））."""
+    texts = {name: getattr(violation, name) for name in ("file", "field", "message")}
+    masked = {name: mask_personal_numbers(text) for name, text in texts.items()}
+    return violation if masked == texts else replace(violation, **masked)
 
 
 def _library_articles(site_id: str, placements: list[Placement]):

@@ -21,6 +21,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+from ..content.loader import ARCHIVE_FOLDER
 from ..content.registry import Site
 from ..content.values import parse_day
 from ..republish.static import archive_time, republish
@@ -29,7 +30,7 @@ from ..warc.httpfetch import Fetcher
 from ..warc.scope import Scope
 from ..warc.snapshot import snapshot
 
-ARCHIVE_FOLDER = "archive"  # under content/<site-id>/ (WARCs) and output/<domain>/ (pages)
+# ARCHIVE_FOLDER: under content/<site-id>/ (WARCs) and output/<domain>/ (pages)
 
 
 def warc_folder(content_root: Path, site: Site) -> Path:

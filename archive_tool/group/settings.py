@@ -69,6 +69,15 @@ SITE_DEFAULTS: dict[str, Any] = {
 }
 
 
+# 第十条（二）: Pelican reads articles only in the formats the content loader reads and
+# the rules and the safety scan check (content.articles.ARTICLE_SUFFIXES: .md, .markdown).
+# Its other readers would publish unchecked files: an .rst article can include any file of
+# the build machine (``.. include::``, ``.. raw:: html`` with ``:file:``), an .html one can
+# set its own save_as. They are switched off after SITE_SETTINGS, which cannot re-open
+# them; any such file under a column folder fails the check (siterules.only_known_files).
+READERS: dict[str, None] = {"rst": None, "html": None, "htm": None, "mkd": None, "mdown": None}
+
+
 DISCLOSURE_COLUMN_NAME = "政府信息公开"
 # Its parts, as editors mark articles of that column (Tags: 信息公开指南, …).
 DISCLOSURE_PARTS = ("信息公开指南", "信息公开制度", "政府信息公开年报")
@@ -99,6 +108,7 @@ def site_context(site: Site, group: Group) -> dict[str, Any]:
         "emblem": site.get(EMBLEM),
         "conac_image": site.get(CONAC_IMAGE),
         "parent": {"name": parent.name, "domain": parent.domain} if parent else None,
+        "show_column_owners": site.owners_shown,
     }
 
 
@@ -129,18 +139,22 @@ def site_settings(
     with_template_functions() adds the theme's functions there."""
     domain = site.domain or ""
     context = site_context(site, group)
+    shown = context["show_column_owners"]
     settings = dict(SITE_DEFAULTS)
     settings.update(overrides or {})
     settings.update(
         {
+            "READERS": dict(READERS),
             "PATH": str(group.root / site.id),
             "OUTPUT_PATH": str(output_path),
             "SITENAME": site.name,
             "SITEURL": urls.site_url(domain),
             "GROUP_SITE": site.id,
             "SITE": context,
+            # 栏目责任人 reach the theme only when the site shows them (show_column_owners).
             "COLUMNS": [
-                {"id": c.id, "name": c.name, "kind": c.kind, "owner": c.owner} for c in site.columns
+                {"id": c.id, "name": c.name, "kind": c.kind, "owner": c.owner if shown else ""}
+                for c in site.columns
             ],
             "COLUMN_NAMES": {c.id: c.name for c in site.columns},
             # 政府信息公开 (条例第十二条): the column whose page is the section's front page.

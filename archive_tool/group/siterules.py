@@ -8,9 +8,18 @@ from collections.abc import Iterator
 
 from .. import regions
 from ..compliance import WARNING, Violation, group_rule, shorten, site_rule
-from ..content.registry import COLUMN_KINDS, FILINGS, SITE_TYPES, STATUSES, Group, Site
+from ..content.registry import (
+    COLUMN_KINDS,
+    FILINGS,
+    OWNERS_SHOWN,
+    SITE_TYPES,
+    STATUSES,
+    Group,
+    Site,
+)
 from ..content.values import parse_day, unknown_key_message, unknown_keys
 from ..domains import GOV_DOMAIN, county_portal_domain, is_direct_subdomain, portal_base
+from ..safety.review import RECORD_KEY
 from .indexnumbers import UNIT_CODE
 
 SITE_CODE = re.compile(r"^\d{10}$")
@@ -422,6 +431,8 @@ SITE_KEYS = {
     "archive",
     EMBLEM,
     CONAC_IMAGE,
+    OWNERS_SHOWN,
+    RECORD_KEY,  # 保密审查 of a finding the safety scan made in site.yaml
 }
 NESTED_KEYS = {"contact": ("phone", "address", "email"), "archive": ("redesign", "source")}
 TEXT_FIELDS = (*REQUIRED_FIELDS, *FILINGS, "parent", "unit_code", EMBLEM, CONAC_IMAGE)
@@ -440,6 +451,10 @@ def known_keys(site: Site, group: Group) -> Iterator[Violation]:
     for key in TEXT_FIELDS:
         if isinstance(site.raw(key), (dict, list)):
             yield site.violation(key, "应为文字，而不是列表或映射", "site.yaml 格式")
+    shown = site.raw(OWNERS_SHOWN)
+    if shown is not None and not isinstance(shown, bool):
+        message = f"应为 true 或 false，实为「{shorten(shown)}」"
+        yield site.violation(OWNERS_SHOWN, message, "site.yaml 格式")
 
 
 @group_rule("网站群有且只有一个主站", "第二条")

@@ -11,9 +11,9 @@ field, never a silent zero. A field the toolkit counts from content, or reads fr
 site.yaml, must not be written (the page would show two figures for one field); an
 unknown key is reported with the known key it most likely means.
 
-The content loader walks every site folder but reads only the files it knows; the
-``annual/`` folder is not one of them, so this module reads the one file it needs with the
-same bounded reader.
+The content loader reads these files with the other records of a site (``annual/`` is
+one of its record folders, so the publishing-safety scan reads them too); this module
+reads a file itself only for a group loaded without it.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..compliance import Violation, shorten
+from ..content.loader import ANNUAL_FOLDER
 from ..content.registry import Group, display_path
 from ..content.values import parse_day, unknown_key_message, unknown_keys
 from ..content.yamlfile import read_yaml_file, reading_problem
@@ -38,7 +39,6 @@ from .fields import (
     all_fields,
 )
 
-ANNUAL_FOLDER = "annual"
 ARTICLE = "第十条（五）"
 MAX_TEXT = 200
 YES, NO = "是", "否"
@@ -83,7 +83,9 @@ def read_figures(group: Group, site_id: str, year: int) -> tuple[Figures | None,
                 f"须写在此文件中（格式见 docs/annual-report.md）",
             )
         ]
-    file = read_yaml_file(site_id, path, shown)
+    site = group.sites.get(site_id)
+    loaded = [f for f in site.records.get(ANNUAL_FOLDER, []) if f.path == path] if site else []
+    file = loaded[0] if loaded else read_yaml_file(site_id, path, shown)
     if file.error is not None:
         key = "(文件)" if isinstance(file.error, UnicodeDecodeError) else "(YAML)"
         return None, [problem(key, reading_problem(file.error))]

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..compliance import WARNING, Violation
 from ..content.articles import ArticleFile
-from ..content.loader import LETTER_FOLDER, RECORD_FOLDERS
+from ..content.loader import LETTER_FOLDER, RECORD_FOLDERS, REVIEW_SUFFIX
 from ..content.registry import Group, Site
 from ..content.yamlfile import YamlFile, reading_problem
 from . import review as reviews
@@ -24,7 +24,7 @@ from .citizens import PRIVATE_KEYS
 from .extract import SCANNED_SUFFIXES, ExtractionError, extract_text
 from .lexicon import LEXICON_FILES, SENSITIVE, Lexicon
 from .markings import find_markings
-from .numbers import find_personal_numbers
+from .numbers import find_personal_numbers, mask_personal_numbers
 
 PERSONAL_ARTICLE = "第十条（三）"
 SECRET_ARTICLE = "第十条（二）"
@@ -114,8 +114,11 @@ def scan_group(group: Group) -> tuple[list[Violation], list[Waiver]]:
                 _settle(_record(scanner, site.id, folder, file), violations, waivers)
         for name in sorted(site.attachments):
             _settle(_attachment(scanner, group, site, name), violations, waivers)
+        _settle(_site_file(scanner, site), violations, waivers)
+        _settle(_file_names(scanner, group, site), violations, waivers)
     for item in group.library:
         _settle(_article(scanner, "_library", item), violations, waivers)
+    _settle(_library_names(scanner, group), violations, waivers)
     return violations, waivers
 
 
@@ -252,3 +255,70 @@ def _line_starts(text: str) -> list[int]:
         starts.append(position + 1)
         position = text.find("\n", position + 1)
     return starts
+
+
+# site.yaml: what every page of the site shows (主办单位, 承办单位, contact, filings, column
+# names). 栏目责任人 are read only when the site shows them (show_column_owners): then a
+# mobile number there is a finding like anywhere else, unless its 保密审查 names it.
+
+
+def _site_file(scanner: Scanner, site: Site) -> Scanned:
+    skip = {reviews.RECORD_KEY, "columns"}
+    texts = list(_strings(site.data, skip))
+    for number, column in enumerate(site.data.get("columns") or [], 1):
+        hidden = set() if site.owners_shown else {"owner"}
+        if isinstance(column, dict):
+            texts += _strings(column, hidden, f"columns[{number}]")
+    findings = [
+        Finding(site.id, site.file, key, category, shown, message, rule)
+        for key, text in texts
+        for _, category, shown, message, rule in scanner.findings(text)
+    ]
+    return findings, *_record_review(
+        site.id, site.file, site.data.get(reviews.RECORD_KEY), findings
+    )
+
+
+# File and folder names: a site publishes its articles, records and attachments under their
+# names (the address, the home page, lists and feeds). A name needs no 保密审查: it is renamed.
+NAME = "文件名"
+
+
+def _file_names(scanner: Scanner, group: Group, site: Site) -> Scanned:
+    withheld = {a.parts for a in site.articles if a.meta.get("disclosure") == "不予公开"}
+    published = [
+        parts
+        for parts in site.files
+        if parts not in withheld and not parts[-1].endswith(REVIEW_SUFFIX)
+    ]
+    return _names(scanner, site.id, f"{group.root.name}/{site.id}", published), None, []
+
+
+def _library_names(scanner: Scanner, group: Group) -> Scanned:
+    items = [item.parts for item in group.library if item.meta.get("disclosure") != "不予公开"]
+    return _names(scanner, "_library", f"{group.root.name}/_library", items), None, []
+
+
+def _names(
+    scanner: Scanner, site: str, base: str, files: Iterable[tuple[str, ...]]
+) -> list[Finding]:
+    """A finding for each file or folder name, each name looked at once."""
+    findings, seen = [], set()
+    for parts in files:
+        for depth in range(1, len(parts) + 1):
+            if parts[:depth] in seen:
+                continue
+            seen.add(parts[:depth])
+            name = parts[depth - 1]
+            hits = list(scanner.findings(name))
+            if not hits:
+                continue
+            # The path is shown masked: a number in a name never leaves the scanner whole.
+            shown = "/".join((base, *(mask_personal_numbers(p) for p in parts[:depth])))
+            for _, category, masked, _message, rule in hits:
+                message = (
+                    f"文件名或目录名含{category}「{masked}」：文件名会成为网页地址，"
+                    f"出现在首页、列表和订阅中，请改名"
+                )
+                findings.append(Finding(site, shown, NAME, category, masked, message, rule))
+    return findings

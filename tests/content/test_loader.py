@@ -54,13 +54,14 @@ def group_with_every_kind(group_copy: Path) -> Path:
 
 
 def content_files(root: Path) -> set[Path]:
-    """What a check reads: site.yaml, articles, records, notices, ledgers, library, lexicons
-    (the loader) and the attachments of published sites (the publishing-safety scan)."""
+    """What a check reads: site.yaml, articles, records, notices, 年度工作报表 figures, ledgers,
+    library, lexicons (the loader) and the attachments of published sites (the
+    publishing-safety scan)."""
     wanted = set(root.glob("*/site.yaml")) | set(root.glob("*/index-numbers.yaml"))
     wanted |= set(root.rglob("*.md")) | set(root.glob("_policy/*.txt"))
     for site in ("bozhou", "qcq", "fgw", "sjj"):  # mcx is pending: not published
         wanted |= set((root / site / "files").rglob("*.txt"))
-    for folder in ("services", "letters", "consultations", "interviews", "notices"):
+    for folder in ("services", "letters", "consultations", "interviews", "notices", "annual"):
         wanted |= set(root.glob(f"*/{folder}/*.yaml"))
     return {path.resolve() for path in wanted}
 
