@@ -29,7 +29,8 @@ BANK_CARD = "银行卡号"
 # space, a hyphen or dash, a dot, a line break. Zero-width characters, character references
 # and other scripts' digits are gone before this sees the text (normalise.py). A tab is not
 # a separator: it is how attachments' table cells are joined (extract.py).
-_GROUP = re.compile(r"[0-9]+(?:[Xx](?![0-9A-Za-z]))?")
+_GROUP = re.compile(r"[0-9]+")
+_CHECK_X = re.compile(r"[Xx](?![0-9])")  # the check digit 10 of a 居民身份证号码
 _SEPARATOR = re.compile(r"(?: |-|\.|\u2010|\u2011|\u2012|\u2013|\u2014|\u2212|\r?\n)(?=[0-9])")
 MAX_DIGITS = 19
 
@@ -79,13 +80,18 @@ def _numbers(text: str) -> Iterator[tuple[int, int, str, str, str]]:
             digits = ""
             for j in range(i, len(run)):
                 digits += run[j][2]
-                if len(digits) > MAX_DIGITS or "X" in digits[:-1].upper():
+                if len(digits) > MAX_DIGITS:
                     break
-                if len(digits) not in _LENGTHS:
+                end = run[j][1]
+                if len(digits) == 17 and _CHECK_X.match(text, end):
+                    candidate, end = digits + "X", end + 1
+                elif len(digits) in _LENGTHS:
+                    candidate = digits
+                else:
                     continue
-                kind = _kind(digits, _visual_groups(run[i : j + 1]))
-                if kind and _standalone(text, run[i][0], run[j][1]):
-                    found.append((run[i][0], run[j][1], *kind))
+                kind = _kind(candidate, _visual_groups(run[i : j + 1]))
+                if kind and _standalone(text, run[i][0], end):
+                    found.append((run[i][0], end, *kind))
     last = -1
     for start, end, *rest in sorted(found, key=lambda f: (f[0], f[0] - f[1])):
         if start >= last:
@@ -103,7 +109,7 @@ def _runs(text: str) -> Iterator[list[Group]]:
         start, end = match.span()
         if run:
             separator = _SEPARATOR.match(text, run[-1][1])
-            if separator is None or separator.end() != start or run[-1][2][-1] in "Xx":
+            if separator is None or separator.end() != start:
                 yield run
                 run = []
         broken = bool(run) and "\n" in text[run[-1][1] : start]
@@ -156,18 +162,13 @@ def _kind(digits: str, groups: list[int]) -> tuple[str, str, str] | None:
 
 
 def _without_country_code(digits: str, groups: list[int]) -> tuple[str, bool] | None:
-    """The 11 digits of a mobile number after any 86/0086, and whether its groups look like
-    one (138 1234 5678, 1381234 5678, 138 12345678, or each digit apart)."""
+    """The 11 digits of a mobile number after an 86/0086 glued on, and whether its groups
+    look like one (138 1234 5678, 1381234 5678, 138 12345678, or each digit apart)."""
     for prefix in ("", "86", "0086"):
         if len(digits) == len(prefix) + 11 and digits.startswith(prefix):
-            rest = list(groups)
-            taken = len(prefix)
-            while taken and rest:  # drop the prefix's groups
-                if rest[0] <= taken:
-                    taken -= rest.pop(0)
-                else:
-                    rest[0] -= taken
-                    taken = 0
+            if prefix and groups[0] <= len(prefix):
+                return None  # a code apart: the number after it is found and masked alone
+            rest = [groups[0] - len(prefix), *groups[1:]]
             plausible = (len(rest) <= 3 and rest[0] >= 3) or set(rest) == {1}
             return digits[len(prefix) :], plausible
     return None
