@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .normalise import normalise
+from .normalise import Normalised, normalise
 
 MARKING = "涉密标识"
 INTERNAL = "内部资料标识"
@@ -41,7 +41,7 @@ class MarkingFinding:
     text: str  # the marking as a reader sees it: safe to show
 
 
-def find_markings(text: str) -> Iterator[MarkingFinding]:
+def find_markings(text: str | Normalised) -> Iterator[MarkingFinding]:
     r"""Each 密级 marking and each internal-document phrase in ``text``.
 
     >>> [(f.category, f.text) for f in find_markings("秘密★1年\n通知（内部资料，注意保存）")]
@@ -55,7 +55,7 @@ def find_markings(text: str) -> Iterator[MarkingFinding]:
     >>> list(find_markings("不得泄露**国家秘密**。"))
     []
     """
-    seen = normalise(text)
+    seen = text if isinstance(text, Normalised) else normalise(text)
     found = [
         MarkingFinding(MARKING, *seen.span(*m.span()), _shown(m.group()))
         for m in _CLASSIFIED.finditer(seen.text)

@@ -52,7 +52,7 @@ class Normalised:
     _out: tuple[int, ...]  # where each piece starts in text
     _src: tuple[int, ...]  # where it starts in the original
     _src_end: tuple[int, ...]  # where it ends in the original
-    _copied: tuple[bool, ...]  # copied as it was (offsets map one to one)
+    _copied: tuple[bool, ...]  # one character for one (offsets map one to one)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original text's (start, end) of ``text[start:end]`` (``end > start``).
@@ -109,9 +109,12 @@ def normalise(text: str, fold: bool = False) -> Normalised:
             block = (match["tag"] or "").lower() in _BLOCK_TAGS
             piece(start, end, "\n" if block else "", False)
         else:
-            for offset, char in enumerate(found, start):
-                value = _char(char, fold)
-                piece(offset, offset + 1, value, value == char)
+            values = [_char(char, fold) for char in found]
+            if all(len(value) == 1 for value in values):  # offsets map one to one
+                piece(start, end, "".join(values), True)
+            else:
+                for offset, value in enumerate(values, start):
+                    piece(offset, offset + 1, value, len(value) == 1)
         last = end
     piece(last, len(text), text[last:], True)
     return Normalised(

@@ -19,7 +19,7 @@ import phonenumbers
 from stdnum import luhn
 from stdnum.cn import ric
 
-from .normalise import normalise
+from .normalise import Normalised, normalise
 
 ID_NUMBER = "居民身份证号码"
 MOBILE = "手机号码"
@@ -49,7 +49,7 @@ class NumberFinding:
     value: str = field(repr=False, default="")
 
 
-def find_personal_numbers(text: str) -> Iterator[NumberFinding]:
+def find_personal_numbers(text: str | Normalised) -> Iterator[NumberFinding]:
     """Each 居民身份证号码, mobile number and bank card number in ``text``, however written.
 
     >>> text = "证件号11010519491231002X，电话13812345678"
@@ -62,7 +62,7 @@ def find_personal_numbers(text: str) -> Iterator[NumberFinding]:
     >>> list(find_personal_numbers("2026-11-20 12:05，电话 0558-1234567"))
     []
     """
-    seen = normalise(text)
+    seen = text if isinstance(text, Normalised) else normalise(text)
     for start, end, category, masked, value in _numbers(seen.text):
         first, last = seen.span(start, end)
         yield NumberFinding(category, first, last, masked, value)
