@@ -23,9 +23,11 @@ def public_letter(data: dict[str, Any]) -> dict[str, Any]:
 
     >>> public_letter({"留言人": "李小明", "手机": "13812345678", "留言内容": "请回电13812345678"})
     {'留言内容': '请回电138****5678', '留言人': '李某'}
+    >>> public_letter({"留言内容": [13812345678, {"补充": "电话１３８ 1234 5678"}]})
+    {'留言内容': ['138****5678', {'补充': '电话138****5678'}]}
     """
     shown = {
-        key: mask_personal_numbers(value) if isinstance(value, str) else value
+        key: masked(value)
         for key, value in data.items()
         if key not in PRIVATE_KEYS and key != RECORD_KEY
     }
@@ -33,3 +35,19 @@ def public_letter(data: dict[str, Any]) -> dict[str, Any]:
     if author:
         shown[AUTHOR_KEY] = mask_name(author)
     return shown
+
+
+def masked(value: Any) -> Any:
+    """A YAML value with every personal number in it masked, whatever its type: text,
+    a bare number, a list or a mapping (keys too). Other values are kept as they are."""
+    if isinstance(value, str):
+        return mask_personal_numbers(value)
+    if isinstance(value, dict):
+        return {masked(key): masked(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [masked(item) for item in value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = str(value)
+        hidden = mask_personal_numbers(text)
+        return value if hidden == text else hidden
+    return value

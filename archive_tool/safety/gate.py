@@ -34,6 +34,7 @@ from ..content.loader import LIBRARY_FOLDER
 from ..content.registry import Group, display_path
 from .extract import ExtractionError, Limits, extract_text
 from .lexicon import LEXICON_FILES, Lexicon
+from .review import review_key
 from .scan import Scanner, Waiver
 
 GATE = "发布前检查"
@@ -53,6 +54,16 @@ _INLINE = frozenset(
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _INLINE_TAG = re.compile(rf"</?(?:{'|'.join(sorted(_INLINE))})\b[^>]*>", re.I)
 _ANY_TAG = re.compile(r"</?[A-Za-z][\w:.-]*[^>]*>")
+# Attributes whose values a reader sees or follows (a tooltip, a link, page metadata).
+# Drawing and styling values (an SVG path, a viewBox, a style) are numbers that
+# separators join into phone-like runs, and no editor's text reaches them.
+_TEXT_ATTRIBUTES = (
+    "alt title content value placeholder label summary abbr download name href src action "
+    "cite poster aria-label aria-description aria-placeholder data-[\\w-]+"
+).split()
+_ATTRIBUTE_VALUE = re.compile(
+    rf"""\s(?:{'|'.join(_TEXT_ATTRIBUTES)})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I
+)
 _ATTRIBUTE_TAG = re.compile(r"<[A-Za-z][\w:.-]*\s[^>]*?\S[^>]*>")
 
 
@@ -61,18 +72,39 @@ class GatePolicy:
     """What the gate needs, as plain data for a worker process."""
 
     lexicons: dict[str, list[str]] = field(default_factory=dict)
-    accepted: frozenset[tuple[str, str]] = frozenset()  # (category, value key) a 保密审查 accepted
+    # What a 保密审查 accepted: (category, 指纹) of an exact value; for a marking or a
+    # term, (category, its text) as well. Accepted on one site, accepted wherever the
+    # build carries it (a library copy, a list page).
+    accepted: frozenset[tuple[str, str]] = frozenset()
+    content_root: str = ""  # where the group's 保密审查 key is (review.review_key)
 
     @classmethod
     def of(cls, group: Group, waivers: Iterable[Waiver]) -> GatePolicy:
         """The group's lexicons, and the findings its 保密审查 records accepted."""
+        accepted = set()
+        for waiver in waivers:
+            finding = waiver.finding
+            if finding.fingerprint:
+                accepted.add((finding.category, finding.fingerprint))
+            if not finding.personal:
+                accepted.add((finding.category, finding.shown))
         return cls(
             {name: list(group.policy.get(name, [])) for name in LEXICON_FILES},
-            frozenset((w.finding.category, w.finding.shown) for w in waivers),
+            frozenset(accepted),
+            str(group.root),
         )
 
     def scanner(self) -> Scanner:
-        return Scanner(Lexicon({name: self.lexicons.get(name, []) for name in LEXICON_FILES}))
+        """The detectors; the key is read (or made) only when a finding needs its 指纹."""
+        lexicon = Lexicon({name: self.lexicons.get(name, []) for name in LEXICON_FILES})
+
+        def key() -> bytes:
+            try:
+                return review_key(Path(self.content_root))
+            except OSError:  # a read-only content folder: no fingerprints, nothing waived
+                return b""
+
+        return Scanner(lexicon, key if self.content_root else None)
 
 
 @dataclass(frozen=True)
@@ -194,9 +226,10 @@ class Gate:
     def _found(self, shown: str, where: str, text: str) -> list[Exposure]:
         accepted = self.policy.accepted
         return [
-            Exposure(shown, where, category, value, message, article)
-            for _, category, value, message, article in self.scanner.findings(text)
-            if (category, value) not in accepted
+            Exposure(shown, where, hit.category, hit.shown, hit.message, hit.article)
+            for hit in self.scanner.findings(text)
+            if (hit.category, hit.fingerprint) not in accepted
+            and (hit.category, hit.shown) not in accepted
         ]
 
     def _unreadable(self, shown: str, reason: str) -> Exposure:
@@ -242,14 +275,18 @@ def _inflate(data: bytes) -> bytes:
 def _visible(markup: str, tags: list[str]) -> str:
     """The text a reader sees: tags removed (a block element ends a line, a phrase element
     does not), comments removed, character references decoded; a feed's escaped HTML is
-    decoded and stripped again. Tags with attributes and comments are kept in ``tags``."""
+    decoded and stripped again. Attribute values and comments go to ``tags``."""
     for _ in range(3):  # HTML in XML in …: three levels are more than any feed has
         if "<" not in markup and "&" not in markup:
             break
         if "<" in markup:
-            tags += _COMMENT.findall(markup)
+            tags += (comment[4:].removesuffix("-->") for comment in _COMMENT.findall(markup))
             markup = _COMMENT.sub("", markup)
-            tags += _ATTRIBUTE_TAG.findall(markup)
+            tags += (
+                "\n".join(filter(None, values))
+                for tag in _ATTRIBUTE_TAG.findall(markup)
+                for values in _ATTRIBUTE_VALUE.findall(tag)
+            )
             markup = _ANY_TAG.sub(BLOCK, _INLINE_TAG.sub("", markup))
         markup = html.unescape(markup)
     return markup
@@ -319,8 +356,8 @@ def _source_findings(scanner: Scanner, path: Path, root: Path) -> Iterator[tuple
     except (OSError, ExtractionError):
         pass
     for text in texts:
-        for _, category, value, _, _ in scanner.findings(text):
-            yield category, value
+        for hit in scanner.findings(text):
+            yield hit.category, hit.shown
 
 
 def gate_report(exposures: list[Exposure], sources: dict) -> str:

@@ -3,7 +3,9 @@
 One entry a line; ``#`` starts a comment. In ``严重表述错误.txt`` an entry may name its
 right form after ``=>`` (``台湾总统 => 台湾地区领导人``), which the message shows. Every
 term is matched at once by an Aho–Corasick automaton (pyahocorasick), so a longer list
-costs no more per page.
+costs no more per page. Terms and text are compared as a reader sees them (normalise.py):
+split by a zero-width character, written with character references, full-width or in
+another letter case, a term is still found.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import ahocorasick
+
+from .normalise import normalise, normalised
 
 SENSITIVE = "敏感词"
 WRONG_EXPRESSION = "严重表述错误"
@@ -42,8 +46,9 @@ class Lexicon:
             for line in lines:
                 entry = line.split("#", 1)[0].strip()
                 term, _, right = (part.strip() for part in entry.partition("=>"))
-                if term:
-                    self._automaton.add_word(term, (category, term, right))
+                key = normalised(term, fold=True)
+                if key:
+                    self._automaton.add_word(key, (category, term, right, len(key)))
         self.size = len(self._automaton)
         if self.size:
             self._automaton.make_automaton()
@@ -54,8 +59,13 @@ class Lexicon:
         >>> lexicon = Lexicon({WRONG_EXPRESSION: ["台湾总统 => 台湾地区领导人"], SENSITIVE: []})
         >>> [f.message for f in lexicon.find("所谓台湾总统")]
         ['「台湾总统」应为「台湾地区领导人」']
+        >>> lexicon = Lexicon({SENSITIVE: ["Falun"]})
+        >>> [(f.term, f.start, f.end) for f in lexicon.find("一个ＦＡ\u200bＬＵＮ")]
+        [('Falun', 2, 8)]
         """
         if not self.size:
             return
-        for end, (category, term, right) in self._automaton.iter_long(text):
-            yield LexiconFinding(category, end - len(term) + 1, end + 1, term, right)
+        seen = normalise(text, fold=True)
+        for end, (category, term, right, length) in self._automaton.iter_long(seen.text):
+            start, stop = seen.span(end - length + 1, end + 1)
+            yield LexiconFinding(category, start, stop, term, right)

@@ -11,11 +11,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .normalise import Normalised, normalise
+
 MARKING = "涉密标识"
 INTERNAL = "内部资料标识"
 
+# After normalise.py every look-alike star is ★. An ASCII asterisk counts only before a
+# 保密期限: Markdown writes bold 「**国家秘密**」 with it.
+_PERIOD = r"(?:长期|[0-9一二三四五六七八九十]+\s*(?:年|个月))"
 _CLASSIFIED = re.compile(
-    r"(?:绝密|机密|秘密)\s*[★☆]\s*(?:长期|[0-9一二三四五六七八九十]+\s*(?:年|个月))?"
+    rf"(?:绝密|机密|秘密)[\s*_]*(?:★[\s*_]*{_PERIOD}?|\*(?!\*)\s*{_PERIOD})"
     r"|(?m:^[ \t　]*保密期限\s*[:：])"
 )
 # A phrase is a marking where it stands as a label: alone at the start of a line or in
@@ -33,10 +38,10 @@ class MarkingFinding:
     category: str
     start: int
     end: int
-    text: str  # the marking as written: safe to show
+    text: str  # the marking as a reader sees it: safe to show
 
 
-def find_markings(text: str) -> Iterator[MarkingFinding]:
+def find_markings(text: str | Normalised) -> Iterator[MarkingFinding]:
     r"""Each 密级 marking and each internal-document phrase in ``text``.
 
     >>> [(f.category, f.text) for f in find_markings("秘密★1年\n通知（内部资料，注意保存）")]
@@ -45,13 +50,23 @@ def find_markings(text: str) -> Iterator[MarkingFinding]:
     []
     >>> [f.text for f in find_markings("内部文件 不得外传\n正文")]
     ['内部文件']
+    >>> [f.text for f in find_markings("机\u200b密✭长期；绝密*10年；（内部&#36164;料）")]
+    ['机密★长期', '绝密*10年', '内部资料']
+    >>> list(find_markings("不得泄露**国家秘密**。"))
+    []
     """
+    seen = text if isinstance(text, Normalised) else normalise(text)
     found = [
-        MarkingFinding(MARKING, m.start(), m.end(), m.group().strip())
-        for m in _CLASSIFIED.finditer(text)
+        MarkingFinding(MARKING, *seen.span(*m.span()), _shown(m.group()))
+        for m in _CLASSIFIED.finditer(seen.text)
     ]
     found += [
-        MarkingFinding(INTERNAL, m.start("phrase"), m.end("phrase"), m["phrase"])
-        for m in _INTERNAL.finditer(text)
+        MarkingFinding(INTERNAL, *seen.span(*m.span("phrase")), m["phrase"])
+        for m in _INTERNAL.finditer(seen.text)
     ]
     yield from sorted(found, key=lambda f: f.start)
+
+
+def _shown(marking: str) -> str:
+    """A marking without the emphasis around its star: 「秘密★1年」."""
+    return re.sub(r"[\s_]|\*(?=[\s*_]*★)|(?<=★)[\s*_]*", "", marking)

@@ -12,56 +12,166 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 import phonenumbers
 from stdnum import luhn
 from stdnum.cn import ric
 
+from .normalise import Normalised, normalise
+
 ID_NUMBER = "居民身份证号码"
 MOBILE = "手机号码"
 BANK_CARD = "银行卡号"
 
-# Digits not glued to other digits or Latin letters: "身份证号341623199001011234。" matches.
-_CANDIDATE = re.compile(
-    r"(?<![0-9A-Za-z])(?:"
-    r"(?P<id>\d{17}[\dXx])"
-    r"|(?P<mobile>(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2})"
-    r"|(?P<card>[3-6]\d{3}(?:[ -]?\d{4}){2,3}(?:[ -]?\d{1,3})?)"
-    r")(?![0-9A-Za-z])"
-)
+# A run of digit groups, each joined to the next by one separator a reader passes over: a
+# space, a hyphen or dash, a dot, a line break. Zero-width characters, character references
+# and other scripts' digits are gone before this sees the text (normalise.py). A tab is not
+# a separator: it is how attachments' table cells are joined (extract.py).
+_GROUP = re.compile(r"[0-9]+")
+_CHECK_X = re.compile(r"[Xx](?![0-9])")  # the check digit 10 of a 居民身份证号码
+_SEPARATOR = re.compile(r"(?: |-|\.|\u2010|\u2011|\u2012|\u2013|\u2014|\u2212|\r?\n)(?=[0-9])")
+MAX_DIGITS = 19
 
 
 @dataclass(frozen=True)
 class NumberFinding:
-    """A personal number in a text: what it is, where it is, and how it may be shown."""
+    """A personal number in a text: what it is, where it is, and how it may be shown.
+
+    ``value`` is the number itself, in ASCII digits: for a keyed fingerprint (review.py),
+    never to be shown."""
 
     category: str
     start: int
     end: int
     masked: str
+    value: str = field(repr=False, default="")
 
 
-def find_personal_numbers(text: str) -> Iterator[NumberFinding]:
-    """Each 居民身份证号码, mobile number and bank card number in ``text``.
+def find_personal_numbers(text: str | Normalised) -> Iterator[NumberFinding]:
+    """Each 居民身份证号码, mobile number and bank card number in ``text``, however written.
 
     >>> text = "证件号11010519491231002X，电话13812345678"
     >>> [(f.category, f.masked) for f in find_personal_numbers(text)]
     [('居民身份证号码', '1101**********002X'), ('手机号码', '138****5678')]
+    >>> [f.masked for f in find_personal_numbers("Tel+86 138-1234-5678；ＩＤ１１０１０５４９１２３１００２")]
+    ['138****5678', '1101*******1002']
     >>> list(find_personal_numbers("统一社会信用代码 91110000600037341L，文号 2026-000001"))
     []
+    >>> list(find_personal_numbers("2026-11-20 12:05，电话 0558-1234567"))
+    []
     """
-    for match in _CANDIDATE.finditer(text):
-        value = match.group()
-        digits = re.sub(r"[^0-9Xx]", "", value)
-        if match["id"]:
-            if _is_id_number(digits.upper()):
-                yield NumberFinding(ID_NUMBER, match.start(), match.end(), mask(digits.upper()))
-        elif match["mobile"]:
-            if _is_mobile(digits):
-                yield NumberFinding(MOBILE, match.start(), match.end(), mask(digits[-11:], 3))
-        elif 16 <= len(digits) <= 19 and luhn.is_valid(digits):
-            yield NumberFinding(BANK_CARD, match.start(), match.end(), mask(digits))
+    seen = text if isinstance(text, Normalised) else normalise(text)
+    for start, end, category, masked, value in _numbers(seen.text):
+        first, last = seen.span(start, end)
+        yield NumberFinding(category, first, last, masked, value)
+
+
+Group = tuple[int, int, str, bool]  # start, end, digits, follows a line break
+
+
+def _numbers(text: str) -> Iterator[tuple[int, int, str, str, str]]:
+    """(start, end, category, masked, value) of each number in normalised ``text``: a
+    number starts and ends with a group, never inside one."""
+    found = []
+    for run in _runs(text):
+        for i in range(len(run)):
+            digits = ""
+            for j in range(i, len(run)):
+                digits += run[j][2]
+                if len(digits) > MAX_DIGITS:
+                    break
+                end = run[j][1]
+                if len(digits) == 17 and _CHECK_X.match(text, end):
+                    candidate, end = digits + "X", end + 1
+                elif len(digits) in _LENGTHS:
+                    candidate = digits
+                else:
+                    continue
+                kind = _kind(candidate, _visual_groups(run[i : j + 1]))
+                if kind and _standalone(text, run[i][0], end):
+                    found.append((run[i][0], end, *kind))
+    last = -1
+    for start, end, *rest in sorted(found, key=lambda f: (f[0], f[0] - f[1])):
+        if start >= last:
+            yield start, end, *rest
+            last = end
+
+
+_LENGTHS = frozenset({11, 13, 15, 16, 17, 18, 19})
+
+
+def _runs(text: str) -> Iterator[list[Group]]:
+    """Digit groups joined by single separators, one list per run."""
+    run: list[Group] = []
+    for match in _GROUP.finditer(text):
+        start, end = match.span()
+        if run:
+            separator = _SEPARATOR.match(text, run[-1][1])
+            if separator is None or separator.end() != start:
+                yield run
+                run = []
+        broken = bool(run) and "\n" in text[run[-1][1] : start]
+        run.append((start, end, match.group(), broken))
+    if run:
+        yield run
+
+
+def _visual_groups(run: list[Group]) -> list[int]:
+    """The lengths of the groups a reader sees: a line break joins, it does not group."""
+    lengths: list[int] = []
+    for number, (_, _, digits, broken) in enumerate(run):
+        if broken and number:
+            lengths[-1] += len(digits)
+        else:
+            lengths.append(len(digits))
+    return lengths
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    """Not part of a longer code: Latin letters may be glued on (``Tel138…``, ``IDNo…``),
+    but not a mix of letters and digits such as a hash."""
+    before = start
+    while before > 0 and text[before - 1].isascii() and text[before - 1].isalpha():
+        before -= 1
+    if before < start and before > 0 and text[before - 1].isdigit():
+        return False
+    after = end
+    while after < len(text) and text[after].isascii() and text[after].isalpha():
+        after += 1
+    return not (after > end and after < len(text) and text[after].isdigit())
+
+
+def _kind(digits: str, groups: list[int]) -> tuple[str, str, str] | None:
+    """(category, masked, value) of a candidate written in groups of these lengths."""
+    number = digits.upper()
+    if len(number) == 18 and _is_id_number(number):
+        return ID_NUMBER, mask(number), number
+    if len(number) == 15 and len(groups) <= 3 and _is_old_id_number(number):
+        return ID_NUMBER, mask(number), number
+    if not number.isdigit():
+        return None
+    mobile = _without_country_code(number, groups)
+    if mobile and _is_mobile(mobile[0]) and mobile[1]:
+        return MOBILE, mask(mobile[0], 3), mobile[0]
+    if 16 <= len(number) <= MAX_DIGITS and number[0] in "3456" and luhn.is_valid(number):
+        if len(groups) == 1 or all(size == 4 for size in groups[:-1]):
+            return BANK_CARD, mask(number), number
+    return None
+
+
+def _without_country_code(digits: str, groups: list[int]) -> tuple[str, bool] | None:
+    """The 11 digits of a mobile number after an 86/0086 glued on, and whether its groups
+    look like one (138 1234 5678, 1381234 5678, 138 12345678, or each digit apart)."""
+    for prefix in ("", "86", "0086"):
+        if len(digits) == len(prefix) + 11 and digits.startswith(prefix):
+            if prefix and groups[0] <= len(prefix):
+                return None  # a code apart: the number after it is found and masked alone
+            rest = [groups[0] - len(prefix), *groups[1:]]
+            plausible = (len(rest) <= 3 and rest[0] >= 3) or set(rest) == {1}
+            return digits[len(prefix) :], plausible
+    return None
 
 
 # 省级行政区划代码: the first two digits of every 居民身份证号码.
@@ -80,7 +190,9 @@ def _is_id_number(number: str) -> bool:
     only can pass these checks too, but then it is also a 居民身份证号码 in form, and is
     reported: a reviewer can accept it.
     """
-    if ric.calc_check_digit(number) != number[-1] or number[:2] not in PROVINCES:
+    if not number[:17].isdigit() or number[:2] not in PROVINCES:
+        return False
+    if ric.calc_check_digit(number) != number[-1]:
         return False
     try:
         ric.get_birth_date(number)
@@ -89,9 +201,26 @@ def _is_id_number(number: str) -> bool:
     return True
 
 
-def _is_mobile(digits: str) -> bool:
+def _is_old_id_number(number: str) -> bool:
+    """A 15-digit 居民身份证号码 (issued until 1999): region, birth date 19YYMMDD, sequence.
+
+    It has no check digit, so a real province and a real date are all there is; written
+    in at most three groups (checked by the caller) it is rarely anything else.
+    """
+    if not number.isdigit() or number[:2] not in PROVINCES:
+        return False
     try:
-        number = phonenumbers.parse(digits[-11:], "CN")
+        date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]))
+    except ValueError:
+        return False
+    return True
+
+
+def _is_mobile(digits: str) -> bool:
+    if not (len(digits) == 11 and digits.startswith("1")):
+        return False
+    try:
+        number = phonenumbers.parse(digits, "CN")
     except phonenumbers.NumberParseException:
         return False
     return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in (

@@ -9,10 +9,10 @@ file, the line or key, the category and a masked excerpt, unless the item's 保�
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..compliance import WARNING, Violation
 from ..content.articles import ArticleFile
@@ -24,7 +24,9 @@ from .citizens import PRIVATE_KEYS
 from .extract import SCANNED_SUFFIXES, ExtractionError, extract_text
 from .lexicon import LEXICON_FILES, SENSITIVE, Lexicon
 from .markings import find_markings
+from .normalise import normalise
 from .numbers import find_personal_numbers, mask_personal_numbers
+from .review import fingerprint, review_key
 
 PERSONAL_ARTICLE = "第十条（三）"
 SECRET_ARTICLE = "第十条（二）"
@@ -46,6 +48,12 @@ class Finding:
     message: str
     article: str
     severity: str = "error"
+    fingerprint: str = ""  # the keyed 指纹 of the value (review.fingerprint); '' when unkeyed
+
+    @property
+    def personal(self) -> bool:
+        """A personal number: waived by its fingerprint only."""
+        return self.article == PERSONAL_ARTICLE
 
     def violation(self) -> Violation:
         return Violation(
@@ -62,47 +70,103 @@ class Waiver:
 
     def __str__(self) -> str:
         f = self.finding
+        shown = f"{f.shown}（指纹 {f.fingerprint}）" if f.personal and f.fingerprint else f.shown
         return (
-            f"{f.file}：{f.where}：{f.category}「{f.shown}」已经保密审查"
+            f"{f.file}：{f.where}：{f.category}「{shown}」已经保密审查"
             f"（{self.review}）：{self.review.conclusion}"
         )
 
 
+class Hit(NamedTuple):
+    """One finding of the detectors in a text; ``offset``/``end`` index the text as given."""
+
+    offset: int
+    category: str
+    shown: str  # masked number, marking or term: safe to show
+    message: str
+    article: str
+    fingerprint: str  # keyed hash of the clear value; '' when the scanner has no key
+    end: int
+
+
 class Scanner:
-    """The detectors over one text: personal numbers, 密级 markings, the group's lexicons."""
+    """The detectors over one text: personal numbers, 密级 markings, the group's lexicons.
 
-    def __init__(self, lexicon: Lexicon):
+    ``key`` is the group's 保密审查 key (review.review_key), or a function that gives it
+    when a finding first needs it, so that a clean build never makes one."""
+
+    def __init__(self, lexicon: Lexicon, key: bytes | Callable[[], bytes] | None = None):
         self.lexicon = lexicon
+        self._key = key
 
-    def findings(
-        self, text: str, personal: bool = True
-    ) -> Iterator[tuple[int, str, str, str, str]]:
-        """(offset, category, shown, message, article) of each finding in ``text``."""
+    def fingerprint(self, value: str) -> str:
+        """The 指纹 of a clear value under the group's key ('' without a key)."""
+        if callable(self._key):
+            self._key = self._key()
+        return fingerprint(value, self._key) if self._key else ""
+
+    def findings(self, text: str, personal: bool = True) -> Iterator[Hit]:
+        """Each finding in ``text``, however the value is written in it (normalise.py)."""
+        seen = normalise(text)
         if personal:
-            for number in find_personal_numbers(text):
+            for number in find_personal_numbers(seen):
+                mark = self.fingerprint(number.value)
+                shown = f"{number.masked}（指纹 {mark}）" if mark else number.masked
+                how = f"指纹「{mark}」" if mark else "指纹（需先在 content/_policy/ 中生成保密审查密钥）"
                 message = (
-                    f"含公民个人信息：{number.category} {number.masked}，请删除后发布"
-                    f"（经保密审查确认可以发布的，在保密审查结论中写明「{number.masked}」）"
+                    f"含公民个人信息：{number.category} {shown}，请删除后发布"
+                    f"（经保密审查确认可以发布的，在保密审查结论中写明{how}）"
                 )
-                yield number.start, number.category, number.masked, message, PERSONAL_ARTICLE
-        for marking in find_markings(text):
+                yield Hit(
+                    number.start, number.category, number.masked, message, PERSONAL_ARTICLE,
+                    mark, number.end,
+                )  # fmt: skip
+        for marking in find_markings(seen):
             message = (
                 f"含{marking.category}「{marking.text}」：涉密、内部信息严禁上网"
                 f"（经保密审查确认可以发布的，在保密审查结论中写明「{marking.text}」）"
             )
-            yield marking.start, marking.category, marking.text, message, SECRET_ARTICLE
+            yield Hit(
+                marking.start, marking.category, marking.text, message, SECRET_ARTICLE,
+                self.fingerprint(marking.text), marking.end,
+            )  # fmt: skip
         for hit in self.lexicon.find(text):
             what = "敏感词" if hit.category == SENSITIVE else "严重表述错误"
             message = (
                 f"{what}：{hit.message}（经保密审查确认无误的，在保密审查结论中写明「{hit.term}」）"
             )
-            yield hit.start, hit.category, hit.term, message, LEXICON_ARTICLE
+            yield Hit(
+                hit.start, hit.category, hit.term, message, LEXICON_ARTICLE,
+                self.fingerprint(hit.term), hit.end,
+            )  # fmt: skip
+
+
+def group_scanner(group: Group) -> Scanner:
+    """The scanner a group's build uses: its lexicons, and its 保密审查 key when needed."""
+    lexicon = Lexicon({name: group.policy.get(name, []) for name in LEXICON_FILES})
+
+    def key() -> bytes:
+        try:
+            return review_key(group.root)
+        except OSError:  # a read-only content folder: no fingerprints, so no number waived
+            return b""
+
+    return Scanner(lexicon, key)
+
+
+def waived_fingerprints(waivers: Iterable[Waiver]) -> dict[str, set[str]]:
+    """Site id -> the fingerprints a 保密审查 accepted there (for the output gate)."""
+    waived: dict[str, set[str]] = {}
+    for waiver in waivers:
+        if waiver.finding.fingerprint:
+            waived.setdefault(waiver.finding.site, set()).add(waiver.finding.fingerprint)
+    return waived
 
 
 def scan_group(group: Group) -> tuple[list[Violation], list[Waiver]]:
     """Every finding in what the group will publish: errors for the open ones, and the
     waivers a 保密审查 granted."""
-    scanner = Scanner(Lexicon({name: group.policy.get(name, []) for name in LEXICON_FILES}))
+    scanner = group_scanner(group)
     violations: list[Violation] = []
     waivers: list[Waiver] = []
     for site in group.published_sites():
@@ -129,7 +193,10 @@ def _settle(scanned: Scanned, violations: list[Violation], waivers: list[Waiver]
     findings, review, problems = scanned
     violations += problems
     for finding in findings:
-        if review is not None and (review.accepts(finding.shown) or finding.category == UNREADABLE):
+        if review is not None and (
+            finding.category == UNREADABLE
+            or review.accepts(finding.shown, finding.fingerprint, by_value=not finding.personal)
+        ):
             waivers.append(Waiver(finding, review))
         else:
             violations.append(finding.violation())
@@ -141,15 +208,13 @@ def _article(scanner: Scanner, site: str, article: ArticleFile) -> Scanned:
         return findings, None, []  # not UTF-8: the article rules report it
     for key, value in article.meta.items():
         if key != reviews.REVIEW_KEY:
-            for _, category, shown, message, rule in scanner.findings(value):
-                findings.append(Finding(site, article.shown, key, category, shown, message, rule))
+            for hit in scanner.findings(value):
+                findings.append(_finding(site, article.shown, key, hit))
     body = article.body
     starts = _line_starts(body)
-    for offset, category, shown, message, rule in scanner.findings(body):
-        line = article.body_line + bisect.bisect_right(starts, offset) - 1
-        findings.append(
-            Finding(site, article.shown, f"第 {line} 行", category, shown, message, rule)
-        )
+    for hit in scanner.findings(body):
+        line = article.body_line + bisect.bisect_right(starts, hit.offset) - 1
+        findings.append(_finding(site, article.shown, f"第 {line} 行", hit))
     review, problems = None, []
     if findings and reviews.REVIEW_KEY in article.meta:
         review, error = reviews.parse_article_review(article.meta[reviews.REVIEW_KEY])
@@ -160,6 +225,13 @@ def _article(scanner: Scanner, site: str, article: ArticleFile) -> Scanned:
     return findings, review, problems
 
 
+def _finding(site: str, file: str, where: str, hit: Hit) -> Finding:
+    return Finding(
+        site, file, where, hit.category, hit.shown, hit.message, hit.article,
+        fingerprint=hit.fingerprint,
+    )  # fmt: skip
+
+
 def _record(scanner: Scanner, site: str, folder: str, file: YamlFile) -> Scanned:
     if not isinstance(file.data, dict):
         return [], None, []  # the record's own rules report it
@@ -167,12 +239,12 @@ def _record(scanner: Scanner, site: str, folder: str, file: YamlFile) -> Scanned
     # (citizens.py), and their names and contact details are never published.
     letter = folder == LETTER_FOLDER
     findings = [
-        Finding(site, file.shown, key, category, shown, message, rule)
+        _finding(site, file.shown, key, hit)
         for key, text in _strings(
             file.data,
             skip={reviews.RECORD_KEY, *PRIVATE_KEYS} if letter else {reviews.RECORD_KEY},
         )
-        for _, category, shown, message, rule in scanner.findings(text, personal=not letter)
+        for hit in scanner.findings(text, personal=not letter)
     ]
     return findings, *_record_review(site, file.shown, file.data.get(reviews.RECORD_KEY), findings)
 
@@ -205,10 +277,8 @@ def _attachment(scanner: Scanner, group: Group, site: Site, name: str) -> Scanne
         try:
             for part in extract_text(path):
                 parts += 1
-                for _, category, masked, message, rule in scanner.findings(part.text):
-                    findings.append(
-                        Finding(site.id, shown, part.where, category, masked, message, rule)
-                    )
+                for hit in scanner.findings(part.text):
+                    findings.append(_finding(site.id, shown, part.where, hit))
         except ExtractionError as error:
             message = f"无法检查附件内容：{error}；请人工保密审查后在 {name}.保密审查.yaml 中记录"
             findings.append(
@@ -244,7 +314,7 @@ def _strings(data: Any, skip: set[str], where: str = "") -> Iterable[tuple[str, 
     elif isinstance(data, list):
         for number, value in enumerate(data, 1):
             yield from _strings(value, set(), f"{where}[{number}]")
-    elif isinstance(data, (str, int)) and not isinstance(data, bool):
+    elif isinstance(data, (str, int, float)) and not isinstance(data, bool):
         yield where, str(data)
 
 
@@ -269,11 +339,7 @@ def _site_file(scanner: Scanner, site: Site) -> Scanned:
         hidden = set() if site.owners_shown else {"owner"}
         if isinstance(column, dict):
             texts += _strings(column, hidden, f"columns[{number}]")
-    findings = [
-        Finding(site.id, site.file, key, category, shown, message, rule)
-        for key, text in texts
-        for _, category, shown, message, rule in scanner.findings(text)
-    ]
+    findings = [_finding(site.id, site.file, key, hit) for key, text in texts for hit in scanner.findings(text)]
     return findings, *_record_review(
         site.id, site.file, site.data.get(reviews.RECORD_KEY), findings
     )
@@ -315,7 +381,7 @@ def _names(
                 continue
             # The path is shown masked: a number in a name never leaves the scanner whole.
             shown = "/".join((base, *(mask_personal_numbers(p) for p in parts[:depth])))
-            for _, category, masked, _message, rule in hits:
+            for category, masked, rule in ((h.category, h.shown, h.article) for h in hits):
                 message = (
                     f"文件名或目录名含{category}「{masked}」：文件名会成为网页地址，"
                     f"出现在首页、列表和订阅中，请改名"

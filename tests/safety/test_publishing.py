@@ -12,6 +12,8 @@ import yaml
 from conftest import run_pelican
 from stdnum.cn import ric
 
+from archive_tool.safety.review import fingerprint, review_key
+
 ID_BASE = "34162319900101123"
 ID_NUMBER = ID_BASE + ric.calc_check_digit(ID_BASE + "0")  # valid GB 11643, not a real one
 # (calc_check_digit ignores the last character it is given)
@@ -99,13 +101,12 @@ def published(tmp_path_factory):
     shutil.copytree(DEMO_CONTENT, content)
     article(content / "bozhou" / "zwdt" / "attacks.md", "网页攻击样例", HTML_ATTACKS,
             Summary='<script>alert("xss-summary")</script>摘要')  # fmt: skip
-    review = (
-        f"审查人：王审查；审查日期：2026-11-19；结论：同意发布，{OTHER_MASKED} 为已公示的示例号码"
-    )
+    mark = fingerprint(OTHER_ID, review_key(content))
+    review = f"审查人：王审查；审查日期：2026-11-19；结论：同意发布，指纹 {mark} 为已公示的示例号码"
     article(content / "bozhou" / "zwdt" / "waived.md", "经审查的公示",
             f"公示号码：{OTHER_ID}。", review=review)  # fmt: skip
     xlsx(content / "bozhou" / "files" / "公示名单.xlsx", OTHER_ID)
-    sidecar = {"审查人": "王审查", "审查日期": "2026-11-19", "结论": f"同意发布 {OTHER_MASKED}"}
+    sidecar = {"审查人": "王审查", "审查日期": "2026-11-19", "结论": f"同意发布 指纹{mark}"}
     (content / "bozhou" / "files" / "公示名单.xlsx.保密审查.yaml").write_text(
         yaml.safe_dump(sidecar, allow_unicode=True), "utf-8"
     )
@@ -136,10 +137,12 @@ def test_no_html_attack_reaches_a_page_or_a_feed(published):
 
 
 def test_a_waived_finding_is_published_and_listed_in_the_report(published):
-    _, result = published
+    content, result = published
     report = (result.output / "build-report.txt").read_text("utf-8")
     assert "经保密审查同意发布：2 处" in report
-    assert f"content/bozhou/zwdt/waived.md：第 6 行：居民身份证号码「{OTHER_MASKED}」" in report
+    mark = fingerprint(OTHER_ID, review_key(content))
+    shown = f"居民身份证号码「{OTHER_MASKED}（指纹 {mark}）」"
+    assert f"content/bozhou/zwdt/waived.md：第 6 行：{shown}" in report
     assert "工作表「名单」第 2 行" in report and "王审查，2026-11-19" in report
     assert OTHER_ID not in report
     pages = everything_under(result.output / "www.bozhou.gov.cn")

@@ -195,10 +195,12 @@ def test_site_yaml_review_accepts_a_shown_owners_number(group_copy: Path):
     """A shown 栏目责任人's mobile number, named in site.yaml's 保密审查, is accepted and
     listed; a name under images/ is scanned like any other."""
     from archive_tool.group.check import check_group
+    from archive_tool.safety.review import fingerprint, review_key
 
     fgw = group_copy / "fgw" / "site.yaml"
     replace_in(fgw, "owner: 吴刚（委办公室）}", f"owner: 吴刚（{MOBILE}）}}")
-    review = f"保密审查:\n  审查人: 王审查\n  审查日期: 2026-11-19\n  结论: 同意公开 {MOBILE_MASKED}\n"
+    mark = fingerprint(MOBILE, review_key(group_copy))
+    review = f"保密审查:\n  审查人: 王审查\n  审查日期: 2026-11-19\n  结论: 同意公开 指纹「{mark}」\n"
     fgw.write_text(fgw.read_text("utf-8") + "show_column_owners: true\n" + review, "utf-8")
     (group_copy / "fgw" / "images").mkdir()
     (group_copy / "fgw" / "images" / f"{OTHER_ID}.png").write_bytes(b"\x89PNG\r\n")
