@@ -6,7 +6,7 @@ The layout it reads::
     content/<site-id>/**/*.md                articles: their metadata blocks (articles.py)
     content/<site-id>/<record folder>/*.yaml 办事指南, 互动交流 and lifecycle records
     content/<site-id>/index-numbers.yaml     the site's 索引号 ledger
-    content/<site-id>/files/**               attachments: their names only
+    content/<site-id>/files/**, images/**    attachments (static files): their names only
     content/<site-id>/files/<name>.保密审查.yaml  the 保密审查 of an attachment (not published)
     content/_library/**/*.md                 the shared 信息资源库
     content/_policy/*.txt                    the group's lexicons (敏感词, 严重表述错误)
@@ -39,6 +39,8 @@ RECORD_FOLDERS = (
 )
 LEDGER_FILE = "index-numbers.yaml"
 ATTACHMENT_FOLDER = "files"  # downloads published as they are (办事指南 forms, documents)
+# Every folder whose files Pelican copies as they are (settings.py STATIC_PATHS).
+STATIC_FOLDERS = (ATTACHMENT_FOLDER, "images")
 LIBRARY_FOLDER = "_library"
 POLICY_FOLDER = "_policy"
 REVIEW_SUFFIX = ".保密审查.yaml"  # beside an attachment: its 保密审查 record
@@ -123,7 +125,13 @@ def _load_site_folder(folder: Path, content_root: Path) -> tuple[Site | None, li
         if path.suffix in ARTICLE_SUFFIXES
     ]
     for path, parts in files:
-        if parts[0] != ATTACHMENT_FOLDER:
+        # Markdown under a static folder is an article (read above), not a copied file;
+        # Pelican skips hidden files and folders (IGNORE_FILES).
+        if (
+            parts[0] not in STATIC_FOLDERS
+            or path.suffix in ARTICLE_SUFFIXES
+            or any(part.startswith(".") for part in parts)
+        ):
             continue
         name = "/".join(parts)
         if name.endswith(REVIEW_SUFFIX):

@@ -9,6 +9,7 @@ file, the line or key, the category and a masked excerpt, unless the item's 保�
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from ..content.yamlfile import YamlFile, reading_problem
 from . import review as reviews
 from .citizens import PRIVATE_KEYS
 from .extract import SCANNED_SUFFIXES, ExtractionError, extract_text
+from .filetypes import check_attachment
 from .lexicon import LEXICON_FILES, SENSITIVE, Lexicon
 from .markings import find_markings
 from .numbers import find_personal_numbers
@@ -30,8 +32,9 @@ PERSONAL_ARTICLE = "第十条（三）"
 SECRET_ARTICLE = "第十条（二）"
 LEXICON_ARTICLE = "第七条（一）"
 UNREADABLE = "无法检查的附件"
+PAGE = re.compile(r"第 \d+ 页")
 UNCHECKED_DOCUMENTS = (".doc", ".xls", ".ppt", ".pptx", ".wps", ".et", ".dps", ".odt", ".ods")
-UNCHECKED_DOCUMENTS += (".zip", ".rar", ".7z")
+UNCHECKED_DOCUMENTS += (".zip", ".rar", ".7z", ".mp4", ".mp3")
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,13 @@ def _attachment(scanner: Scanner, group: Group, site: Site, name: str) -> Scanne
     data = {} if sidecar is not None and sidecar.data is None else getattr(sidecar, "data", None)
     suffix = Path(name).suffix.lower()
     findings: list[Finding] = []
+    # A type that may not be published is refused whatever its 保密审查 says, unread.
+    refused = [
+        Violation(site.id, shown, field, message, SECRET_ARTICLE)
+        for field, message in check_attachment(path, name)
+    ]
+    if refused:
+        return findings, None, refused
     if suffix in UNCHECKED_DOCUMENTS:
         message = (
             f"无法自动检查 {suffix} 附件的内容，请人工保密审查后在 {name}.保密审查.yaml 中记录"
@@ -201,7 +211,7 @@ def _attachment(scanner: Scanner, group: Group, site: Site, name: str) -> Scanne
         parts = 0
         try:
             for part in extract_text(path):
-                parts += 1
+                parts += bool(PAGE.fullmatch(part.where))  # metadata is not a page's text
                 for _, category, masked, message, rule in scanner.findings(part.text):
                     findings.append(
                         Finding(site.id, shown, part.where, category, masked, message, rule)
