@@ -150,7 +150,7 @@ def check_attachment(path: Path, name: str) -> list[tuple[str, str]]:
         )))  # fmt: skip
         return problems
     if suffix not in ALLOWED:
-        shown = f"{suffix} 类型" if suffix else "没有扩展名"
+        shown = f" {suffix} 类型" if suffix else "没有扩展名"
         problems.append((TYPE_FIELD, f"不允许发布{shown}的附件；允许的类型：{ALLOWED_SHOWN}"))
         return problems
     try:
@@ -214,7 +214,7 @@ def _content_problem(path: Path, suffix: str, head: bytes) -> str:
         found = "" if found == EXPECTED_SIGNATURE[suffix] else found
     if found:
         return (
-            f"文件内容与扩展名不符：扩展名是 {suffix}（应为{expected}），内容却是{found}；"
+            f"文件内容与扩展名不符：扩展名是 {suffix}，应为「{expected}」，内容却是「{found}」；"
             "请上传真正的文件，或改用与内容相符的扩展名"
         )
     if suffix in MAIN_PART or suffix in ODF_TYPES:
@@ -225,7 +225,9 @@ def _content_problem(path: Path, suffix: str, head: bytes) -> str:
 
 
 def _zip_problem(path: Path, suffix: str, expected: str) -> str:
-    mismatch = f"文件内容与扩展名不符：扩展名是 {suffix}（应为{expected}），内容却是其他压缩文件"
+    mismatch = (
+        f"文件内容与扩展名不符：扩展名是 {suffix}，应为「{expected}」，内容却是其他压缩文件"
+    )
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()

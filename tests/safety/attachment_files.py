@@ -33,9 +33,13 @@ def _saved(document) -> bytes:
 
 
 def _with_member(data: bytes, name: str, content: bytes) -> bytes:
-    buffer = io.BytesIO(data)
-    with zipfile.ZipFile(buffer, "a") as archive:
-        archive.writestr(name, content)
+    """The zip with member ``name`` added or replaced."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            if info.filename != name:
+                target.writestr(info, source.read(info))
+        target.writestr(name, content)
     return buffer.getvalue()
 
 
