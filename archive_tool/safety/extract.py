@@ -63,21 +63,29 @@ RTF_BRACE = re.compile(rb"\\[{}\\]|[{}]")  # an escaped brace or backslash is te
 RTF_GROUP = re.compile(rb"\{(?:\\\*)?\\(" + b"|".join(RTF_DESTINATIONS) + rb")(?![a-z])")
 
 
-def extract_text(path: Path, limits: Limits = Limits()) -> Iterator[TextPart]:
-    """Yield the attachment's text part by part; other suffixes yield nothing."""
-    read = _READERS.get(path.suffix.lower())
-    if read is None:
-        return
+def read_attachment(path: Path, limits: Limits = Limits()) -> bytes:
+    """The file's bytes, read once within the size limit."""
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):
             raise ExtractionError("不是普通文件")
         if status.st_size > limits.max_file_bytes:
             raise ExtractionError(_too_big(limits))
-        # The file is opened once and read within the limit; every reader parses the bytes.
-        data = _read_bytes(path, limits)
+        return _read_bytes(path, limits)
     except OSError as error:  # unreadable is not malformed: say which
         raise ExtractionError("无法读取文件") from error
+
+
+def extract_text(
+    path: Path, limits: Limits = Limits(), data: bytes | None = None
+) -> Iterator[TextPart]:
+    """Yield the attachment's text part by part; other suffixes yield nothing. ``data`` is
+    the file's bytes when the caller has read them (read_attachment)."""
+    read = _READERS.get(path.suffix.lower())
+    if read is None:
+        return
+    if data is None:
+        data = read_attachment(path, limits)
     produced = 0
     try:
         for part in read(data, limits):

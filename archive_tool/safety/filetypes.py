@@ -16,13 +16,15 @@ main part a zip holds, whether it holds macros) need zipfile anyway.
 
 from __future__ import annotations
 
+import io
 import unicodedata
 import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 HEAD_BYTES = 4096
-MAX_MACRO_SCAN_BYTES = 50 * 1024 * 1024
+# Types whose signature is all that is checked: the first bytes are read, not the file.
+HEAD_ONLY = (".zip", ".rar", ".7z", ".mp4", ".mp3")
 TYPE_FIELD = "(附件类型)"
 NAME_FIELD = "(文件名)"
 
@@ -134,9 +136,9 @@ MACRO_MEMBERS = ("vbaproject", "activex/", "basic/", "scripts/")
 OLE2_VBA = "_VBA_PROJECT".encode("utf-16-le")
 
 
-def check_attachment(path: Path, name: str) -> list[tuple[str, str]]:
-    """(field, Chinese message) for each reason the static file ``name`` (relative to its
-    site folder, e.g. "files/a.pdf") may not be published; empty when it may."""
+def name_problems(name: str) -> list[tuple[str, str]]:
+    """(field, Chinese message) for each reason the name of the static file ``name``
+    (relative to its site folder, e.g. "files/a.pdf") forbids publishing it."""
     problems = []
     if bad := _bad_characters(name):
         problems.append((NAME_FIELD, (
@@ -148,19 +150,42 @@ def check_attachment(path: Path, name: str) -> list[tuple[str, str]]:
         problems.append((TYPE_FIELD, (
             f"{suffix} 文件在浏览器中打开时可以运行脚本，不能作为附件发布；请转换为 PDF 后发布"
         )))  # fmt: skip
-        return problems
-    if suffix not in ALLOWED:
+    elif suffix not in ALLOWED:
         shown = f" {suffix} 类型" if suffix else "没有扩展名"
         problems.append((TYPE_FIELD, f"不允许发布{shown}的附件；允许的类型：{ALLOWED_SHOWN}"))
-        return problems
-    try:
-        with path.open("rb") as file:
-            head = file.read(HEAD_BYTES)
-    except OSError:
-        return problems  # the extractor says it cannot read it
-    if problem := _content_problem(path, suffix, head):
-        problems.append((TYPE_FIELD, problem))
     return problems
+
+
+def content_problem(suffix: str, data: bytes, whole: bool = True) -> str:
+    """Why the bytes of an allowed type are not what ``suffix`` says, or ""; ``data`` is the
+    whole file, or (``whole=False``) its first bytes: then only the signature is checked."""
+    suffix = suffix.lower()
+    expected = ALLOWED[suffix]
+    head = data[:HEAD_BYTES]
+    if suffix in TEXT:  # any text is text; only markup and binary content are not
+        binary = b"\x00" in head and not head.startswith(UTF16_BOMS)
+        found = _markup(head) or (describe(head) if binary else "")
+    else:
+        found = describe(head)
+        found = "" if found == EXPECTED_SIGNATURE[suffix] else found
+    if found:
+        return (
+            f"文件内容与扩展名不符：扩展名是 {suffix}，应为「{expected}」，内容却是「{found}」；"
+            "请上传真正的文件，或改用与内容相符的扩展名"
+        )
+    if not whole:
+        return ""
+    if suffix in MAIN_PART or suffix in ODF_TYPES:
+        return _zip_problem(data, suffix, expected)
+    if head.startswith(OLE2) and OLE2_VBA in data:  # its directory names the VBA project
+        return f"{expected}含有宏（VBA 代码），宏是可执行的内容，不能发布；请另存为不含宏的文件后发布"
+    return ""
+
+
+def read_head(path: Path) -> bytes:
+    """The first bytes of a file, enough for its signature."""
+    with path.open("rb") as file:
+        return file.read(HEAD_BYTES)
 
 
 def _bad_characters(name: str) -> str:
@@ -204,32 +229,12 @@ def _markup(head: bytes) -> str:
     return ""
 
 
-def _content_problem(path: Path, suffix: str, head: bytes) -> str:
-    expected = ALLOWED[suffix]
-    if suffix in TEXT:  # any text is text; only markup and binary content are not
-        binary = b"\x00" in head and not head.startswith(UTF16_BOMS)
-        found = _markup(head) or (describe(head) if binary else "")
-    else:
-        found = describe(head)
-        found = "" if found == EXPECTED_SIGNATURE[suffix] else found
-    if found:
-        return (
-            f"文件内容与扩展名不符：扩展名是 {suffix}，应为「{expected}」，内容却是「{found}」；"
-            "请上传真正的文件，或改用与内容相符的扩展名"
-        )
-    if suffix in MAIN_PART or suffix in ODF_TYPES:
-        return _zip_problem(path, suffix, expected)
-    if head.startswith(OLE2) and _ole2_has_macros(path):
-        return f"{expected}含有宏（VBA 代码），宏是可执行的内容，不能发布；请另存为不含宏的文件后发布"
-    return ""
-
-
-def _zip_problem(path: Path, suffix: str, expected: str) -> str:
+def _zip_problem(data: bytes, suffix: str, expected: str) -> str:
     mismatch = (
         f"文件内容与扩展名不符：扩展名是 {suffix}，应为「{expected}」，内容却是其他压缩文件"
     )
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
             declared = b""
             if suffix in ODF_TYPES and "mimetype" in names:
@@ -248,9 +253,3 @@ def _zip_problem(path: Path, suffix: str, expected: str) -> str:
             "请另存为不含宏的文件（如 .docx、.xlsx）后发布"
         )
     return ""
-
-
-def _ole2_has_macros(path: Path) -> bool:
-    """An OLE2 document with a VBA project: its directory names "_VBA_PROJECT" in UTF-16."""
-    with path.open("rb") as file:
-        return OLE2_VBA in file.read(MAX_MACRO_SCAN_BYTES)

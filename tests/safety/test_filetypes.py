@@ -10,17 +10,17 @@ import pytest
 from attachment_files import image_bytes, ofd_bytes, xlsx_places
 from test_extract import docx_bytes, pdf_bytes, xlsx_bytes
 
-from archive_tool.safety.filetypes import ALLOWED, check_attachment
+from archive_tool.safety.filetypes import ALLOWED, content_problem, name_problems
 
 PAGE = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 
 def problems(tmp_path: Path, name: str, data: bytes) -> list[tuple[str, str]]:
-    path = tmp_path / "site" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return check_attachment(path, name)
+    found = name_problems(name)
+    if not found and (problem := content_problem(Path(name).suffix, data)):
+        found.append(("(附件类型)", problem))
+    return found
 
 
 def zipped(members: dict[str, bytes]) -> bytes:
