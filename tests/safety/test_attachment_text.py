@@ -131,3 +131,34 @@ def test_png_text_is_inflated_within_bounds(tmp_path: Path) -> None:
     path.write_bytes(image_bytes(".png", ID * 100, "itxt"))
     with pytest.raises(ExtractionError, match="压缩炸弹"):
         list(extract_text(path, Limits(max_text_chars=1000)))
+
+
+@pytest.mark.parametrize(
+    ("suffix", "data", "reason"),
+    [
+        (".json", b'{"a": ', "不是有效的 JSON 文件"),
+        (".ofd", ofd_bytes(ID)[:200], "不是有效的 OFD 文件"),
+        (".png", image_bytes(".png", ID)[:60], "不是有效的 png 文件"),
+        (".jpg", b"\xff\xd8\xff" + bytes(10), "不是有效的 jpg 文件"),
+        (".xlsm", b"PK\x03\x04garbage", "不是有效的 xlsm 文件"),
+    ],
+)
+def test_malformed_files_are_refused_quoting_nothing(tmp_path: Path, suffix, data, reason):
+    path = tmp_path / f"a{suffix}"
+    path.write_bytes(data)
+    with pytest.raises(ExtractionError) as caught:
+        list(extract_text(path))
+    assert str(caught.value) == reason
+
+
+def test_xml_entities_are_not_expanded(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    entity = b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("OFD.xml", entity + b'<a xmlns="http://www.ofdspec.org/2016">&x;</a>')
+    path = tmp_path / "a.ofd"
+    path.write_bytes(buffer.getvalue())
+    assert not any("root:" in part.text for part in extract_text(path))
