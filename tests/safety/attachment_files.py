@@ -291,7 +291,8 @@ def image_bytes(suffix: str, value: str, where: str = "") -> bytes:
             picture.save(buffer, "JPEG", comment=value.encode())
         elif where == "usercomment":
             exif = Image.Exif()
-            exif.get_ifd(0x8769)[0x9286] = b"UNICODE\x00" + value.encode("utf-16-be")  # Pillow writes MM (big-endian)
+            # UTF-16 in the block's byte order: Pillow writes MM (big-endian)
+            exif.get_ifd(0x8769)[0x9286] = b"UNICODE\x00" + value.encode("utf-16-be")
             picture.save(buffer, "JPEG", exif=exif.tobytes())
         elif where == "xpcomment":
             exif = Image.Exif()

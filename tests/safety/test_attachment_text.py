@@ -27,7 +27,9 @@ def places_found(path: Path) -> list[str]:
 
 
 def cases(made: dict[str, bytes], suffix: str) -> list:
-    return [pytest.param(suffix, label, data, id=f"{suffix}-{label}") for label, data in made.items()]
+    return [
+        pytest.param(suffix, label, data, id=f"{suffix}-{label}") for label, data in made.items()
+    ]
 
 
 PLACES = [

@@ -13,7 +13,10 @@ from test_extract import docx_bytes, pdf_bytes, xlsx_bytes
 from archive_tool.safety.filetypes import ALLOWED, content_problem, name_problems
 
 PAGE = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
-SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+SVG = (
+    b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">'
+    b"<script>alert(1)</script></svg>"
+)
 
 
 def problems(tmp_path: Path, name: str, data: bytes) -> list[tuple[str, str]]:
@@ -77,7 +80,8 @@ def test_real_files_pass(tmp_path: Path, name: str) -> None:
         ("files/申请表.docx", xlsx_bytes({1: ["a"]}), "内容却是其他压缩文件"),
         ("files/名单.xlsx", docx_bytes(), "内容却是其他压缩文件"),
         ("files/通知.ofd", zipped({"a.xml": b"<a/>"}), "内容却是其他压缩文件"),
-        ("files/表.ods", zipped({"mimetype": b"application/vnd.oasis.opendocument.text"}), "内容却是其他压缩文件"),
+        ("files/表.ods", zipped({"mimetype": b"application/vnd.oasis.opendocument.text"}),
+         "内容却是其他压缩文件"),  # fmt: skip
         ("files/空.pdf", b"", "内容却是「纯文本」"),
     ],
 )
@@ -97,7 +101,9 @@ def test_active_types_are_refused_whatever_they_hold(tmp_path: Path, name: str) 
     assert "在浏览器中打开时可以运行脚本" in message and "请转换为 PDF 后发布" in message
 
 
-@pytest.mark.parametrize("name", ["files/setup.exe", "files/run.bat", "files/README", "files/a.php"])
+@pytest.mark.parametrize(
+    "name", ["files/setup.exe", "files/run.bat", "files/README", "files/a.php"]
+)
 def test_unknown_types_are_refused_naming_the_allowed(tmp_path: Path, name: str) -> None:
     [(field, message)] = problems(tmp_path, name, b"MZ")
     assert field == "(附件类型)"
