@@ -7,7 +7,7 @@ The layout it reads::
     content/<site-id>/<record folder>/*.yaml 办事指南, 互动交流, lifecycle records and the
                                              年度工作报表 figures (annual/<YEAR>.yaml)
     content/<site-id>/index-numbers.yaml     the site's 索引号 ledger
-    content/<site-id>/files/**               attachments: their names only
+    content/<site-id>/files/**, images/**    attachments (static files): their names only
     content/<site-id>/files/<name>.保密审查.yaml  the 保密审查 of an attachment (not published)
     content/<site-id>/images/**              static files published as they are
     content/<site-id>/archive/               the WARCs of a redesigned site (group/redesign.py)
@@ -44,7 +44,8 @@ RECORD_FOLDERS = (
 )
 LEDGER_FILE = "index-numbers.yaml"
 ATTACHMENT_FOLDER = "files"  # downloads published as they are (办事指南 forms, documents)
-STATIC_FOLDERS = (ATTACHMENT_FOLDER, "images")  # Pelican copies these as they are
+# Every folder whose files Pelican copies as they are (settings.py STATIC_PATHS).
+STATIC_FOLDERS = (ATTACHMENT_FOLDER, "images")
 ARCHIVE_FOLDER = "archive"  # a redesigned site's WARCs, republished under /archive/
 LIBRARY_FOLDER = "_library"
 POLICY_FOLDER = "_policy"
@@ -130,7 +131,13 @@ def _load_site_folder(folder: Path, content_root: Path) -> tuple[Site | None, li
         if path.suffix in ARTICLE_SUFFIXES
     ]
     for path, parts in files:
-        if parts[0] != ATTACHMENT_FOLDER:
+        # Markdown under a static folder is an article (read above), not a copied file;
+        # Pelican skips hidden files and folders (IGNORE_FILES).
+        if (
+            parts[0] not in STATIC_FOLDERS
+            or path.suffix in ARTICLE_SUFFIXES
+            or any(part.startswith(".") for part in parts)
+        ):
             continue
         name = "/".join(parts)
         if name.endswith(REVIEW_SUFFIX):

@@ -72,7 +72,7 @@ class Site:
     articles: list[ArticleFile] = field(default_factory=list)
     records: dict[str, list[YamlFile]] = field(default_factory=dict)
     ledger: YamlFile | None = None
-    attachments: frozenset[str] = frozenset()  # files under files/, as "files/a/b.pdf"
+    attachments: frozenset[str] = frozenset()  # under files/ and images/: "files/a/b.pdf"
     reviews: dict[str, YamlFile] = field(default_factory=dict)  # attachment → its 保密审查
     # Every file below the site's folder but dot files, as parts ("zwdt", "a.md"), and
     # those the loader neither reads nor the build copies (siterules.only_known_files).

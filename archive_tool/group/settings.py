@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import urls
+from ..content.loader import STATIC_FOLDERS
 from ..content.registry import SITE_TYPES, Group, Site
 from ..lifecycle.placement import placements
 from .services import catalogue
@@ -21,7 +22,7 @@ from .siterules import CONAC_IMAGE, EMBLEM
 SITE_DEFAULTS: dict[str, Any] = {
     "ARTICLE_PATHS": [""],
     "PAGE_PATHS": [],
-    "STATIC_PATHS": ["files", "images"],
+    "STATIC_PATHS": list(STATIC_FOLDERS),  # every file there is scanned (safety/scan.py)
     # An attachment's 保密审查 record sits beside it and is published nowhere.
     "IGNORE_FILES": ["**/.*", "*.保密审查.yaml"],  # Pelican matches the base name
     "THEME_STATIC_PATHS": ["static"],

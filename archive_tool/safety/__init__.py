@@ -2,8 +2,10 @@
 
 Owns the detectors of citizens' personal numbers (``numbers``: python-stdnum check digits,
 phonenumbers), 密级 and internal-document markings (``markings``) and the group's
-lexicons of 敏感词 and 严重表述错误 (``lexicon``: pyahocorasick); bounded text extraction
-from attachments (``extract``: python-docx, openpyxl, pypdf); the 保密审查 that accepts a
+lexicons of 敏感词 and 严重表述错误 (``lexicon``: pyahocorasick); the attachment types a
+site may publish, checked by content (``filetypes``); bounded text extraction from
+attachments (``extract``, with ``bounds`` and the readers ``office``: python-docx, openpyxl;
+``pdftext``: pypdf; ``imagetext``: Pillow; RTF: striprtf); the 保密审查 that accepts a
 finding (``review``); the scan over everything a build publishes (``scan``); how a
 citizen's letter is published (``citizens``); and the HTML allowlist for article bodies
 (``html``: nh3). May import: ``content`` and the shared leaves; the group check calls

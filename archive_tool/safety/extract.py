@@ -1,87 +1,91 @@
 """The text of a published attachment, for the publishing-safety scanner (第十条（二）（三）).
 
 The scanner looks for citizens' ID numbers, phone numbers and 涉密 markings in every file
-under a site's ``files/`` folder. Attachments are hostile input, so every reader is bounded:
-the file's size before anything is read; a zip's declared sizes and compression ratios
-before anything is decompressed (docx and xlsx are zips); PDF pages and worksheet cells;
-and the total text produced. Whatever a malformed file makes a library raise becomes an
-`ExtractionError` whose message is a short Chinese reason quoting nothing of the file.
+a site publishes from its static folders (files/, images/). Attachments are hostile input,
+so every reader is bounded (bounds.py): the file's size before anything is read; a zip's
+declared sizes and compression ratios before anything is decompressed (docx, xlsx and OFD
+are zips); PDF pages, worksheet cells, JSON nesting; and the total text produced. Whatever
+a malformed file makes a library raise becomes an `ExtractionError` whose message is a
+short Chinese reason quoting nothing of the file.
 
-python-docx, openpyxl and pypdf are well-kept pure-Python readers of these formats: no
-office suite or converter is needed, and none of them uses the network. HTML is read with
-lxml, which the toolkit already uses for links.
+This module reads the plain formats (text, CSV, web pages, JSON, RTF) and hands the others
+to their readers: office.py (.docx, .xlsx, .xlsm, .ofd), pdftext.py, imagetext.py.
+python-docx, openpyxl, pypdf, Pillow and striprtf are well-kept pure-Python (Pillow: C
+but self-contained) readers: no office suite or converter is needed, none uses the
+network. HTML and XML are read with lxml, which the toolkit already uses for links.
 """
 
 from __future__ import annotations
 
 import codecs
-import io
-import itertools
-import math
+import json
 import re
 import stat
-import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 import lxml.html
 from lxml import etree
 from lxml.html import defs
 
-SCANNED_SUFFIXES = (".txt", ".csv", ".html", ".htm", ".docx", ".xlsx", ".pdf")
-MB = 1024 * 1024
-# A zip member smaller than this is no bomb whatever its ratio: small XML parts compress well.
-RATIO_FLOOR_BYTES = MB
+from . import imagetext, office, pdftext
+from .bounds import MB, ExtractionError, Limits, TextPart, decode
+
+__all__ = ["SCANNED_SUFFIXES", "ExtractionError", "Limits", "TextPart", "extract_text"]
+
+KINDS = {".pdf": "PDF", ".html": "HTML", ".htm": "HTML", ".json": "JSON", ".rtf": "RTF"}
+KINDS[".ofd"] = "OFD"
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")  # a BMP holds no text
 META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
 # Text inside these elements continues the line; any other element starts a new part.
 INLINE_TAGS = defs.phrase_tags | defs.font_style_tags | (defs.special_inline_tags - {"br"})
 HIDDEN_TAGS = frozenset({"script", "style"})
-# A docx section's headers and footers, by python-docx's attribute names.
-DOCX_PAGES = (("", ""), ("first_page_", "首页"), ("even_page_", "偶数页"))
-DOCX_HEADERS = (("header", "页眉"), ("footer", "页脚"))
+RTF_CODEPAGE = re.compile(rb"\\ansicpg(\d{3,5})")
+# RTF destinations striprtf drops that a reader of the file sees: document information
+# (作者, 标题 …), comments (\annotation, \atnauthor) and foot- and endnotes.
+RTF_DESTINATIONS = {
+    b"author": "文档属性：作者",
+    b"operator": "文档属性：最后修改者",
+    b"title": "文档属性：标题",
+    b"subject": "文档属性：主题",
+    b"keywords": "文档属性：关键词",
+    b"doccomm": "文档属性：备注",
+    b"comment": "文档属性：备注",
+    b"company": "文档属性：单位",
+    b"manager": "文档属性：经理",
+    b"category": "文档属性：类别",
+    b"atnauthor": "批注作者",
+    b"atnid": "批注作者",
+    b"annotation": "批注",
+    b"footnote": "脚注",
+}
+RTF_BRACE = re.compile(rb"\\[{}\\]|[{}]")  # an escaped brace or backslash is text
+RTF_GROUP = re.compile(rb"\{(?:\\\*)?\\(" + b"|".join(RTF_DESTINATIONS) + rb")(?![a-z])")
 
 
-@dataclass(frozen=True)
-class Limits:
-    """How much of a hostile attachment may be read."""
-
-    max_file_bytes: int = 50 * MB
-    max_unpacked_bytes: int = 200 * MB  # total uncompressed size of a zip's members
-    max_ratio: int = 100  # a zip member compressed more than this is a bomb
-    max_text_chars: int = 20_000_000
-    max_pdf_pages: int = 2000
-    max_cells: int = 5_000_000  # an xlsx row counts at least one cell, even an empty one
-
-
-@dataclass(frozen=True)
-class TextPart:
-    """Some text of an attachment and where a webmaster finds it."""
-
-    where: str  # 「第 3 行」「工作表「名单」第 5 行」「第 2 页」「第 4 段」「表格 1 第 2 行」
-    text: str
-
-
-class ExtractionError(Exception):
-    """The attachment cannot be read safely; str() is a short Chinese reason, never content."""
-
-
-def extract_text(path: Path, limits: Limits = Limits()) -> Iterator[TextPart]:
-    """Yield the attachment's text part by part; other suffixes yield nothing."""
-    read = _READERS.get(path.suffix.lower())
-    if read is None:
-        return
+def read_attachment(path: Path, limits: Limits = Limits()) -> bytes:
+    """The file's bytes, read once within the size limit."""
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):
             raise ExtractionError("不是普通文件")
         if status.st_size > limits.max_file_bytes:
             raise ExtractionError(_too_big(limits))
-        # The file is opened once and read within the limit; every reader parses the bytes.
-        data = _read_bytes(path, limits)
+        return _read_bytes(path, limits)
     except OSError as error:  # unreadable is not malformed: say which
         raise ExtractionError("无法读取文件") from error
+
+
+def extract_text(
+    path: Path, limits: Limits = Limits(), data: bytes | None = None
+) -> Iterator[TextPart]:
+    """Yield the attachment's text part by part; other suffixes yield nothing. ``data`` is
+    the file's bytes when the caller has read them (read_attachment)."""
+    read = _READERS.get(path.suffix.lower())
+    if read is None:
+        return
+    if data is None:
+        data = read_attachment(path, limits)
     produced = 0
     try:
         for part in read(data, limits):
@@ -92,7 +96,7 @@ def extract_text(path: Path, limits: Limits = Limits()) -> Iterator[TextPart]:
     except ExtractionError:
         raise
     except Exception as error:  # a malformed file makes the libraries raise anything
-        kind = {".pdf": "PDF", ".html": "HTML", ".htm": "HTML"}.get(path.suffix.lower())
+        kind = KINDS.get(path.suffix.lower())
         raise ExtractionError(f"不是有效的 {kind or path.suffix.lower()[1:]} 文件") from error
 
 
@@ -110,18 +114,8 @@ def _read_bytes(path: Path, limits: Limits) -> bytes:
     return data
 
 
-def _decode(data: bytes) -> str:
-    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))  # Notepad's "Unicode"
-    for codec in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError:
-            pass
-    raise ExtractionError("无法识别文本编码")
-
-
 def _text(data: bytes, limits: Limits) -> Iterator[TextPart]:
-    text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
     for number, line in enumerate(text.split("\n"), 1):
         if line.strip():
             yield TextPart(f"第 {number} 行", line)
@@ -138,7 +132,7 @@ def _html(data: bytes, limits: Limits) -> Iterator[TextPart]:
             text = None if codec.startswith("utf-16") else data.decode(codec)
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong declaration: guess as for text
-    text = _decode(data) if text is None else text
+    text = decode(data) if text is None else text
     # Re-encoded as UTF-8 and parsed as such: a stale meta charset is not decoded twice.
     parser = lxml.html.HTMLParser(encoding="utf-8", no_network=True)
     try:
@@ -181,111 +175,85 @@ def _html_parts(root: etree._Element) -> Iterator[TextPart]:
     yield from flush()
 
 
-def _check_zip(data: bytes, limits: Limits) -> None:
-    """Refuse a zip bomb from its declared sizes; zipfile never inflates past them."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        members = archive.infolist()
-    if sum(member.file_size for member in members) > limits.max_unpacked_bytes or any(
-        member.file_size > max(RATIO_FLOOR_BYTES, limits.max_ratio * member.compress_size)
-        for member in members
-    ):
-        raise ExtractionError("压缩内容过大，可能是压缩炸弹")
-
-
-def _paragraph_text(element: etree._Element) -> str:
-    """The text of every paragraph under a docx element (a cell, a header), one per line."""
-    from docx.oxml.ns import qn
-    from docx.text.paragraph import Paragraph
-
-    return "\n".join(Paragraph(p, None).text for p in element.iter(qn("w:p")))
-
-
-def _docx(data: bytes, limits: Limits) -> Iterator[TextPart]:
-    _check_zip(data, limits)
-    # The office readers are imported when an attachment needs them: together they cost a
-    # check 60 MB of memory that a group without .docx/.xlsx/.pdf files never uses.
-    import docx
-    from docx.oxml.ns import qn
-    from docx.text.paragraph import Paragraph
-
-    document = docx.Document(io.BytesIO(data))
-    body = document.element.body
-    for number, paragraph in enumerate(body.iterchildren(qn("w:p")), 1):
-        if text := Paragraph(paragraph, None).text.strip():
-            yield TextPart(f"第 {number} 段", text)
-    for table_number, table in enumerate(body.iterchildren(qn("w:tbl")), 1):
-        for row_number, row in enumerate(table.iterchildren(qn("w:tr")), 1):
-            # Direct cells only: a merged cell appears once; nested tables join their cell.
-            cells = [_paragraph_text(cell) for cell in row.iterchildren(qn("w:tc"))]
-            if text := "\t".join(cells).strip():
-                yield TextPart(f"表格 {table_number} 第 {row_number} 行", text)
-    for number, section in enumerate(document.sections, 1):
-        for (prefix, page), (name, kind) in itertools.product(DOCX_PAGES, DOCX_HEADERS):
-            header = getattr(section, prefix + name)
-            if header.is_linked_to_previous:  # it has no text of its own
-                continue
-            if text := _paragraph_text(header.part.element).strip():
-                yield TextPart(f"第 {number} 节{page}{kind}", text)
-
-
-def _cell_text(value: object) -> str:
-    """A cell value as text; an integral float keeps the digits Excel stored, not 1e+17.
-
-    >>> _cell_text(3.41623199001011e17), _cell_text(341623199001011234), _cell_text(0.5)
-    ('341623199001011000', '341623199001011234', '0.5')
-    """
-    if value is None:
-        return ""
-    if isinstance(value, float) and math.isfinite(value):
-        number = Decimal(repr(value))
-        return str(int(number)) if value.is_integer() else format(number, "f")
-    return str(value)
-
-
-def _xlsx(data: bytes, limits: Limits) -> Iterator[TextPart]:
-    _check_zip(data, limits)
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    cells = 0
+def _json(data: bytes, limits: Limits) -> Iterator[TextPart]:
+    """Lines as written, then every key and value that reads otherwise once decoded
+    (``\\u0033``, ``3.4e17``): its text is not on any line."""
+    text = decode(data)
+    yield from _text(data, limits)
     try:
-        for sheet in workbook.worksheets:
-            # A declared dimension such as A1:XFD1048576 would pad every row; read what is there.
-            sheet.reset_dimensions()
-            for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
-                cells += len(row) or 1  # a gap of missing rows costs time too
-                if cells > limits.max_cells:
-                    raise ExtractionError(f"单元格过多（超过 {limits.max_cells} 个）")
-                if row and any(values := [_cell_text(value) for value in row]):
-                    text = "\t".join(values).rstrip("\t")
-                    yield TextPart(f"工作表「{sheet.title}」第 {number} 行", text)
-    finally:
-        workbook.close()
+        value = json.loads(text)
+    except RecursionError as error:
+        raise ExtractionError("JSON 嵌套过深") from error
+    for number, item in enumerate(_json_values(value, limits), 1):
+        if item and item not in text:
+            yield TextPart(f"JSON 第 {number} 个值（转义或数字写法解码后）", item)
 
 
-def _pdf_locked(reader) -> bool:
-    import pypdf
-    from pypdf.errors import DependencyError, PyPdfError
+def _json_values(value: object, limits: Limits) -> Iterator[str]:
+    """Every key, string and number, depth-first, within the nesting limit."""
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limits.max_depth:
+            raise ExtractionError("JSON 嵌套过深")
+        if isinstance(item, dict):
+            for key, child in reversed(item.items()):
+                stack += [(child, depth + 1), (key, depth + 1)]
+        elif isinstance(item, list):
+            stack += [(child, depth + 1) for child in reversed(item)]
+        elif isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            yield office._cell_text(item)
 
+
+def _rtf(data: bytes, limits: Limits) -> Iterator[TextPart]:
+    """The body's lines (striprtf), then each destination it drops: properties, comments,
+    footnotes. Code page from \\ansicpgN (936 for GBK documents)."""
+    from striprtf.striprtf import rtf_to_text
+
+    found = RTF_CODEPAGE.search(data[:4096])
+    codec = f"cp{found.group(1).decode()}" if found else "cp1252"
     try:
-        return reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED
-    except (PyPdfError, DependencyError, NotImplementedError):  # no AES library, say
-        return True
+        codecs.lookup(codec)
+    except LookupError:
+        codec = "cp1252"
+
+    def text_of(source: bytes) -> str:
+        return rtf_to_text(source.decode("latin-1"), encoding=codec, errors="replace")
+
+    body = text_of(data)
+    yield from _text(body.encode("utf-8"), limits)
+    for label, inner in _destinations(data):
+        if text := text_of(b"{\\rtf1 " + inner + b"}").strip():
+            yield TextPart(label, text)
 
 
-def _pdf(data: bytes, limits: Limits) -> Iterator[TextPart]:
-    import pypdf
+def _destinations(data: bytes) -> Iterator[tuple[str, bytes]]:
+    """(label, content) of each RTF_DESTINATIONS group, in one pass over the braces."""
+    starts = {m.start(): (m.end(), m.group(1)) for m in RTF_GROUP.finditer(data)}
+    if not starts:
+        return
+    opened: list[int] = []
+    for token in RTF_BRACE.finditer(data):
+        brace = token.group()
+        if brace == b"{":
+            opened.append(token.start())
+        elif brace == b"}" and opened and (start := opened.pop()) in starts:
+            end, keyword = starts[start]
+            yield RTF_DESTINATIONS[keyword], data[end : token.start()]
 
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    if reader.is_encrypted and _pdf_locked(reader):
-        raise ExtractionError("PDF 已加密，无法检查")
-    if len(reader.pages) > limits.max_pdf_pages:
-        raise ExtractionError(f"PDF 页数过多（超过 {limits.max_pdf_pages} 页）")
-    for number, page in enumerate(reader.pages, 1):
-        if text := page.extract_text().strip():
-            yield TextPart(f"第 {number} 页", text)
 
-
-_READERS: dict[str, Callable[[bytes, Limits], Iterator[TextPart]]] = dict(
-    zip(SCANNED_SUFFIXES, (_text, _text, _html, _html, _docx, _xlsx, _pdf), strict=True)
-)
+_READERS: dict[str, Callable[[bytes, Limits], Iterator[TextPart]]] = {
+    ".txt": _text,
+    ".csv": _text,
+    ".html": _html,
+    ".htm": _html,
+    ".json": _json,
+    ".rtf": _rtf,
+    ".docx": office.docx,
+    ".xlsx": office.xlsx,
+    ".xlsm": office.xlsx,
+    ".ofd": office.ofd,
+    ".pdf": pdftext.pdf,
+    **{suffix: imagetext.image for suffix in IMAGE_SUFFIXES},
+}
+SCANNED_SUFFIXES = tuple(_READERS)

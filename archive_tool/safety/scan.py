@@ -9,6 +9,7 @@ file, the line or key, the category and a masked excerpt, unless the item's 保�
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,8 @@ from ..content.registry import Group, Site
 from ..content.yamlfile import YamlFile, reading_problem
 from . import review as reviews
 from .citizens import PRIVATE_KEYS
-from .extract import SCANNED_SUFFIXES, ExtractionError, extract_text
+from . import filetypes
+from .extract import SCANNED_SUFFIXES, ExtractionError, extract_text, read_attachment
 from .lexicon import LEXICON_FILES, SENSITIVE, Lexicon
 from .markings import find_markings
 from .normalise import normalise
@@ -32,8 +34,9 @@ PERSONAL_ARTICLE = "第十条（三）"
 SECRET_ARTICLE = "第十条（二）"
 LEXICON_ARTICLE = "第七条（一）"
 UNREADABLE = "无法检查的附件"
+PAGE = re.compile(r"第 \d+ 页")
 UNCHECKED_DOCUMENTS = (".doc", ".xls", ".ppt", ".pptx", ".wps", ".et", ".dps", ".odt", ".ods")
-UNCHECKED_DOCUMENTS += (".zip", ".rar", ".7z")
+UNCHECKED_DOCUMENTS += (".zip", ".rar", ".7z", ".mp4", ".mp3")
 
 
 @dataclass(frozen=True)
@@ -265,6 +268,20 @@ def _attachment(scanner: Scanner, group: Group, site: Site, name: str) -> Scanne
     data = {} if sidecar is not None and sidecar.data is None else getattr(sidecar, "data", None)
     suffix = Path(name).suffix.lower()
     findings: list[Finding] = []
+    # A type that may not be published is refused unread, whatever its 保密审查 says.
+    refused = [
+        Violation(site.id, shown, field, message, SECRET_ARTICLE)
+        for field, message in filetypes.name_problems(name)
+    ]
+    content, unreadable = b"", None
+    if not refused:
+        content, whole, unreadable = _read(path, suffix)
+        if problem := filetypes.content_problem(suffix, content, whole):
+            refused.append(
+                Violation(site.id, shown, filetypes.TYPE_FIELD, problem, SECRET_ARTICLE)
+            )
+    if refused:
+        return findings, None, refused
     if suffix in UNCHECKED_DOCUMENTS:
         message = (
             f"无法自动检查 {suffix} 附件的内容，请人工保密审查后在 {name}.保密审查.yaml 中记录"
@@ -275,8 +292,10 @@ def _attachment(scanner: Scanner, group: Group, site: Site, name: str) -> Scanne
     elif suffix in SCANNED_SUFFIXES:
         parts = 0
         try:
-            for part in extract_text(path):
-                parts += 1
+            if unreadable is not None:
+                raise unreadable
+            for part in extract_text(path, data=content):
+                parts += bool(PAGE.fullmatch(part.where))  # metadata is not a page's text
                 for hit in scanner.findings(part.text):
                     findings.append(_finding(site.id, shown, part.where, hit))
         except ExtractionError as error:
@@ -303,6 +322,21 @@ def _attachment(scanner: Scanner, group: Group, site: Site, name: str) -> Scanne
             [Violation(site.id, sidecar.shown, "(YAML)", problem, SECRET_ARTICLE)],
         )
     return findings, *_record_review(site.id, shown, data, findings)
+
+
+def _read(path: Path, suffix: str) -> tuple[bytes, bool, ExtractionError | None]:
+    """An attachment's bytes, read once: (bytes, whether whole, why it could not be read).
+    A file too large to read whole still shows its signature."""
+    try:
+        if suffix in filetypes.HEAD_ONLY:
+            return filetypes.read_head(path), False, None
+        return read_attachment(path), True, None
+    except (ExtractionError, OSError) as error:
+        reason = error if isinstance(error, ExtractionError) else ExtractionError("无法读取文件")
+        try:
+            return filetypes.read_head(path), False, reason
+        except OSError:
+            return b"", False, reason
 
 
 def _strings(data: Any, skip: set[str], where: str = "") -> Iterable[tuple[str, str]]:

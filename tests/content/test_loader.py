@@ -60,7 +60,8 @@ def content_files(root: Path) -> set[Path]:
     wanted = set(root.glob("*/site.yaml")) | set(root.glob("*/index-numbers.yaml"))
     wanted |= set(root.rglob("*.md")) | set(root.glob("_policy/*.txt"))
     for site in ("bozhou", "qcq", "fgw", "sjj"):  # mcx is pending: not published
-        wanted |= set((root / site / "files").rglob("*.txt"))
+        # every static file: its type is checked by content, its text (or metadata) scanned
+        wanted |= {p for p in (root / site / "files").rglob("*") if p.is_file()}
     for folder in ("services", "letters", "consultations", "interviews", "notices", "annual"):
         wanted |= set(root.glob(f"*/{folder}/*.yaml"))
     return {path.resolve() for path in wanted}

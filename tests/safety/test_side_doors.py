@@ -206,8 +206,8 @@ def test_site_yaml_review_accepts_a_shown_owners_number(group_copy: Path):
     (group_copy / "fgw" / "images" / f"{OTHER_ID}.png").write_bytes(b"\x89PNG\r\n")
     report = check_group(group_copy, date(2026, 11, 26))
     assert [str(w.finding.where) for w in report.waivers] == ["columns[1].owner"]
-    [error] = report.errors
-    assert error.file == f"content/fgw/images/{OTHER_MASKED}.png" and error.field == "文件名"
+    named = [e for e in report.errors if e.field == "文件名"]  # (the PNG is also cut short)
+    assert [e.file for e in named] == [f"content/fgw/images/{OTHER_MASKED}.png"]
 
 
 def test_columns_cannot_take_the_builds_own_folders(group_copy: Path):
