@@ -32,7 +32,7 @@ from pathlib import Path
 
 from ..content.loader import LIBRARY_FOLDER
 from ..content.registry import Group, display_path
-from .extract import ExtractionError, Limits, extract_text
+from .extract import SCANNED_SUFFIXES, ExtractionError, Limits, extract_text
 from .lexicon import LEXICON_FILES, Lexicon
 from .review import review_key
 from .scan import Scanner, Waiver
@@ -254,8 +254,12 @@ def _files(root: Path) -> Iterator[Path]:
 
 
 def _extracted(suffix: str) -> bool:
-    """Formats whose text only a reader library can get at (office files, PDF)."""
-    return suffix in (".docx", ".xlsx", ".xlsm", ".pdf", ".ofd", ".rtf")
+    """Formats whose text only a reader library can get at (office files, PDF, image
+    metadata): safety.extract reads them, within its bounds."""
+    return suffix in READ_BY_EXTRACT
+
+
+READ_BY_EXTRACT = frozenset(SCANNED_SUFFIXES) - {".txt", ".csv", ".html", ".htm", ".json"}
 
 
 def _inflate(data: bytes) -> bytes:
