@@ -44,6 +44,8 @@ MARKUP_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".xml", ".atom",
 GZIP_MAGIC = b"\x1f\x8b"
 # Where a finding sits in a published file, as the message names it.
 IN_NAME, IN_TEXT, IN_MARKUP, IN_DATA = "文件名", "页面文字", "网页源码（属性、注释）", "文件内容"
+# In binary data: runs of characters that are neither control characters nor undecodable.
+_PRINTABLE_RUN = re.compile("[^\x00-\x08\x0e-\x1f\x7f\ufffd]{4,}")
 BLOCK = "\x1e"  # between the texts of two block elements: a reader sees separate lines
 APART = "\n\x1e\x1e\n"  # joins texts scanned in one pass; nothing matches across it
 # Phrase elements continue a line; any other element separates what is on either side.
@@ -173,6 +175,9 @@ class Gate:
         if _extracted(suffix):
             return self._attachment(path, shown)
         text = data.decode("utf-8", errors="replace")
+        if "\x00" in text or text.count("\ufffd") * 100 > len(text):
+            # Binary (a search index, an icon, wasm): the text strings stored in it.
+            return self._blocks(shown, IN_DATA, _PRINTABLE_RUN.findall(text))
         if suffix in MARKUP_SUFFIXES or text.lstrip()[:1] == "<":
             return self._markup(shown, text)
         if suffix == ".json":

@@ -39,6 +39,7 @@ _BLOCK_TAGS = frozenset(
 _CHARREF = r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]{0,31};?)"
 _TAG = r"<!--.*?-->|</?(?P<tag>[A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>"
 _OTHER = r"[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff]"
+_TAG_ONLY = re.compile(_TAG, re.DOTALL)
 _SPECIAL = re.compile(f"{_CHARREF}|{_TAG}|{_OTHER}+", re.DOTALL)
 _SPECIAL_FOLDED = re.compile(f"{_CHARREF}|{_TAG}|{_OTHER}+|[A-Z]+", re.DOTALL)
 
@@ -80,6 +81,17 @@ def normalise(text: str, fold: bool = False) -> Normalised:
     >>> normalise("秘<span></span>密<br>正文").text
     '秘密\\n正文'
     """
+    no_tags = "<" not in text or not _TAG_ONLY.search(text)
+    if no_tags and ("&" not in text or html.unescape(text) == text):
+        # Most text: every character maps to one (str.translate, in C), offsets unchanged.
+        mapped = text.translate(_TABLES[fold])
+        if UNMAPPED not in mapped:
+            return Normalised(text, mapped, (0,), (0,), (len(text),), (True,))
+    return _normalise_by_pieces(text, fold)
+
+
+def _normalise_by_pieces(text: str, fold: bool) -> Normalised:
+    """The general case: references, tags, characters that vanish or expand."""
     out: list[str] = []
     pieces_out: list[int] = []
     pieces_src: list[int] = []
@@ -132,11 +144,36 @@ def normalised(text: str, fold: bool = False) -> str:
     return normalise(text, fold).text
 
 
+# Kept as written: NFKC would expand them, and they take part in no number, marking or term
+# (「……」 closes a summary on nearly every Chinese list page).
+KEPT = frozenset("\u2025\u2026")
+UNMAPPED = "\uffff"  # a noncharacter: in a translation, "this one is not one for one"
+
+
+class _Table(dict):
+    """str.translate's table, filled as characters are first seen: each character to the
+    one character a reader sees, or UNMAPPED when it vanishes or becomes several."""
+
+    def __init__(self, fold: bool):
+        super().__init__()
+        self.fold = fold
+
+    def __missing__(self, code: int) -> str:
+        value = _char(chr(code), self.fold)
+        self[code] = value = value if len(value) == 1 else UNMAPPED
+        return value
+
+
+_TABLES = {False: _Table(False), True: _Table(True)}
+
+
 @lru_cache(maxsize=4096)
 def _char(char: str, fold: bool) -> str:
     """One character as a reader sees it."""
     if char in STARS:
         return STAR
+    if char in KEPT:
+        return char
     result = []
     for c in unicodedata.normalize("NFKC", char):
         if c in STARS:

@@ -293,3 +293,15 @@ def test_a_fingerprint_binds_the_exact_number():
 
 def test_a_later_date_is_not_a_number_even_after_a_line_break():
     assert list(find_personal_numbers("时间：2026-11-20\n12:05")) == []
+
+
+@given(st.text(), st.booleans())
+def test_the_one_for_one_path_agrees_with_the_general_one(text, fold):
+    """normalise's str.translate path gives the text and offsets the piece-by-piece path
+    gives, whatever the characters."""
+    from archive_tool.safety.normalise import _normalise_by_pieces, normalise
+
+    fast, slow = normalise(text, fold), _normalise_by_pieces(text, fold)
+    assert fast.text == slow.text
+    for start in range(len(fast.text)):
+        assert fast.span(start, start + 1) == slow.span(start, start + 1)
