@@ -147,3 +147,35 @@ def test_an_unchanged_rebuild_keeps_sites_and_passes_the_gate(tmp_path):
     second = run_pelican(content, output)
     assert second.returncode == 0, second.stderr
     assert "沿用上次构建" in second.stdout and "重新生成" not in second.stdout
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        f"{MOBILE[:3]} {MOBILE[3:7]} {MOBILE[7:]}",
+        f"{MOBILE[:3]}-{MOBILE[3:7]}-{MOBILE[7:]}",
+        f"{MOBILE[:5]}\u200b{MOBILE[5:]}",
+        f"{MOBILE[:5]}&#8203;{MOBILE[5:]}",
+        "".join(chr(ord(c) + 0xFEE0) for c in MOBILE),  # full-width
+        f"Tel{MOBILE}",
+        f"0086{MOBILE}",
+    ],
+)
+def test_a_number_in_any_formatting_is_read(tmp_path, written):
+    assert found(tmp_path, "a.html", f"<p>联系电话：{written}。</p>") == [(IN_TEXT, MOBILE_MASKED)]
+
+
+@pytest.mark.parametrize("written", ["秘密\u200b✭1年", "秘<b></b>密⭐1年", "秘密&#9733;1年"])
+def test_a_marking_in_any_formatting_is_read(tmp_path, written):
+    [(where, shown)] = found(tmp_path, "a.html", f"<p>{written}</p>")
+    assert where == IN_TEXT and shown.startswith("秘密★")
+
+
+def test_a_full_width_id_number_is_found_not_a_crash(tmp_path):
+    written = "".join(chr(ord(c) + 0xFEE0) for c in ID_NUMBER)
+    assert found(tmp_path, "a.txt", f"身份证{written}") == [("文件内容", ID_MASKED)]
+
+
+@pytest.mark.parametrize("written", ["FaLun", "ＦＡＬＵＮ", "fa\u200blun", "fa<span></span>lun"])
+def test_a_lexicon_term_in_any_case_or_width_is_read(tmp_path, written):
+    assert found(tmp_path, "a.html", f"<p>{written}</p>", ("falun",)) == [(IN_TEXT, "falun")]
