@@ -107,14 +107,9 @@ EXPECTED_SIGNATURE = {
     **dict.fromkeys((".doc", ".xls", ".ppt", ".wps", ".et", ".dps"), "Office 97-2003 或 WPS 文档"),
     **dict.fromkeys((".docx", ".xlsx", ".xlsm", ".pptx", ".odt", ".ods", ".ofd", ".zip"),
                     "ZIP 压缩包或 Office、OFD 文档"),  # fmt: skip
-    ".png": "PNG 图片",
-    ".jpg": "JPEG 图片",
-    ".jpeg": "JPEG 图片",
-    ".gif": "GIF 图片",
-    ".webp": "WebP 图片",
-    ".bmp": "BMP 图片",
-    ".rar": "RAR 压缩包",
-    ".7z": "7z 压缩包",
+    **IMAGES,  # each image suffix's signature is named as the image type is
+    ".rar": ARCHIVES[".rar"],
+    ".7z": ARCHIVES[".7z"],
     ".rtf": "RTF 文档",
     ".mp4": "MP4 视频",
     ".mp3": "MP3 音频",
