@@ -35,7 +35,7 @@ def policy_problems(output) -> list[str]:
         if metas[0].getparent() is not head:
             problems.append(f"{name}: the CSP meta is not in <head>")
             continue
-        active = [e for e in head if isinstance(e.tag, str) and e.tag in ("script", "link", "style")]
+        active = [e for e in head if e.tag in ("script", "link", "style")]
         if active and head.index(active[0]) < head.index(metas[0]):
             problems.append(f"{name}: <{active[0].tag}> comes before the CSP meta")
         policy = parse_policy(metas[0].get("content", ""))
