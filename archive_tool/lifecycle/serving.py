@@ -374,7 +374,9 @@ def security_headers(indent: str = "") -> str:
         ("Permissions-Policy", f'"{headers.PERMISSIONS_POLICY}"'),
         ("Content-Disposition", DISPOSITION_VARIABLE),
     ]
-    return "".join(f"{indent}add_header {name} {value} always;\n" for name, value in lines)
+    note = f"{indent}# security headers (docs/security-headers.md): repeat them in a location\n"
+    note += f"{indent}# of your own that has an add_header, which replaces them there\n"
+    return note + "".join(f"{indent}add_header {name} {value} always;\n" for name, value in lines)
 
 
 def attachment_location(fallback: str) -> str:
