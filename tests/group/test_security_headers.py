@@ -24,6 +24,8 @@ from browser import launched_chromium  # skips the module without chromium
 from servers import serve_directory, serve_handler
 from test_lifecycle_pages import NGINX, start_nginx
 
+from archive_tool.republish.rewrite import CSP  # the archived pages' meta policy
+
 PORTAL = "www.bozhou.gov.cn"
 ATTACHMENT = "/files/services/qiye-kaiban/示范文本.txt"  # a 办事指南 form of the portal
 PLANTED = "files/planted"  # where the test puts files the build would refuse
@@ -195,8 +197,6 @@ def test_a_republished_archive_has_its_own_policy(served):
     port, output = served
     response = head(port, "/archive/20250101000000/index.html")
     assert response.status == 200
-    from archive_tool.republish.rewrite import CSP  # the archived pages' meta policy
-
     assert only(response, "Content-Security-Policy") == f"{CSP}; frame-ancestors 'self'"
     assert "script-src 'none'" in CSP
     assert_common_headers(response, "archive")
@@ -229,7 +229,9 @@ def page(browser):
     page.problems = []
     page.on(
         "console",
-        lambda message: page.problems.append(message.text) if message.type == "error" else None,
+        lambda message: page.problems.append(message.text)
+        if message.type in ("error", "warning")
+        else None,
     )
     yield page
     context.close()
