@@ -251,3 +251,10 @@ def test_scope_group_is_ignored_off_the_portal(page, server):
     assert all(link.startswith(f"{server}/{domain}/") for link in links), links
     assert page.locator(".search-scope").count() == 0
     assert page.violations == []
+
+
+def test_the_group_index_style_is_allowed_by_its_hash(page, server):
+    """The local-preview index has one inline style, allowed by its hash and nothing else."""
+    page.goto(f"{server}/index.html")
+    assert page.evaluate("getComputedStyle(document.body).maxWidth") == "960px"
+    assert page.violations == []
