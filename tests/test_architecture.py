@@ -17,7 +17,7 @@ import ast
 from conftest import REPO
 
 PACKAGE = "archive_tool"
-LEAVES = {"__init__", "errors", "compliance", "urls", "regions", "domains", "links"}
+LEAVES = {"__init__", "errors", "compliance", "urls", "regions", "domains", "links", "headers"}
 ALLOWED = {
     "content": set(),
     "warc": set(),

@@ -25,6 +25,7 @@ from urllib.parse import quote, unquote
 
 from ..compliance import shorten
 from ..errors import ToolkitError
+from ..headers import policy_meta
 
 ALIAS_KEY = "aliases"
 ALIAS_ARTICLE = "第八条（四）"
@@ -109,7 +110,7 @@ def redirect_page(target: str, canonical: str, title: str) -> str:
     href = html.escape(target)
     shown = html.escape(shorten(title, 100))
     return (
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">{policy_meta()}'
         '<meta name="robots" content="noindex">'
         f'<meta http-equiv="refresh" content="0; url={href}">'
         f'<link rel="canonical" href="{html.escape(canonical)}">'

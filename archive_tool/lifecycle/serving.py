@@ -16,6 +16,8 @@ from datetime import date, datetime, timezone
 from email.utils import format_datetime
 from urllib.parse import quote
 
+from .. import headers
+from ..content.loader import ATTACHMENT_FOLDER
 from ..regions import SHANGHAI
 from .notices import Notice
 
@@ -135,6 +137,8 @@ def maintenance_snippet(domain: str, windows: list[OfflineWindow]) -> str:
         f"    rewrite ^ /maintenance-{variable}.html break;\n"
         f"    add_header Retry-After {variable}_retry always;\n"
         '    add_header Cache-Control "no-store" always;\n'
+        "    # add_header here replaces the server's: the security headers again\n"
+        f"{security_headers('    ')}"
         "}\n"
         f"if ({variable}_503) {{\n"
         "    return 503;\n"
@@ -195,6 +199,7 @@ def redirect_snippets(domain: str, redirects: dict[str, str], default: str) -> t
     lines.append("}")
     server = (
         f"# include inside the server block of {domain} (the map file in the http block)\n"
+        f"{security_headers()}"
         f"location / {{\n    return 301 {variable};\n}}\n"
     )
     return "\n".join(lines) + "\n", server
@@ -252,6 +257,7 @@ def maps_header(keys: list[str]) -> str:
     return (
         "# The group's nginx maps (lifecycle.serving): include this file once in the http block.\n"
         f"map_hash_bucket_size {bucket};\nmap_hash_max_size {max(65536, 2 * len(keys))};\n"
+        + security_maps()
     )
 
 
@@ -285,10 +291,103 @@ def continuity_snippet(domain: str) -> str:
         "# the server block of the site (root = its folder in output/), and maps.conf once in\n"
         "# the http block. It answers every location: remove any location / of your own.\n"
         f"error_page 404 {NOT_FOUND};\n"
+        f"{security_headers()}"
         f"if ($moved_{name}) {{\n    return 301 $moved_{name};\n}}\n"
         f"location / {{\n    try_files $uri @continuity_{name};\n}}\n"
+        f"{attachment_location(f'@continuity_{name}')}"
         f"location ~ /$ {{\n    try_files ${{uri}}index.html @continuity_{name};\n}}\n"
         f"location @continuity_{name} {{\n"
         f"    if ($continuity_{name}) {{\n        return 301 $continuity_{name};\n    }}\n"
         "    return 404;\n}\n"
+    )
+
+
+# Security headers (archive_tool.headers, docs/security-headers.md): every response of every
+# site, 404, 503 and 301 included (``always``). The policy depends on the path, so it is
+# chosen by a map in the http block and the server sends the same lines everywhere: an
+# add_header in a location would replace every add_header of the server.
+
+CSP_VARIABLE = "$sitegroup_csp"
+DISPOSITION_VARIABLE = "$sitegroup_disposition"  # empty: no Content-Disposition header
+# Downloads the toolkit writes outside files/ (年度工作报表 JSON/CSV/XLSX); pagefind's
+# own files are fetched by the search script, not opened.
+DOWNLOAD_PATHS = "~*^/(?!pagefind)(?:.*/)?[^/]*[.](?:json|csv|xlsx?|docx?|pdf|zip|ofd)$"
+ARCHIVE_PATHS = "~^/archive/[^/]+/"  # a republished archive (group.redesign): never script
+STATIC_FOLDERS = (ATTACHMENT_FOLDER, "images")  # group.settings STATIC_PATHS: editors' files
+# The only types files/ is served with (nginx looks the suffix up in lower case); anything
+# else, an .svg or an .html among them, is application/octet-stream: nothing a browser runs.
+ATTACHMENT_TYPES = {
+    "application/pdf": "pdf",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.ms-powerpoint": "ppt",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/ofd": "ofd",
+    "application/zip": "zip",
+    "application/x-7z-compressed": "7z",
+    "application/x-rar-compressed": "rar",
+    "text/plain": "txt",
+    "text/csv": "csv",
+    "image/png": "png",
+    "image/jpeg": "jpg jpeg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "video/mp4": "mp4",
+    "audio/mpeg": "mp3",
+}
+
+
+def security_maps() -> str:
+    """http-block maps: the Content-Security-Policy and Content-Disposition of a path."""
+    page = headers.header_policy(headers.PAGE_POLICY)
+    archive = headers.header_policy(headers.ARCHIVE_POLICY)
+    attachment = headers.header_policy(headers.ATTACHMENT_POLICY)
+    folders = "|".join(STATIC_FOLDERS)
+    return (
+        "# Security headers (docs/security-headers.md): the policy of each kind of file\n"
+        f"map $uri {CSP_VARIABLE} {{\n"
+        f'    default "{page}";\n'
+        f'    "{ARCHIVE_PATHS}" "{archive}";\n'
+        f'    "~^/(?:{folders})/" "{attachment}";\n'
+        f'    "{DOWNLOAD_PATHS}" "{attachment}";\n'
+        "}\n"
+        f"map $uri {DISPOSITION_VARIABLE} {{\n"
+        '    default "";\n'
+        f'    "{ARCHIVE_PATHS}" "";\n'
+        f'    "~^/{ATTACHMENT_FOLDER}/" "{headers.ATTACHMENT_DISPOSITION}";\n'
+        f'    "{DOWNLOAD_PATHS}" "{headers.ATTACHMENT_DISPOSITION}";\n'
+        "}\n"
+    )
+
+
+def security_headers(indent: str = "") -> str:
+    """Server-block (or one location's) lines sending the security headers."""
+    lines = [
+        ("Content-Security-Policy", CSP_VARIABLE),
+        ("X-Content-Type-Options", f'"{headers.CONTENT_TYPE_OPTIONS}"'),
+        ("X-Frame-Options", f'"{headers.FRAME_OPTIONS}"'),
+        ("Referrer-Policy", f'"{headers.REFERRER_POLICY}"'),
+        ("Permissions-Policy", f'"{headers.PERMISSIONS_POLICY}"'),
+        ("Content-Disposition", DISPOSITION_VARIABLE),
+    ]
+    note = f"{indent}# security headers (docs/security-headers.md): repeat them in a location\n"
+    note += f"{indent}# of your own that has an add_header, which replaces them there\n"
+    return note + "".join(f"{indent}add_header {name} {value} always;\n" for name, value in lines)
+
+
+def attachment_location(fallback: str) -> str:
+    """files/ served with only the types of ATTACHMENT_TYPES (the rest as bytes); a folder
+    is tried for its index.html only, as outside files/ (no 403 for a folder)."""
+    types = "".join(f"        {kind} {suffixes};\n" for kind, suffixes in ATTACHMENT_TYPES.items())
+    return (
+        f"location ^~ /{ATTACHMENT_FOLDER}/ {{\n"
+        f"    types {{\n{types}    }}\n"
+        "    default_type application/octet-stream;\n"
+        f"    try_files $uri {fallback};\n"
+        f"    location ~ /$ {{\n        try_files ${{uri}}index.html {fallback};\n    }}\n"
+        "}\n"
     )

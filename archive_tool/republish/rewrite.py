@@ -27,6 +27,7 @@ import lxml.html
 import lxml.html.builder
 from lxml import etree
 
+from ..headers import ARCHIVE_POLICY
 from .active import (
     ANIMATION_ELEMENTS,
     DROPPED_ATTRIBUTES,
@@ -61,11 +62,7 @@ __all__ = [
 LEAVING_CLASS = "archive-external"
 MISSING_CLASS = "archive-missing"
 MAX_PAGE_BYTES = 4 * 1024 * 1024
-CSP = (
-    "default-src 'self' data:; script-src 'none'; object-src 'none'; "
-    "style-src 'self' 'unsafe-inline' data:; img-src 'self' data:; font-src 'self' data:; "
-    "frame-src 'self'; form-action 'self'; base-uri 'none'"
-)
+CSP = ARCHIVE_POLICY  # also the archive's header in the nginx configuration
 # Browsers read these as raw text (or drop them); an HTML parser may not agree on where
 # they end, so they go, or keep only their text.
 DROPPED_ELEMENTS = SCRIPT_ELEMENTS | {"noembed", "noframes", "base"}

@@ -38,6 +38,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from ..errors import ToolkitError
+from ..headers import ARCHIVE_POLICY, policy_meta
 from ..regions import SHANGHAI
 from ..warc.scope import normalize
 from .bounds import TooCostly
@@ -63,6 +64,7 @@ from .svg import MAX_SVG_BYTES, SvgError, clean_svg
 __all__ = ["RepublishResult", "parse_warc_date", "republish"]
 
 NOT_ARCHIVED = "_not-archived.html"
+ARCHIVE_META = policy_meta(ARCHIVE_POLICY)  # the overview pages: no script, like the copies
 MANIFEST = "archive.json"
 SPOOL = ".spool"
 LINK_CACHE_SIZE = 2000
@@ -406,7 +408,8 @@ def redirect_page(entry: Entry, target: Target, banner: Banner) -> bytes:
 
 def write_not_archived_page(root: Path, archive_id: str) -> None:
     (root / NOT_ARCHIVED).write_text(
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="robots" content="noindex">'
+        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">{ARCHIVE_META}'
+        '<meta name="robots" content="noindex">'
         "<title>此页面未被归档</title></head><body><h1>此页面未被归档</h1>"
         '<p>您访问的页面在归档时没有被收录。请返回<a href="index.html">归档目录</a>。</p></body></html>',
         encoding="utf-8",
@@ -419,7 +422,7 @@ def write_archive_index(
     """归档目录 (index.html) and archive.json, streamed from the index."""
     with open(root / "index.html", "w", encoding="utf-8") as out:
         out.write(
-            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+            f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">{ARCHIVE_META}'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<meta name="robots" content="noindex">'
             f"<title>归档目录（{archive_time(archive_id)} 归档）</title><style>body{{font-family:sans-serif;margin:1rem}}"
@@ -481,7 +484,7 @@ def write_overview(out_dir: Path) -> None:
         for name, pages, origins in archives
     )
     (out_dir / "index.html").write_text(
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">{ARCHIVE_META}'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="robots" content="noindex">'
         f"<title>网站归档</title></head><body><h1>网站归档</h1>"

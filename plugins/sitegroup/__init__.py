@@ -40,6 +40,7 @@ from archive_tool.group.executor import by_name, default_workers, site_executor
 from archive_tool.group.manifest import link_tree, shared_stamp, site_fingerprint
 from archive_tool.group.redesign import ARCHIVE_FOLDER, capture_published, publish_archives
 from archive_tool.group.settings import content_settings, site_settings
+from archive_tool.headers import style_source
 from archive_tool.lifecycle.notices import notices_of
 from archive_tool.lifecycle.placement import placement
 from archive_tool.lifecycle.serving import (
@@ -263,6 +264,7 @@ class SiteGroupGenerator:
         env = Environment(
             loader=FileSystemLoader(Path(self.theme) / "templates"), autoescape=select_autoescape()
         )
+        env.filters["style_source"] = style_source  # the page's CSP allows its style by hash
         sites = sorted(
             self.report.group.sites.values(), key=lambda s: (list(SITE_TYPES).index(s.type), s.id)
         )

@@ -20,6 +20,8 @@ from urllib.parse import unquote, urlsplit
 
 from pelican import server
 
+from archive_tool.headers import policy_meta
+
 
 def answer_missing_pages() -> None:
     """Make Pelican's preview server send a 404 page where it would send nothing."""
@@ -64,7 +66,7 @@ def not_found_page(path: str, site: str | None) -> str:
         else ""
     )
     return (
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">{policy_meta()}'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>404 页面不存在 - 网站群本地预览</title></head><body>"
         "<main><h1>404 页面不存在</h1>"

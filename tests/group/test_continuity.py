@@ -16,6 +16,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from conftest import DEMO_CONTENT, archive_tool, run_pelican
+from csp import policy_problems
 from lxml import html
 from test_lifecycle_pages import NGINX, get, start_nginx
 
@@ -122,6 +123,27 @@ def test_an_aliased_address_also_works_without_nginx(redesigned):
     assert canonical.startswith(f"https://{DOMAIN}/zhengcejiedu/")
     assert document.xpath("//a[contains(@href, 'zhengcejiedu/')]"), "a visible link"
     assert not document.xpath("//script"), "the CSP forbids inline script"
+
+
+def test_every_page_of_the_redesigned_group_carries_a_policy(redesigned):
+    """Redirect pages, the archive's 归档目录 and its copies included (for hosts without
+    the nginx configuration, which sends the policy as a header too)."""
+    _, output, _, aliased_old = redesigned
+    assert (output / DOMAIN / aliased_old.lstrip("/")).is_file()
+    assert len(list((output / DOMAIN / "archive").rglob("*.html"))) > 10
+    assert policy_problems(output) == []
+
+
+def test_an_archived_copy_is_served_with_its_own_policy(redesigned, nginx):
+    _, output, _, _ = redesigned
+    copy = next((output / DOMAIN / "archive").glob("*/index.html"))
+    document = html.fromstring(copy.read_bytes())
+    (policy,) = document.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
+    response = get(nginx, DOMAIN, "/" + copy.relative_to(output / DOMAIN).as_posix())
+    assert response.status == 200
+    assert response.getheader("Content-Security-Policy") == f"{policy}; frame-ancestors 'self'"
+    assert "script-src 'none'" in policy
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
 
 
 def test_an_address_never_published_answers_the_sites_404_page(redesigned, nginx):

@@ -16,22 +16,16 @@ import pytest
 from browser import (  # skips the module without chromium
     launched_chromium,
 )
+from csp import parse_policy, policy_problems
 from test_build import ONLINE
+
+from archive_tool.headers import PAGE_POLICY
 
 PORTAL = "www.bozhou.gov.cn"
 QUERY = "营商环境"  # in articles of the portal, 发改委 and 谯城区 (content/)
 # Sources a self-only policy may name; data: only for images (the ICP badge is a file).
 ALLOWED_SOURCES = {"'self'", "'none'", "'wasm-unsafe-eval'", "data:"}
 JSON_SCRIPT_TYPES = {"application/json", "application/ld+json"}  # data, never executed
-
-
-def parse_policy(policy: str) -> dict[str, list[str]]:
-    directives = {}
-    for part in policy.split(";"):
-        name, *sources = part.split()
-        if part.strip():
-            directives[name.lower()] = sources
-    return directives
 
 
 def site_html_pages(output):
@@ -89,6 +83,33 @@ def test_every_page_has_one_self_only_policy_and_no_inline_code(demo_build):
                 if element.get(attribute, "").strip().lower().startswith("javascript:"):
                     problems.append(f"{name}: javascript: URL on <{element.tag}>")
     assert problems == [], "\n".join(problems[:20])
+
+
+def test_every_html_file_of_the_output_carries_a_policy(demo_build):
+    output = demo_build.output
+    assert (output / "index.html").is_file(), "the group index is walked too"
+    assert list(output.glob("*/404.html")), "and every site's 404 page"
+    assert policy_problems(output) == []
+
+
+def test_the_walk_finds_a_page_without_a_policy(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.HTML").write_text("<!DOCTYPE html><title>x</title><p>x", "utf-8")
+    (tmp_path / "y.html").write_text(
+        "<html><head><script src=a.js></script>"
+        "<meta http-equiv=Content-Security-Policy content=\"script-src 'unsafe-inline'\">",
+        "utf-8",
+    )
+    found = policy_problems(tmp_path)
+    assert found[0] == "a/x.HTML: 0 CSP metas"
+    assert any("comes before" in p for p in found) and any("script-src" in p for p in found)
+
+
+def test_the_theme_meta_is_the_policy_nginx_sends(demo_build):
+    """base.html writes the policy as text; archive_tool.headers gives nginx the same."""
+    root = lxml.html.parse(str(demo_build.output / PORTAL / "index.html")).getroot()
+    (meta,) = root.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
+    assert meta == PAGE_POLICY
 
 
 def test_search_pages_hand_the_template_values_to_the_script(demo_build):
@@ -229,4 +250,11 @@ def test_scope_group_is_ignored_off_the_portal(page, server):
     links = result_links(page)
     assert all(link.startswith(f"{server}/{domain}/") for link in links), links
     assert page.locator(".search-scope").count() == 0
+    assert page.violations == []
+
+
+def test_the_group_index_style_is_allowed_by_its_hash(page, server):
+    """The local-preview index has one inline style, allowed by its hash and nothing else."""
+    page.goto(f"{server}/index.html")
+    assert page.evaluate("getComputedStyle(document.body).maxWidth") == "960px"
     assert page.violations == []

@@ -143,6 +143,11 @@ def test_offline_windows_open_and_close_by_the_clock(scheduled, tmp_path):
             assert retry == (now + timedelta(hours=2)).replace(tzinfo=SHANGHAI)
             assert retry > datetime.now(SHANGHAI), "Retry-After is in the future"
             assert response.getheader("Cache-Control") == "no-store"
+            # The window's own add_header lines replace the server's: the security headers
+            # are repeated there, and sent once.
+            policies = [v for k, v in response.getheaders() if k == "Content-Security-Policy"]
+            assert len(policies) == 1 and policies[0].endswith("; frame-ancestors 'self'")
+            assert response.getheader("X-Content-Type-Options") == "nosniff"
             page = html.fromstring(response.body)
             assert page.xpath("string(//header//a[@class='site-name'])") == "亳州市发展和改革委员会"
             assert "网站标识码：3416000002" in page.xpath("string(//footer)")
