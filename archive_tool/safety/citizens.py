@@ -24,10 +24,10 @@ def public_letter(data: dict[str, Any]) -> dict[str, Any]:
     >>> public_letter({"留言人": "李小明", "手机": "13812345678", "留言内容": "请回电13812345678"})
     {'留言内容': '请回电138****5678', '留言人': '李某'}
     >>> public_letter({"留言内容": [13812345678, {"补充": "电话１３８ 1234 5678"}]})
-    {'留言内容': ['138****5678', {'补充': '电话138****5678'}]}
+    {'留言内容': '138****5678\\n补充：电话138****5678'}
     """
     shown = {
-        key: masked(value)
+        key: as_text(masked(value))
         for key, value in data.items()
         if key not in PRIVATE_KEYS and key != RECORD_KEY
     }
@@ -35,6 +35,16 @@ def public_letter(data: dict[str, Any]) -> dict[str, Any]:
     if author:
         shown[AUTHOR_KEY] = mask_name(author)
     return shown
+
+
+def as_text(value: Any) -> Any:
+    """A list or a mapping as the lines a page shows (a letter's text written as a YAML
+    list is still a letter, not a Python list); other values as they are."""
+    if isinstance(value, dict):
+        return "\n".join(f"{key}：{as_text(item)}" for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return "\n".join(str(as_text(item)) for item in value)
+    return value
 
 
 def masked(value: Any) -> Any:

@@ -127,6 +127,8 @@ def test_a_letter_of_any_yaml_shape_is_published_masked(letters_built):
     assert "Traceback" not in result.stderr
     page = (result.output / "www.bozhou.gov.cn" / "letters" / "2026-0097.html").read_text("utf-8")
     assert "139****5678" in page
+    # A list is shown as the lines a citizen wrote, not as a Python list.
+    assert "我的电话是139****5678\n139****5678\n补充：139****5678" in page and "[&#39;" not in page
     text = published_text(result.output)
     assert MOBILE not in text and "王小五" not in text
 
