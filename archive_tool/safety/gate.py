@@ -66,6 +66,17 @@ _TEXT_ATTRIBUTES = (
 _ATTRIBUTE_VALUE = re.compile(
     rf"""\s(?:{'|'.join(_TEXT_ATTRIBUTES)})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I
 )
+_BLOCK_TAG = rf"</?(?!(?:{'|'.join(sorted(_INLINE))})\b)[A-Za-z][\w:.-]*[^<>]*>"
+_SELF_CONTAINED = re.compile(rf"\s*{_BLOCK_TAG}(?:.*{_BLOCK_TAG})?\s*")
+_CONTEXT_CHANGES = ("<!--", "-->", "<script", "</script", "<style", "</style", "<textarea")
+
+
+def _plain_markup(line: str) -> bool:
+    """Whether a line opens or closes nothing that changes how the next lines are read."""
+    lowered = line.lower()
+    return not any(marker in lowered for marker in _CONTEXT_CHANGES)
+
+
 _ATTRIBUTE_TAG = re.compile(r"<[A-Za-z][\w:.-]*\s[^>]*?\S[^>]*>")
 
 
@@ -137,6 +148,7 @@ class Gate:
         self.scanner = policy.scanner()
         self.limits = limits
         self._clean: set[int] = set()
+        self._clean_lines: set[int] = set()
 
     def check_tree(
         self, root: Path, base: Path, skip: Iterable[tuple[int, int, int, int]] = ()
@@ -185,11 +197,22 @@ class Gate:
         return self._blocks(shown, IN_DATA, text.split("\n"))
 
     def _markup(self, shown: str, text: str) -> list[Exposure]:
+        lines = text.split("\n")
+        clean = self._clean_lines
+        # A line already found clean that starts and ends with a block element's tag reads
+        # the same wherever it stands (the header, the footer, the navigation of every
+        # page): it stands in as a line break, and only the page's own lines are read.
         tags: list[str] = []
-        visible = _visible(text, tags)
+        visible = _visible("\n".join("<br>" if hash(line) in clean else line for line in lines), tags)
         found = self._blocks(shown, IN_TEXT, visible.split(BLOCK))
         # Attribute values and comments are published too (the page source, a tooltip).
-        return found + self._blocks(shown, IN_MARKUP, (html.unescape(tag) for tag in tags))
+        found += self._blocks(shown, IN_MARKUP, (html.unescape(tag) for tag in tags))
+        if not found:
+            for line in lines:
+                key = hash(line)
+                if key not in clean and _SELF_CONTAINED.fullmatch(line) and _plain_markup(line):
+                    clean.add(key)
+        return found
 
     def _json(self, shown: str, text: str) -> list[Exposure]:
         try:

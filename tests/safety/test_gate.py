@@ -179,3 +179,19 @@ def test_a_full_width_id_number_is_found_not_a_crash(tmp_path):
 @pytest.mark.parametrize("written", ["FaLun", "ＦＡＬＵＮ", "fa\u200blun", "fa<span></span>lun"])
 def test_a_lexicon_term_in_any_case_or_width_is_read(tmp_path, written):
     assert found(tmp_path, "a.html", f"<p>{written}</p>", ("falun",)) == [(IN_TEXT, "falun")]
+
+
+def test_lines_seen_clean_are_skipped_without_hiding_a_page_of_its_own(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    header = '<header>\n<nav><a href="/">首页</a></nav>\n<div class="x">\n'
+    (site / "1.html").write_text(header + "<p>第一篇</p>\n</div>", "utf-8")
+    # The same header, then a number split over two lines of the page's own text, and one
+    # in a new tag's attribute.
+    body = f'<p>电话 {MOBILE[:3]}\n{MOBILE[3:7]} {MOBILE[7:]}</p>\n<img alt="{ID_NUMBER}">\n</div>'
+    (site / "2.html").write_text(header + body, "utf-8")
+    result = gate().check_tree(site, tmp_path)
+    assert [(e.path, e.where, e.shown) for e in result.exposures] == [
+        ("site/2.html", IN_TEXT, MOBILE_MASKED),
+        ("site/2.html", IN_MARKUP, ID_MASKED),
+    ]
