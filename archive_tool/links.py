@@ -7,6 +7,7 @@ url() and @import.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -96,6 +97,33 @@ class Resolver:
         return self.folder + reference
 
 
+def is_requisite_link(rel: str | None) -> bool:
+    """Whether a <link> with this rel loads its href with the page (a style sheet, an
+    icon, …) rather than naming another document.
+
+    >>> is_requisite_link("Shortcut Icon"), is_requisite_link("canonical"), is_requisite_link(None)
+    (True, False, False)
+    """
+    return not REQUISITE_LINK_RELS.isdisjoint((rel or "").lower().split())
+
+
+def followed_url(raw: str | None, resolve: Callable[[str], str]) -> str | None:
+    """The absolute http(s) URL a reference leads to, without its fragment; None for an
+    empty one, a fragment alone, or a mailto:, javascript:, tel:, data: or about: URL.
+
+    >>> resolve = Resolver("https://x.gov.cn/a/")
+    >>> followed_url(" b.html#top ", resolve), followed_url("mailto:a@x.gov.cn", resolve)
+    ('https://x.gov.cn/a/b.html', None)
+    """
+    if not raw:
+        return None
+    raw = raw.strip()
+    if not raw or raw.lower().startswith(SKIPPED_SCHEMES):
+        return None
+    url = resolve(raw)
+    return url if url.startswith(("http://", "https://")) else None
+
+
 def html_links(data: bytes, base_url: str) -> list[Link]:
     """Every link of an HTML document, resolved against base_url (and <base href>)."""
     try:
@@ -111,21 +139,15 @@ def html_links(data: bytes, base_url: str) -> list[Link]:
     resolve = Resolver(base_url)
 
     def add(raw: str | None, requisite: bool) -> None:
-        if not raw:
-            return
-        raw = raw.strip()
-        if not raw or raw.lower().startswith(SKIPPED_SCHEMES):
-            return
-        url = resolve(raw)
-        if url.startswith(("http://", "https://")):
+        url = followed_url(raw, resolve)
+        if url is not None:
             found.append(Link(url, requisite))
 
     for element in document.iter(etree.Element):
         tag = element.tag if isinstance(element.tag, str) else ""
         for attribute, value in element.attrib.items():
             if attribute in ("href", "action"):
-                rels = set((element.get("rel") or "").lower().split())
-                add(value, tag == "link" and bool(rels & REQUISITE_LINK_RELS))
+                add(value, tag == "link" and is_requisite_link(element.get("rel")))
             elif attribute in ("src", "poster", "data", "background"):
                 add(value, True)
             elif attribute in ("srcset", "imagesrcset"):
@@ -143,14 +165,9 @@ def html_links(data: bytes, base_url: str) -> list[Link]:
 def css_links(data: bytes, base_url: str) -> list[Link]:
     """The requisites of a CSS file."""
     text = data.decode("utf-8", "replace")
-    links = []
-    for raw in css_urls(text):
-        if raw.lower().startswith(SKIPPED_SCHEMES):
-            continue
-        url = urldefrag(urljoin(base_url, raw))[0]
-        if url.startswith(("http://", "https://")):
-            links.append(Link(url, True))
-    return links
+    resolve = Resolver(base_url)
+    found = (followed_url(raw, resolve) for raw in css_urls(text))
+    return [Link(url, True) for url in found if url is not None]
 
 
 def extract_links(data: bytes, content_type: str, base_url: str) -> list[Link]:

@@ -13,6 +13,7 @@ package imports click, Pelican, the plugin or the CLI.
 from __future__ import annotations
 
 import ast
+import re
 
 from conftest import REPO
 
@@ -107,6 +108,23 @@ def test_every_package_says_what_it_owns_and_may_import():
         doc = ast.get_docstring(ast.parse((REPO / PACKAGE / package / "__init__.py").read_text()))
         assert doc and len(doc) > 200, package
         assert "import" in doc, f"{package}/__init__.py should say what it may import"
+
+
+def test_every_package_docstring_names_its_modules():
+    # A newcomer finds a module by reading its package's docstring first.
+    for package in packages():
+        folder = REPO / PACKAGE / package
+        doc = ast.get_docstring(ast.parse((folder / "__init__.py").read_text(encoding="utf-8")))
+        named = {p.stem for p in folder.glob("*.py") if re.search(rf"``{p.stem}(``|\.)", doc)}
+        missing = {p.stem for p in folder.glob("*.py")} - named - {"__init__"}
+        assert not missing, f"{package}/__init__.py should name {sorted(missing)}"
+
+
+def test_the_layer_picture_shows_every_package():
+    doc = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    picture = doc.split("```")[1]
+    missing = {p for p in packages() if not re.search(rf"\b{p}\b", picture)}
+    assert not missing, f"docs/architecture.md's picture should show {sorted(missing)}"
 
 
 def test_the_plugin_uses_the_core_but_not_the_cli():

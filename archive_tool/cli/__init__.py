@@ -1,5 +1,9 @@
 """The ``archive-tool`` command line: click commands only, one module per command group.
 
+``base`` holds the click group, the error wrapper and the options commands share; the
+commands are ``check``, ``build``, ``warc`` (snapshot, verify, index, wacz),
+``republish``, ``notice``, ``monitor``, ``annual_report`` and ``continuity``.
+
 Each command parses its arguments, calls one core function and shows the result; errors
 raised in the core (``ToolkitError``) become a Chinese message and an exit code in
 ``base.user_errors``. Nothing in the core imports this package.

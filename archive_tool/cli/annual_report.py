@@ -7,17 +7,16 @@ from pathlib import Path
 
 import click
 
-from .base import cli, user_errors
+from .base import cli, content_argument, output_option, user_errors
 
 
 @cli.command("annual-report")
 @click.argument("year", type=click.IntRange(2000, 2999))
-@click.argument("content_root", default="content", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "-o",
+@content_argument
+@output_option(
     "--output",
     "output_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    folder=True,
     help="输出目录（默认 output.annual-reports/<年份>/，不能位于构建结果 output/ 或内容目录中）。",
 )
 @click.option("--site", "site_ids", multiple=True, help="只编制该站点的报表（站点ID，可重复）。")

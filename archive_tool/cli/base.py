@@ -43,7 +43,41 @@ def cli(debug: bool) -> None:
     """
 
 
+# The two kinds of path the commands take.
+FILE = click.Path(dir_okay=False, path_type=Path)
+FOLDER = click.Path(file_okay=False, path_type=Path)
+
+
 def warc_files(function):
-    return click.argument(
-        "warcs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
-    )(function)
+    """The WARC files a command reads: one or more arguments."""
+    return click.argument("warcs", nargs=-1, required=True, type=FILE)(function)
+
+
+def content_argument(function):
+    """The content folder a command reads: an optional argument, ``content`` by default."""
+    return click.argument("content_root", default="content", type=FOLDER)(function)
+
+
+def output_option(*names: str, folder: bool = False, required: bool = False, help: str):
+    """``-o``: where a command writes, a file (or with ``folder`` a folder); ``names`` are
+    its long name and, when it differs from the long name, the parameter's name."""
+    return click.option("-o", *names, required=required, type=FOLDER if folder else FILE, help=help)
+
+
+def number_option(
+    name: str,
+    *,
+    default: float | None = None,
+    low: float | None = None,
+    high: float | None = None,
+    show_default: bool | str = True,
+    help: str,
+):
+    """An option taking a number from ``low`` to ``high`` (None: unbounded); a float
+    ``default`` makes it a float option, and the default is shown in --help."""
+    kind = click.FloatRange if isinstance(default, float) else click.IntRange
+    if default is None:
+        return click.option(name, type=kind(low, high), help=help)
+    return click.option(
+        name, default=default, show_default=show_default, type=kind(low, high), help=help
+    )

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from .base import cli, user_errors
+from .base import cli, content_argument, user_errors
 
 
 @cli.command()
-@click.argument("content_root", default="content", type=click.Path(file_okay=False, path_type=Path))
+@content_argument
 @user_errors
 def check(content_root: Path) -> None:
     """检查网站群登记信息与内容是否符合《管理办法》，不生成任何输出。

@@ -6,16 +6,15 @@ from pathlib import Path
 
 import click
 
-from .base import cli, user_errors
+from .base import FILE, FOLDER, cli, content_argument, number_option, output_option, user_errors
 
 
 @cli.command()
-@click.argument("content_root", default="content", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "-o",
+@content_argument
+@output_option(
     "--report-dir",
+    folder=True,
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
     help="报告目录：写入 report.html、report.json、report.csv（不能在网站发布的目录中）。",
 )
 @click.option("--date", "as_of", metavar="YYYY-MM-DD", help="监测日期，默认今天（北京时间）。")
@@ -24,7 +23,7 @@ from .base import cli, user_errors
     "--build-dir",
     default="output",
     show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FOLDER,
     help="构建输出目录（不加 --live 时检查它）。",
 )
 @click.option("--live", is_flag=True, help="在线访问各站点（HTTP/HTTPS），而不是读构建输出。")
@@ -34,81 +33,55 @@ from .base import cli, user_errors
     show_default=True,
     help="在线监测时站点的访问地址，{domain} 换成站点域名（可指向预览服务器）。",
 )
-@click.option(
-    "--rounds",
-    default=3,
-    show_default=True,
-    type=click.IntRange(0, 1000),
-    help="在线监测时每个站点访问几轮（首页和几个栏目页）。",
+@number_option(
+    "--rounds", default=3, low=0, high=1000, help="在线监测时每个站点访问几轮（首页和几个栏目页）。"
 )
-@click.option(
-    "--sample-pages",
-    default=2,
-    show_default=True,
-    type=click.IntRange(0, 100),
-    help="在线监测时每轮除首页外还访问几个栏目页。",
+@number_option(
+    "--sample-pages", default=2, low=0, high=100, help="在线监测时每轮除首页外还访问几个栏目页。"
 )
-@click.option(
-    "--interval",
-    default=0.0,
-    show_default=True,
-    type=click.FloatRange(0, 86400),
-    help="两轮访问之间的间隔（秒）。",
-)
-@click.option(
+@number_option("--interval", default=0.0, low=0, high=86400, help="两轮访问之间的间隔（秒）。")
+@number_option(
     "--timeout",
     default=15.0,
-    show_default=True,
-    type=click.FloatRange(0.1, 300),
+    low=0.1,
+    high=300,
     help="一次访问超过多少秒未打开即为失败（国家监测方法为 15 秒）。",
 )
 @click.option(
     "--visits",
     "visits_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     help="访问记录文件（JSON Lines），默认 <报告目录>/visits.jsonl；每次用同一个文件，访问次数累计。",
 )
-@click.option(
-    "--window",
-    default=7,
-    show_default=True,
-    type=click.IntRange(1, 366),
-    help="统计访问成功率的天数（到监测日为止）。",
+@number_option(
+    "--window", default=7, low=1, high=366, help="统计访问成功率的天数（到监测日为止）。"
 )
-@click.option(
-    "--max-pages",
-    default=1000,
-    show_default=True,
-    type=click.IntRange(1, 1_000_000),
-    help="每个站点最多检查的网页数。",
+@number_option(
+    "--max-pages", default=1000, low=1, high=1_000_000, help="每个站点最多检查的网页数。"
 )
-@click.option(
+@number_option(
     "--max-files",
     default=2000,
-    show_default=True,
-    type=click.IntRange(0, 1_000_000),
+    low=0,
+    high=1_000_000,
     help="每个站点最多检查的文件、图片和网站群其他站点的链接数。",
 )
-@click.option(
+@number_option(
     "--max-external",
     default=50,
-    show_default=True,
-    type=click.IntRange(0, 100_000),
+    low=0,
+    high=100_000,
     help="在线监测时每个站点最多检查的外部链接数。",
 )
-@click.option(
+@number_option(
     "--external-time",
     default=60.0,
-    show_default=True,
-    type=click.FloatRange(0, 86400),
+    low=0,
+    high=86400,
     help="在线监测时每个站点检查外部链接的总时长（秒）。",
 )
-@click.option(
-    "--site-time",
-    default=600.0,
-    show_default=True,
-    type=click.FloatRange(1, 86400),
-    help="检查一个站点的总时长上限（秒）。",
+@number_option(
+    "--site-time", default=600.0, low=1, high=86400, help="检查一个站点的总时长上限（秒）。"
 )
 @click.option(
     "--skip-host", multiple=True, metavar="域名", help="不检查指向该域名的外部链接（可重复）。"
@@ -116,7 +89,7 @@ from .base import cli, user_errors
 @click.option(
     "--ledger",
     "ledger_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     help="整改清单文件，默认 <内容目录>/_monitoring/整改清单.yaml。",
 )
 @click.option("--no-ledger", is_flag=True, help="只生成报告，不读写整改清单。")

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import click
 
 from ..errors import ToolkitError
-from .base import cli, user_errors, warc_files
+from .base import cli, output_option, user_errors, warc_files
 
 
 @cli.command()
 @warc_files
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="归档输出目录。",
-)
+@output_option("--output", "out_dir", folder=True, required=True, help="归档输出目录。")
 @click.option("--live-url", help="横幅中“现行网站”的链接（默认：原网站首页），如迁移后的新网址。")
 @click.option("--at", "at", help="发布此时间（YYYYMMDDhhmmss，UTC）或之前的最后一次抓取。")
 @click.option(

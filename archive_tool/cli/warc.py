@@ -15,7 +15,7 @@ import click
 from ..errors import ToolkitError
 from ..warc.names import OPEN_SUFFIX
 from ..warc.scope import SCOPES, Scope
-from .base import cli, user_errors, warc_files
+from .base import FOLDER, cli, number_option, output_option, user_errors, warc_files
 
 
 class Progress:
@@ -45,18 +45,8 @@ class Progress:
 
 @cli.command()
 @click.argument("urls", nargs=-1)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="输出的 WARC 文件（.warc.gz）。",
-)
-@click.option(
-    "--from-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="直接读取已构建的站点目录，不经过网络。",
-)
+@output_option("--output", required=True, help="输出的 WARC 文件（.warc.gz）。")
+@click.option("--from-dir", type=FOLDER, help="直接读取已构建的站点目录，不经过网络。")
 @click.option(
     "--base-url", help="与 --from-dir 一起用：该目录对应的网址，如 https://www.bozhou.gov.cn/"
 )
@@ -68,51 +58,22 @@ class Progress:
     help="抓取范围：同一主机、同一域名（含子域名）或种子网址的路径前缀。",
 )
 @click.option("--exclude", multiple=True, help="不抓取与此正则表达式匹配的网址（可多次使用）。")
-@click.option("--max-pages", type=click.IntRange(min=1), help="最多抓取的页面数。")
-@click.option("--max-depth", type=click.IntRange(min=0), help="从种子网址起最多跟随几层链接。")
+@number_option("--max-pages", low=1, help="最多抓取的页面数。")
+@number_option("--max-depth", low=0, help="从种子网址起最多跟随几层链接。")
 @click.option("--no-robots", is_flag=True, help="不遵守 robots.txt（仅限本单位自己的网站）。")
-@click.option(
+@number_option(
     "--processes",
-    type=click.IntRange(1, 64),
     default=min(os.cpu_count() or 1, 4),
+    low=1,
+    high=64,
     show_default="CPU 核数，最多 4",
     help="抓取进程数（设置 --delay 时为 1）。",
 )
-@click.option(
-    "--concurrency",
-    type=click.IntRange(1, 64),
-    default=4,
-    show_default=True,
-    help="同时抓取的请求数。",
-)
-@click.option(
-    "--per-host",
-    type=click.IntRange(1, 64),
-    default=4,
-    show_default=True,
-    help="对同一主机的最大并发请求数。",
-)
-@click.option(
-    "--delay",
-    type=click.FloatRange(min=0),
-    default=0.0,
-    show_default=True,
-    help="对同一主机两次请求之间的最短间隔（秒）。",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    help="连接和每次读取的超时（秒）。",
-)
-@click.option(
-    "--response-timeout",
-    type=click.FloatRange(min=0.1),
-    default=300.0,
-    show_default=True,
-    help="单个响应的最长接收时间（秒）。",
-)
+@number_option("--concurrency", default=4, low=1, high=64, help="同时抓取的请求数。")
+@number_option("--per-host", default=4, low=1, high=64, help="对同一主机的最大并发请求数。")
+@number_option("--delay", default=0.0, low=0, help="对同一主机两次请求之间的最短间隔（秒）。")
+@number_option("--timeout", default=30.0, low=0.1, help="连接和每次读取的超时（秒）。")
+@number_option("--response-timeout", default=300.0, low=0.1, help="单个响应的最长接收时间（秒）。")
 @click.option("--reason", default="", help="归档原因，写入 warcinfo，如：改版归档。")
 @click.option("--operator", default="", help="操作单位或人员，写入 warcinfo。")
 @click.option("--resume", is_flag=True, help="继续被中断的抓取（FILE.open），不重复已有记录。")
@@ -297,12 +258,7 @@ def verify(paths):
 
 @cli.command()
 @warc_files
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="索引文件（默认：第一个 WARC 文件名加 .cdxj）。",
-)
+@output_option("--output", help="索引文件（默认：第一个 WARC 文件名加 .cdxj）。")
 @user_errors
 def index(warcs, output):
     """为 WARC 生成与 pywb 兼容的 CDXJ 索引（已排序）。
@@ -320,13 +276,7 @@ def index(warcs, output):
 
 @cli.command()
 @warc_files
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="输出的 WACZ 文件。",
-)
+@output_option("--output", required=True, help="输出的 WACZ 文件。")
 @click.option("--title", help="WACZ 的标题，如：亳州市人民政府网站 2026 年改版前归档。")
 @user_errors
 def wacz(warcs, output, title):

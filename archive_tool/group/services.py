@@ -22,8 +22,9 @@ from ..safety.review import RECORD_KEY as REVIEW_KEY
 
 ARTICLE = "第七条（四）"
 
-# The key elements of a 办事指南, in the order the table shows them.
-KEY_ELEMENTS = (
+# The 8 key elements of a 办事指南 in the national indicator (19号, inspection codes 17/18);
+# the monitor checks published guides for these.
+NATIONAL_KEY_ELEMENTS = (
     "事项名称",
     "设定依据",
     "申请条件",
@@ -32,10 +33,9 @@ KEY_ELEMENTS = (
     "办理时间",
     "联系电话",
     "办理流程",
-    "收费标准",
-    "承诺时限",
-    "网上可办理程度",
 )
+# The key elements every service item must give, in the order the table shows them.
+KEY_ELEMENTS = (*NATIONAL_KEY_ELEMENTS, "收费标准", "承诺时限", "网上可办理程度")
 ONLINE_LEVELS = ("全程网办", "部分网办", "线下办理")
 MATERIAL_KEYS = ("名称", "份数", "形式", "必要性")
 MATERIAL_FORMS = ("原件", "复印件", "原件和复印件", "电子件")

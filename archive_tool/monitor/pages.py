@@ -15,17 +15,17 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
 
+from ..links import Resolver, followed_url
 from .fetch import canonical
 
 DATE_TEXT = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
-SKIPPED = ("mailto:", "javascript:", "tel:", "data:", "about:", "#")
 GUIDE_CLASS = "service-guide"  # the theme's 办事指南 article (group.services)
 MAX_TEXT = 2 * 1024 * 1024  # characters of a page's text given to the lexicons
 
@@ -90,7 +90,7 @@ def parse_page(url: str, body: bytes | str, charset: str = "") -> Page:
     if scope is None:
         scope = document
     page.dates = _dates(scope)
-    resolve = functools.lru_cache(maxsize=None)(functools.partial(_resolve, base_url))
+    resolve = functools.lru_cache(maxsize=None)(functools.partial(_resolve, Resolver(base_url)))
     page.links = _hrefs(document, resolve)
     page.main_links = _hrefs(scope, resolve)
     page.images = _targets(document, resolve, "img", "src")
@@ -140,14 +140,9 @@ def _dates(scope) -> list[date]:
     return found
 
 
-def _resolve(base_url: str, raw: str | None) -> str | None:
-    if not raw:
-        return None
-    raw = raw.strip()
-    if not raw or raw.lower().startswith(SKIPPED):
-        return None
-    url = urldefrag(urljoin(base_url, raw))[0]
-    return canonical(url) if url.startswith(("http://", "https://")) else None
+def _resolve(resolve: Resolver, raw: str | None) -> str | None:
+    url = followed_url(raw, resolve)
+    return canonical(url) if url is not None else None
 
 
 def _anchors(scope, resolve):

@@ -11,23 +11,13 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
+from ..group.services import NATIONAL_KEY_ELEMENTS
 from .context import SiteContext
 from .fetch import is_page_url
 from .indicators import GUIDE_INCOMPLETE, SERVICE_UNUSABLE, Finding
 
 SERVICE_SITE_TYPES = ("portal", "county")
 SERVICE_COLUMN = "办事服务"
-# The 8 key elements of a 办事指南 in the national indicator (19号, inspection codes 17/18).
-KEY_ELEMENTS = (
-    "事项名称",
-    "设定依据",
-    "申请条件",
-    "办理材料",
-    "办理地点",
-    "办理时间",
-    "联系电话",
-    "办理流程",
-)
 MISSING_ELEMENTS = 4  # a guide missing ≥ 4 of the 8 …
 GUIDE_COUNT = 5  # … in ≥ 5 guides (or in every guide, when there are fewer) fails the site
 EMPTY_VALUES = ("", "—", "-", "无")
@@ -51,7 +41,7 @@ def missing_elements(guide: dict[str, str]) -> list[str]:
     >>> missing_elements({"事项名称": "a", "设定依据": "—"})[:2]
     ['设定依据', '申请条件']
     """
-    return [key for key in KEY_ELEMENTS if guide.get(key, "").strip() in EMPTY_VALUES]
+    return [key for key in NATIONAL_KEY_ELEMENTS if guide.get(key, "").strip() in EMPTY_VALUES]
 
 
 def service_findings(ctx: SiteContext) -> list[Finding]:

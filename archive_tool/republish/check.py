@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
+from ..links import is_requisite_link
 from ..warc.verify import shorten
 from .active import (
     ANIMATION_ELEMENTS,
@@ -56,10 +57,21 @@ def css_urls(css: str) -> list[str]:
 
 TIME = re.compile(r"归档时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 LOADING = (
-    "//script/@src | //img/@src | //link[@rel='stylesheet']/@href | //iframe/@src"
+    "//script/@src | //img/@src | //link/@href | //iframe/@src"
     " | //source/@src | //video/@poster | //audio/@src | //embed/@src | //object/@data"
-    " | //input/@src | //link[contains(@rel,'icon')]/@href"
+    " | //input/@src"
 )
+
+
+def loaded_urls(document) -> list[str]:
+    """What a page loads as it opens, in document order: the LOADING attributes, a <link>'s
+    href only when its rel makes it a requisite (``links.is_requisite_link``, as the
+    rewrite and the crawl decide)."""
+    return [
+        url
+        for url in document.xpath(LOADING)
+        if url.getparent().tag != "link" or is_requisite_link(url.getparent().get("rel"))
+    ]
 
 
 @dataclass
@@ -226,7 +238,7 @@ def check_page(path: Path, archive: Path, origins: set[str]) -> list[str]:
         problems.append('缺少 <meta name="robots" content="noindex">')
     canonical = document.xpath("//link[@rel='canonical']/@href")
     allowed = set(canonical) | {a for b in banners for a in b.xpath(".//a/@href")}
-    for url in document.xpath(LOADING):
+    for url in loaded_urls(document):
         if _origin(url) in origins:
             problems.append(f"从原网站加载 {url}")
         elif not urlsplit(url).scheme and not url.startswith(("data:", "//")):

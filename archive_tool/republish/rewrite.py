@@ -28,6 +28,7 @@ import lxml.html.builder
 from lxml import etree
 
 from ..headers import ARCHIVE_POLICY
+from ..links import is_requisite_link
 from .active import (
     ANIMATION_ELEMENTS,
     DROPPED_ATTRIBUTES,
@@ -213,7 +214,7 @@ class _Rewriter:
         elif role == "navigation":
             self.rewrite_link(element, tag, attribute, value)
         elif role == "requisite":
-            if tag == "link" and not _is_requisite_link(element):
+            if tag == "link" and not is_requisite_link(element.get("rel")):
                 self.rewrite_link(element, tag, attribute, value)
             else:
                 self.rewrite_requisite(element, tag, attribute, value)
@@ -327,22 +328,6 @@ def decorate(document, banner: Banner) -> bytes:
     _set_head(document, banner)
     _insert_banner(document, banner)
     return lxml.html.tostring(document, encoding="utf-8", method="html", doctype="<!DOCTYPE html>")
-
-
-def _is_requisite_link(element) -> bool:
-    rels = set((element.get("rel") or "").lower().split())
-    return bool(
-        rels
-        & {
-            "stylesheet",
-            "icon",
-            "shortcut",
-            "apple-touch-icon",
-            "preload",
-            "manifest",
-            "modulepreload",
-        }
-    )
 
 
 def _add_class(element, name: str) -> None:

@@ -104,7 +104,7 @@ def guide(name: str, rows: list[str]) -> str:
 
 @pytest.mark.parametrize("count, poor, fails", [(3, 3, True), (3, 2, False), (6, 5, True)])
 def test_guides_missing_four_key_elements(tmp_path, count, poor, fails):
-    full = list(services.KEY_ELEMENTS)
+    full = list(services.NATIONAL_KEY_ELEMENTS)
     files = {"index.html": page('<a href="services/">办事</a><time>2026-11-25</time>')}
     links = "".join(f'<a href="s{n}.html">事项{n}</a>' for n in range(count))
     files["services/index.html"] = page(links)
