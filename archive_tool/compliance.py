@@ -115,6 +115,11 @@ def group_rule(title: str, article: str):
     return rule("group", title, article)
 
 
+def record_rule(folder: str, title: str, article: str, reads_valid: bool = False):
+    """Register a check run on each record of ``folder``: ``check(record, attachments, today)``."""
+    return rule("record", title, article, applies_to=folder, reads_valid=reads_valid)
+
+
 def rules_of(scope: str, applies_to: str = "") -> list[Rule]:
     """The rules of ``scope`` in the order they were registered (the order of the report);
     with ``applies_to``, those for every item and those for that kind or folder."""

@@ -50,7 +50,8 @@ class SiteArticles:
 
     def entry(self, article: ArticleFile) -> Entry:
         def problem(field_name, message, rule_article, severity=ERROR):
-            return Violation(self.site.id, article.shown, field_name, message, rule_article, severity)
+            site_id, shown = self.site.id, article.shown
+            return Violation(site_id, shown, field_name, message, rule_article, severity)
 
         return Entry(article, problem, "内容格式", self)
 

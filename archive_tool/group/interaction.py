@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ..compliance import WARNING, Violation, errors, rule, run_rules
+from ..compliance import WARNING, Violation, errors, record_rule, run_rules
 from ..content.loader import CONSULTATION_FOLDER, INTERVIEW_FOLDER, LETTER_FOLDER
 from ..content.records import Record, records_in
 from ..content.registry import Site
@@ -138,7 +138,7 @@ def _overdue(record: Record, today: date) -> bool:
     return record.moment("答复时间") is None and add_months(received.date(), OVERDUE_MONTHS) < today
 
 
-@rule("record", "留言要素齐全，答复完整且不早于留言", LETTER_ARTICLE, applies_to=LETTER_FOLDER)
+@record_rule(LETTER_FOLDER, "留言要素齐全，答复完整且不早于留言", LETTER_ARTICLE)
 def letter_fields(record: Record, attachments, today) -> Iterator[Violation]:
     yield from record.check_keys(LETTER_KEYS)
     yield from record.missing(LETTER_REQUIRED)
@@ -153,13 +153,7 @@ def letter_fields(record: Record, attachments, today) -> Iterator[Violation]:
         yield record.violation("答复时间", "答复时间早于留言时间")
 
 
-@rule(
-    "record",
-    "留言 3 个月内答复（警告）",
-    "第十条（四）",
-    applies_to=LETTER_FOLDER,
-    reads_valid=True,
-)
+@record_rule(LETTER_FOLDER, "留言 3 个月内答复（警告）", "第十条（四）", reads_valid=True)
 def letter_answered_in_time(record: Record, attachments, today) -> Iterator[Violation]:
     if _overdue(record, today):
         received = record.moment("留言时间")
@@ -193,11 +187,10 @@ def _consultation(record: Record, today: date):
     return data, problems
 
 
-@rule(
-    "record",
+@record_rule(
+    CONSULTATION_FOLDER,
     "意见征集要素齐全，截止日期不早于开始日期，结果注明发布日期",
     CONSULTATION_ARTICLE,
-    applies_to=CONSULTATION_FOLDER,
 )
 def consultation_fields(record: Record, attachments, today) -> Iterator[Violation]:
     yield from record.check_keys(CONSULTATION_KEYS)
@@ -211,11 +204,10 @@ def consultation_fields(record: Record, attachments, today) -> Iterator[Violatio
         yield from record.missing(("结果发布日期",))
 
 
-@rule(
-    "record",
+@record_rule(
+    CONSULTATION_FOLDER,
     "意见征集截止后公布征集结果（警告）",
     CONSULTATION_ARTICLE,
-    applies_to=CONSULTATION_FOLDER,
     reads_valid=True,
 )
 def consultation_results_published(record: Record, attachments, today) -> Iterator[Violation]:
@@ -238,12 +230,7 @@ def _interview(record: Record, today: date):
     return data, problems
 
 
-@rule(
-    "record",
-    "在线访谈有标题、访谈时间、嘉宾和发言实录",
-    CONSULTATION_ARTICLE,
-    applies_to=INTERVIEW_FOLDER,
-)
+@record_rule(INTERVIEW_FOLDER, "在线访谈有标题、访谈时间、嘉宾和发言实录", CONSULTATION_ARTICLE)
 def interview_fields(record: Record, attachments, today) -> Iterator[Violation]:
     yield from record.check_keys(INTERVIEW_KEYS)
     yield from record.missing(("标题", "访谈时间", "嘉宾", "实录"))

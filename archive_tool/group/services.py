@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..compliance import Violation, rule, run_rules
+from ..compliance import Violation, record_rule, run_rules
 from ..content.loader import SERVICE_FOLDER
 from ..content.records import Record, records_in
 from ..content.registry import Group, Site
@@ -86,7 +86,7 @@ def check_service(record: Record, attachments: frozenset[str]) -> list[Violation
     return run_rules("record", record, attachments, None, applies_to=SERVICE_FOLDER)
 
 
-@rule("record", "办事指南要素齐全、取值有效", ARTICLE, applies_to=SERVICE_FOLDER)
+@record_rule(SERVICE_FOLDER, "办事指南要素齐全、取值有效", ARTICLE)
 def service_key_elements(record: Record, attachments, today) -> Iterator[Violation]:
     yield from record.check_keys(KEYS)
     yield from record.missing(KEY_ELEMENTS)
@@ -97,11 +97,10 @@ def service_key_elements(record: Record, attachments, today) -> Iterator[Violati
         yield record.violation("办理流程", "应为步骤列表")
 
 
-@rule(
-    "record",
+@record_rule(
+    SERVICE_FOLDER,
     "办理材料含名称、份数、形式、必要性；规范表格配填写说明和示范文本，文件存在",
     ARTICLE,
-    applies_to=SERVICE_FOLDER,
 )
 def service_materials(record: Record, attachments, today) -> Iterator[Violation]:
     materials = record.data.get("办理材料")
