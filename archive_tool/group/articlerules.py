@@ -1,5 +1,7 @@
 """The rules on articles: column, title, date, 公开属性, 有效性, reposts and 政策解读.
 
+Each rule is registered in compliance.RULES: scope ``article`` for one article (a
+``metadata_rule`` also for each library item), ``articles`` for a site's articles together.
 Passes over the metadata the loader read (content/articles.py); nothing here opens a file.
 """
 
