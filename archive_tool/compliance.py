@@ -10,6 +10,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 MEASURES = "《亳州市政府网站群管理办法（暂行）》"
+# What a rule on the form of a file cites: the form the build reads, documented in
+# docs/content.md and docs/lifecycle.md, not an article of the measures.
+FORMAT_SOURCES = ("内容格式", "公告记录格式")
 
 ERROR = "error"
 WARNING = "warning"
@@ -62,34 +65,75 @@ class Violation:
 
 @dataclass(frozen=True)
 class Rule:
-    """A named check with the article it enforces."""
+    """A named check with the article it enforces, and what it checks (its scope)."""
 
     name: str
     title: str
     article: str
     check: Callable[..., Iterable[Violation]]
+    scope: str = "site"
+    applies_to: str = ""  # a notice kind or record folder; "" for every one of its scope
+    reads_valid: bool = False  # runs only on an item the scope's other rules found valid
 
 
-SITE_RULES: list[Rule] = []
-GROUP_RULES: list[Rule] = []
+# What each scope's rules check, and how they are called. Adding a rule is one decorated
+# function in the module of its scope, plus its line in docs/rules.md.
+SCOPES = {
+    "site": "check(site, group): each site's site.yaml and folder",
+    "group": "check(group): the whole group, once",
+    "article": "check(entry): one article, in its site's folder or in the library",
+    "articles": "check(site, seen): a site's articles together, after each was checked",
+    "record": "check(record, attachments, today): one 办事指南 or 互动交流 record",
+    "notice": "check(notice, siblings, site, today): one lifecycle record",
+    "library": "check(entry, group): one item of the 信息资源库",
+    "copies": "check(site, articles, copies): the library copies a site publishes beside its own",
+}
+RULES: dict[str, list[Rule]] = {scope: [] for scope in SCOPES}
+SITE_RULES = RULES["site"]
+GROUP_RULES = RULES["group"]
+
+
+def rule(scope: str, title: str, article: str, applies_to: str = "", reads_valid: bool = False):
+    """Register ``check`` as a rule of ``scope`` (see SCOPES for how it is called)."""
+
+    def decorator(check):
+        RULES[scope].append(
+            Rule(check.__name__, title, article, check, scope, applies_to, reads_valid)
+        )
+        return check
+
+    return decorator
 
 
 def site_rule(title: str, article: str):
     """Register a check run on each site: ``check(site, group) -> violations``."""
-    return _register(SITE_RULES, title, article)
+    return rule("site", title, article)
 
 
 def group_rule(title: str, article: str):
     """Register a check run once on the whole group: ``check(group) -> violations``."""
-    return _register(GROUP_RULES, title, article)
+    return rule("group", title, article)
 
 
-def _register(table: list[Rule], title: str, article: str):
-    def decorator(check):
-        table.append(Rule(check.__name__, title, article, check))
-        return check
+def record_rule(folder: str, title: str, article: str, reads_valid: bool = False):
+    """Register a check run on each record of ``folder``: ``check(record, attachments, today)``."""
+    return rule("record", title, article, applies_to=folder, reads_valid=reads_valid)
 
-    return decorator
+
+def rules_of(scope: str, applies_to: str = "") -> list[Rule]:
+    """The rules of ``scope`` in the order they were registered (the order of the report);
+    with ``applies_to``, those for every item and those for that kind or folder."""
+    return [r for r in RULES[scope] if r.applies_to in ("", applies_to)]
+
+
+def run_rules(scope: str, *item, applies_to: str = "") -> list[Violation]:
+    """Every violation the rules of ``scope`` find in one item: first the rules that read
+    anything, then, when those found no error, the rules that read only valid items."""
+    chosen = rules_of(scope, applies_to)
+    found = [v for r in chosen if not r.reads_valid for v in r.check(*item)]
+    if not errors(found):
+        found += [v for r in chosen if r.reads_valid for v in r.check(*item)]
+    return found
 
 
 def errors(violations: Iterable[Violation]) -> list[Violation]:
@@ -144,5 +188,5 @@ def format_build_report(
 
 
 def iter_rules() -> Iterator[Rule]:
-    yield from SITE_RULES
-    yield from GROUP_RULES
+    for table in RULES.values():
+        yield from table

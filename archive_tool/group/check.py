@@ -10,19 +10,19 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from ..compliance import GROUP_RULES, SITE_RULES, Violation, errors, warnings
+from ..compliance import Violation, errors, rules_of, run_rules, warnings
 from ..content.loader import load_content
 from ..content.registry import Group
 from ..lifecycle.notices import Notice, notices_of
-from ..lifecycle.rules import check_notices
+from ..lifecycle import rules  # noqa: F401  (registers the notice rules)
 from ..lifecycle.serving import OFFLINE, OPENED, RETIRED, site_state
 from ..safety.numbers import mask_personal_numbers
 from ..safety.scan import Waiver, scan_group
 from . import sitefiles, siterules  # noqa: F401  (registers the registry rules)
-from .articlerules import check_articles, published_articles
+from .articlerules import SiteArticles, published_articles
 from .indexnumbers import Ledger, assign_numbers
 from .interaction import Interaction, site_interaction
-from .library import Placement, library_placements
+from .library import Placement, library_articles, library_placements
 from .services import ServiceItem, service_items
 
 
@@ -62,20 +62,32 @@ def check_content(group: Group, today: date | None = None) -> GroupReport:
     violations = report.violations
     # Lifecycle records decide which sites are built today, before any rule runs: an
     # 开通 record publishes a pending site on its online date (第五条（二）).
-    notices, _ = notices_of(group)  # their problems are reported by check_notices
+    notices, unreadable = notices_of(group)
     for site_id, site in group.sites.items():
         state, notice = site_state([n for n in notices if n.site == site_id], today)
         report.states[site_id] = (state, notice)
         site.opened = state == OPENED
     group.offline = {sid for sid, (state, _) in report.states.items() if state == OFFLINE}
     group.retired = {sid for sid, (state, _) in report.states.items() if state == RETIRED}
+    # Every rule is registered in compliance.RULES by scope; this runs each scope over its
+    # items, in the order of the report.
     for site in group.sites.values():
-        for rule in SITE_RULES:
+        for rule in rules_of("site"):
             violations += rule.check(site, group)
-    for rule in GROUP_RULES:
+    for rule in rules_of("group"):
         violations += rule.check(group)
-    violations += check_articles(group)
-    violations += check_notices(group, today)
+    for site in group.sites.values():
+        seen = SiteArticles(site)
+        for article in site.articles:
+            violations += run_rules("article", seen.entry(article))
+            seen.add(article)
+        violations += run_rules("articles", site, seen)
+    violations += unreadable
+    for notice in notices:
+        siblings = [other for other in notices if other.site == notice.site]
+        site = group.sites[notice.site]
+        violations += run_rules("notice", notice, siblings, site, today, applies_to=notice.kind)
+    # The builders below run the ``library`` and ``record`` rules on what they read.
     report.library, found = library_placements(group)
     violations += found
     for site in group.sites.values():
@@ -84,20 +96,9 @@ def check_content(group: Group, today: date | None = None) -> GroupReport:
         report.interaction[site.id], found = site_interaction(site, today)
         violations += found
         articles = list(published_articles(site))
-        own = {slug: shown for slug, shown, _, _ in articles}
-        for slug, shown, published, number in _library_articles(site.id, report.library):
-            if slug in own:
-                violations.append(
-                    Violation(
-                        site.id,
-                        shown,
-                        "Slug",
-                        f"与本站 {own[slug]} 的 Slug「{slug}」重复，页面会互相覆盖",
-                        "内容格式",
-                    )
-                )
-                continue
-            articles.append((slug, shown, published, number))
+        copies = [copy for copy in report.library if copy.site == site.id]
+        violations += run_rules("copies", site, articles, copies)
+        articles += library_articles(articles, copies)
         report.ledgers[site.id], found = assign_numbers(group, site, articles)
         violations += found
     # 第十条（二）（三）: nothing secret or personal in what this build publishes.
@@ -113,10 +114,3 @@ def _masked(violation: Violation) -> Violation:
     texts = {name: getattr(violation, name) for name in ("file", "field", "message")}
     masked = {name: mask_personal_numbers(text) for name, text in texts.items()}
     return violation if masked == texts else replace(violation, **masked)
-
-
-def _library_articles(site_id: str, placements: list[Placement]):
-    for copy in placements:
-        if copy.site == site_id:
-            item = copy.item
-            yield item.slug, item.shown, item.published, item.meta.get("index_no", "")

@@ -10,11 +10,12 @@ are transcripts.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ..compliance import WARNING, Violation
+from ..compliance import WARNING, Violation, errors, record_rule, run_rules
 from ..content.loader import CONSULTATION_FOLDER, INTERVIEW_FOLDER, LETTER_FOLDER
 from ..content.records import Record, records_in
 from ..content.registry import Site
@@ -113,65 +114,68 @@ def _records(site, folder, article, make, today):
 
 
 def _letter(record: Record, today: date) -> tuple[Letter | None, list[Violation]]:
-    problems = list(record.check_keys(LETTER_KEYS))
-    problems += record.missing(LETTER_REQUIRED)
-    problems += record.check_choice("类型", LETTER_TYPES)
-    for key in ("留言时间", "受理日期", "答复时间"):
-        problems += record.check_moment(key)
-    given = [key for key in REPLY_KEYS if record.data.get(key) not in (None, "")]
-    if {"答复时间", "答复内容"} & set(given):
-        problems += record.missing(REPLY_KEYS)
+    problems = run_rules("record", record, frozenset(), today, applies_to=LETTER_FOLDER)
+    if errors(problems):
+        return None, problems
     received, accepted, answered = (
         record.moment(key) for key in ("留言时间", "受理日期", "答复时间")
     )
-    if received and answered and answered < received:
-        problems.append(record.violation("答复时间", "答复时间早于留言时间"))
-    if problems:
-        return None, problems
     start = (accepted or received).date()
-    overdue = answered is None and add_months(received.date(), OVERDUE_MONTHS) < today
-    if overdue:
-        problems.append(
-            record.violation(
-                "答复时间",
-                f"留言「{record.text('标题')}」自 {received:%Y-%m-%d} 起超过 {OVERDUE_MONTHS} 个月未答复",
-                "第十条（四）",
-                WARNING,
-            )
-        )
     letter = Letter(
         record.slug,
         public_letter(record.data),
         received,
         answered,
         working_days_between(start, answered.date()) if answered else None,
-        overdue,
+        _overdue(record, today),
     )
     return letter, problems
 
 
+def _overdue(record: Record, today: date) -> bool:
+    """Unanswered more than OVERDUE_MONTHS after it was written, as of ``today``."""
+    received = record.moment("留言时间")
+    return record.moment("答复时间") is None and add_months(received.date(), OVERDUE_MONTHS) < today
+
+
+@record_rule(LETTER_FOLDER, "留言要素齐全，答复完整且不早于留言", LETTER_ARTICLE)
+def letter_fields(record: Record, attachments, today) -> Iterator[Violation]:
+    yield from record.check_keys(LETTER_KEYS)
+    yield from record.missing(LETTER_REQUIRED)
+    yield from record.check_choice("类型", LETTER_TYPES)
+    for key in ("留言时间", "受理日期", "答复时间"):
+        yield from record.check_moment(key)
+    given = [key for key in REPLY_KEYS if record.data.get(key) not in (None, "")]
+    if {"答复时间", "答复内容"} & set(given):
+        yield from record.missing(REPLY_KEYS)
+    received, answered = record.moment("留言时间"), record.moment("答复时间")
+    if received and answered and answered < received:
+        yield record.violation("答复时间", "答复时间早于留言时间")
+
+
+@record_rule(LETTER_FOLDER, "留言 3 个月内答复（警告）", "第十条（四）", reads_valid=True)
+def letter_answered_in_time(record: Record, attachments, today) -> Iterator[Violation]:
+    if _overdue(record, today):
+        received = record.moment("留言时间")
+        yield record.violation(
+            "答复时间",
+            f"留言「{record.text('标题')}」自 {received:%Y-%m-%d} 起超过 {OVERDUE_MONTHS} 个月未答复",
+            "第十条（四）",
+            WARNING,
+        )
+
+
 def _consultation(record: Record, today: date):
-    problems = list(record.check_keys(CONSULTATION_KEYS))
-    problems += record.missing(("标题", "征集单位", "开始日期", "截止日期", "说明"))
-    for key in ("开始日期", "截止日期", "结果发布日期"):
-        problems += record.check_moment(key)
-    opens, closes = record.moment("开始日期"), record.moment("截止日期")
-    if opens and closes and closes < opens:
-        problems.append(record.violation("截止日期", "截止日期早于开始日期"))
-    if record.text("征集结果"):
-        problems += record.missing(("结果发布日期",))
-    if problems:
+    problems = run_rules("record", record, frozenset(), today, applies_to=CONSULTATION_FOLDER)
+    if errors(problems):
         return None, problems
+    opens, closes = record.moment("开始日期"), record.moment("截止日期")
     if today < opens.date():
         status = "未开始"
     elif today <= closes.date():
         status = "征集中"
     else:
         status = "已公布结果" if record.text("征集结果") else "已截止"
-    if status == "已截止":
-        problems.append(
-            record.violation("征集结果", "意见征集已截止，尚未公布征集结果", severity=WARNING)
-        )
     data = {
         **record.data,
         "slug": record.slug,
@@ -183,22 +187,39 @@ def _consultation(record: Record, today: date):
     return data, problems
 
 
+@record_rule(
+    CONSULTATION_FOLDER,
+    "意见征集要素齐全，截止日期不早于开始日期，结果注明发布日期",
+    CONSULTATION_ARTICLE,
+)
+def consultation_fields(record: Record, attachments, today) -> Iterator[Violation]:
+    yield from record.check_keys(CONSULTATION_KEYS)
+    yield from record.missing(("标题", "征集单位", "开始日期", "截止日期", "说明"))
+    for key in ("开始日期", "截止日期", "结果发布日期"):
+        yield from record.check_moment(key)
+    opens, closes = record.moment("开始日期"), record.moment("截止日期")
+    if opens and closes and closes < opens:
+        yield record.violation("截止日期", "截止日期早于开始日期")
+    if record.text("征集结果"):
+        yield from record.missing(("结果发布日期",))
+
+
+@record_rule(
+    CONSULTATION_FOLDER,
+    "意见征集截止后公布征集结果（警告）",
+    CONSULTATION_ARTICLE,
+    reads_valid=True,
+)
+def consultation_results_published(record: Record, attachments, today) -> Iterator[Violation]:
+    if today > record.moment("截止日期").date() and not record.text("征集结果"):
+        yield record.violation("征集结果", "意见征集已截止，尚未公布征集结果", severity=WARNING)
+
+
 def _interview(record: Record, today: date):
-    problems = list(record.check_keys(INTERVIEW_KEYS))
-    problems += record.missing(("标题", "访谈时间", "嘉宾", "实录"))
-    problems += record.check_moment("访谈时间")
-    transcript = record.data.get("实录")
-    if transcript and not (
-        isinstance(transcript, list)
-        and all(
-            isinstance(turn, dict) and turn.get("发言人") and turn.get("内容")
-            for turn in transcript
-        )
-    ):
-        problems.append(record.violation("实录", "应为发言列表，每项含 发言人、内容"))
-    guests = record.data.get("嘉宾")
+    problems = run_rules("record", record, frozenset(), today, applies_to=INTERVIEW_FOLDER)
     if problems:
         return None, problems
+    guests = record.data.get("嘉宾")
     data = {
         **record.data,
         "slug": record.slug,
@@ -207,3 +228,19 @@ def _interview(record: Record, today: date):
         "嘉宾": guests if isinstance(guests, list) else [guests],
     }
     return data, problems
+
+
+@record_rule(INTERVIEW_FOLDER, "在线访谈有标题、访谈时间、嘉宾和发言实录", CONSULTATION_ARTICLE)
+def interview_fields(record: Record, attachments, today) -> Iterator[Violation]:
+    yield from record.check_keys(INTERVIEW_KEYS)
+    yield from record.missing(("标题", "访谈时间", "嘉宾", "实录"))
+    yield from record.check_moment("访谈时间")
+    transcript = record.data.get("实录")
+    if transcript and not (
+        isinstance(transcript, list)
+        and all(
+            isinstance(turn, dict) and turn.get("发言人") and turn.get("内容")
+            for turn in transcript
+        )
+    ):
+        yield record.violation("实录", "应为发言列表，每项含 发言人、内容")

@@ -8,12 +8,13 @@ every file named must exist under the site folder (it is published as a download
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..compliance import Violation
+from ..compliance import Violation, record_rule, run_rules
 from ..content.loader import SERVICE_FOLDER
 from ..content.records import Record, records_in
 from ..content.registry import Group, Site
@@ -81,50 +82,57 @@ def service_items(site: Site) -> tuple[list[ServiceItem], list[Violation]]:
 
 
 def check_service(record: Record, attachments: frozenset[str]) -> list[Violation]:
-    problems = list(record.check_keys(KEYS))
-    problems += record.missing(KEY_ELEMENTS)
-    problems += record.check_choice("网上可办理程度", ONLINE_LEVELS)
-    problems += record.check_moment(UPDATED)
+    """Every problem of one service item (the ``record`` rules for its folder)."""
+    return run_rules("record", record, attachments, None, applies_to=SERVICE_FOLDER)
+
+
+@record_rule(SERVICE_FOLDER, "办事指南要素齐全、取值有效", ARTICLE)
+def service_key_elements(record: Record, attachments, today) -> Iterator[Violation]:
+    yield from record.check_keys(KEYS)
+    yield from record.missing(KEY_ELEMENTS)
+    yield from record.check_choice("网上可办理程度", ONLINE_LEVELS)
+    yield from record.check_moment(UPDATED)
     steps = record.data.get("办理流程")
     if steps is not None and not isinstance(steps, (list, str)):
-        problems.append(record.violation("办理流程", "应为步骤列表"))
+        yield record.violation("办理流程", "应为步骤列表")
+
+
+@record_rule(
+    SERVICE_FOLDER,
+    "办理材料含名称、份数、形式、必要性；规范表格配填写说明和示范文本，文件存在",
+    ARTICLE,
+)
+def service_materials(record: Record, attachments, today) -> Iterator[Violation]:
     materials = record.data.get("办理材料")
     if materials is None:
-        return problems
+        return
     if not isinstance(materials, list):
-        return [
-            *problems,
-            record.violation("办理材料", "应为材料列表，每项含 名称、份数、形式、必要性"),
-        ]
+        yield record.violation("办理材料", "应为材料列表，每项含 名称、份数、形式、必要性")
+        return
     for number, material in enumerate(materials, 1):
         where = f"办理材料[{number}]"
         if not isinstance(material, dict):
-            problems.append(record.violation(where, "应为含 名称、份数、形式、必要性 的映射"))
+            yield record.violation(where, "应为含 名称、份数、形式、必要性 的映射")
             continue
         for key in MATERIAL_KEYS:
             if material.get(key) in (None, ""):
-                problems.append(record.violation(f"{where}.{key}", f"缺少「{key}」"))
+                yield record.violation(f"{where}.{key}", f"缺少「{key}」")
         for key, choices in (("形式", MATERIAL_FORMS), ("必要性", NECESSITY)):
             value = str(material.get(key) or "")
             if value and value not in choices:
-                problems.append(
-                    record.violation(
-                        f"{where}.{key}", f"应为 {' / '.join(choices)} 之一，实为「{value}」"
-                    )
+                yield record.violation(
+                    f"{where}.{key}", f"应为 {' / '.join(choices)} 之一，实为「{value}」"
                 )
         named = [key for key in DOWNLOADS if material.get(key)]
         if named:
             for key in DOWNLOADS:
                 if key not in named:
-                    problems.append(
-                        record.violation(
-                            f"{where}.{key}",
-                            f"提供规范表格的材料还须提供{key}（规范表格、填写说明、示范文本应齐全）",
-                        )
+                    yield record.violation(
+                        f"{where}.{key}",
+                        f"提供规范表格的材料还须提供{key}（规范表格、填写说明、示范文本应齐全）",
                     )
         for key in named:
-            problems += _check_download(record, f"{where}.{key}", material[key], attachments)
-    return problems
+            yield from _check_download(record, f"{where}.{key}", material[key], attachments)
 
 
 def _check_download(

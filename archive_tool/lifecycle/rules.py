@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..compliance import Violation, shorten
-from ..content.registry import Group, Site
+from ..compliance import Violation, rule, run_rules, shorten
+from ..content.registry import Site
 from ..content.values import unknown_key_message, unknown_keys
 from ..domains import GOV_DOMAIN
 from .notices import (
@@ -25,7 +25,6 @@ from .notices import (
     RETIRE_DEREGISTER_DAYS,
     SHORT_OFFLINE,
     Notice,
-    notices_of,
 )
 from .workdays import add_working_days
 
@@ -35,13 +34,11 @@ def check_notice(
 ) -> list[Violation]:
     """Every rule a record breaks as of ``today``: its keys and values first, then the
     rules of its kind (which read only well-typed values)."""
-    problems = list(check_fields(notice))
-    if problems:
-        return problems
-    return list(RULES[notice.kind](notice, siblings, site, today))
+    return run_rules("notice", notice, siblings, site, today, applies_to=notice.kind)
 
 
-def check_fields(notice: Notice):
+@rule("notice", "记录没有未知字段，取值类型正确", "公告记录格式")
+def notice_fields(notice: Notice, siblings, site, today):
     """Unknown keys (with the key most likely meant) and values of the wrong type."""
     fields = FIELDS[notice.kind]
     for key, guess in unknown_keys(notice.data, ["type", *fields]):
@@ -69,7 +66,13 @@ def _required(notice: Notice, *keys: str, article: str):
             yield notice.violation(key, f"缺少「{key}」", article)
 
 
-def _open_rules(notice, siblings, site, today):
+def _kind_rule(kind: str, title: str, article: str):
+    """Register a rule on the records of one kind; it reads only well-typed values."""
+    return rule("notice", title, article, applies_to=kind, reads_valid=True)
+
+
+@_kind_rule("open", "开通写明批准和上线日期，批准后 90 日内达标上线", "第五条（二）")
+def open_within_days(notice, siblings, site, today):
     yield from _required(notice, "approved", "online", article="第五条（二）")
     approved, online = notice.day("approved"), notice.day("online")
     if approved and online:
@@ -82,11 +85,23 @@ def _open_rules(notice, siblings, site, today):
                 f"相隔 {(online - approved).days} 日",
                 "第五条（二）",
             )
+
+
+@_kind_rule("open", "备案未完成的网站不得上线运行", "第五条（三）")
+def open_after_filings(notice, siblings, site, today):
+    online = notice.day("online")
     if site.missing_filings and online and online <= today:
         yield notice.violation("online", "备案未完成的网站不得上线运行", "第五条（三）")
 
 
-def _offline_rules(notice, siblings, site, today):
+def _offline_period(notice: Notice):
+    """(start, end) of a temporary offline record, when both are written and in order."""
+    start, end = notice.moment("start"), notice.moment("end")
+    return (start, end) if start and end and end > start else None
+
+
+@_kind_rule("offline", "临时下线写明起止时间和原因，不超过 30 天", "第八条（二）")
+def offline_period(notice, siblings, site, today):
     yield from _required(notice, "start", "end", "reason", article="第八条（二）")
     start, end = notice.moment("start"), notice.moment("end")
     if not (start and end):
@@ -101,14 +116,21 @@ def _offline_rules(notice, siblings, site, today):
             f"临时下线时间不得超过 30 天，实为 {length.days} 天{length.seconds // 3600} 小时",
             "第八条（二）",
         )
-    force = bool(notice.get("force_majeure"))
+
+
+@_kind_rule("offline", "临时下线事先报备或经省政府办公厅同意", "第八条（二）")
+def offline_reported(notice, siblings, site, today):
+    period = _offline_period(notice)
+    if period is None:
+        return
+    start, end = period
     reported = notice.moment("reported")
-    if force:
+    if notice.get("force_majeure"):
         if not notice.get("reported"):
             yield notice.violation(
                 "reported", "不可抗因素下线须及时书面报备（填写报备日期）", "第八条（二）"
             )
-    elif length <= SHORT_OFFLINE:
+    elif end - start <= SHORT_OFFLINE:
         if not reported:
             yield notice.violation(
                 "reported", "不超过 24 小时的临时下线须提前书面报备市政府办公室", "第八条（二）"
@@ -123,40 +145,56 @@ def _offline_rules(notice, siblings, site, today):
         yield notice.violation(
             "approval", "超过 24 小时的临时下线须经省政府办公厅同意（填写批复文号）", "第八条（二）"
         )
-    if not force:
-        same_year = [
+
+
+@_kind_rule("offline", "临时下线每年不超过 1 次", "第八条（二）")
+def offline_once_a_year(notice, siblings, site, today):
+    period = _offline_period(notice)
+    if period is None or notice.get("force_majeure"):
+        return
+    start = period[0]
+    same_year = [
+        other
+        for other in siblings
+        if other is not notice
+        and other.kind == "offline"
+        and not other.get("force_majeure")
+        and other.moment("start")
+        and other.moment("start").year == start.year
+    ]
+    if same_year:
+        yield notice.violation(
+            "start",
+            f"临时下线每年不得超过 1 次：{start.year} 年已有 {same_year[0].file}",
+            "第八条（二）",
+        )
+
+
+@_kind_rule("offline", "超过 24 小时的下线，恢复前 7 天提交上线申请", "第八条（三）")
+def offline_resume_applied(notice, siblings, site, today):
+    period = _offline_period(notice)
+    if period is None or notice.get("force_majeure"):
+        return
+    start, end = period
+    if end - start > SHORT_OFFLINE and today >= end.date() - timedelta(days=RESUME_APPLY_DAYS):
+        resumes = [
             other
             for other in siblings
-            if other is not notice
-            and other.kind == "offline"
-            and not other.get("force_majeure")
-            and other.moment("start")
-            and other.moment("start").year == start.year
+            if other.kind == "resume"
+            and other.day("on")
+            and other.day("on") >= end.date() - timedelta(days=1)
         ]
-        if same_year:
+        if not resumes:
             yield notice.violation(
-                "start",
-                f"临时下线每年不得超过 1 次：{start.year} 年已有 {same_year[0].file}",
-                "第八条（二）",
+                "end",
+                f"恢复上线前 {RESUME_APPLY_DAYS} 天应提交上线申请：{end:%Y-%m-%d} 恢复，"
+                "尚无恢复上线记录（archive-tool notice resume）",
+                "第八条（三）",
             )
-        if length > SHORT_OFFLINE and today >= end.date() - timedelta(days=RESUME_APPLY_DAYS):
-            resumes = [
-                other
-                for other in siblings
-                if other.kind == "resume"
-                and other.day("on")
-                and other.day("on") >= end.date() - timedelta(days=1)
-            ]
-            if not resumes:
-                yield notice.violation(
-                    "end",
-                    f"恢复上线前 {RESUME_APPLY_DAYS} 天应提交上线申请：{end:%Y-%m-%d} 恢复，"
-                    "尚无恢复上线记录（archive-tool notice resume）",
-                    "第八条（三）",
-                )
 
 
-def _resume_rules(notice, siblings, site, today):
+@_kind_rule("resume", "恢复上线前 7 天提交上线申请", "第八条（三）")
+def resume_applied_in_time(notice, siblings, site, today):
     yield from _required(notice, "on", "applied", article="第八条（三）")
     on, applied = notice.day("on"), notice.day("applied")
     if on and applied and (on - applied).days < RESUME_APPLY_DAYS:
@@ -167,7 +205,8 @@ def _resume_rules(notice, siblings, site, today):
         )
 
 
-def _retire_rules(notice, siblings, site, today):
+@_kind_rule("retire", "关停后 90 日内注销标识、证书和域名，迁移网址有效", "第八条（一）")
+def retire_deregistered_in_time(notice, siblings, site, today):
     yield from _required(notice, "approved", article="第八条（一）")
     approved = notice.day("approved")
     if not approved:
@@ -191,7 +230,8 @@ def _retire_rules(notice, siblings, site, today):
         )
 
 
-def _domain_rules(notice, siblings, site, today):
+@_kind_rule("domain", "域名为 .gov.cn，变更 20 个工作日内报备", "第六条（二）")
+def domain_change_reported(notice, siblings, site, today):
     yield from _required(notice, "new_domain", "start", article="第六条（二）")
     new_domain, start = notice.get("new_domain"), notice.day("start")
     if new_domain and not GOV_DOMAIN.match(str(new_domain)):
@@ -213,20 +253,3 @@ def _domain_rules(notice, siblings, site, today):
                 f"变更（{start}）已超过 20 个工作日（{deadline}），尚未报备",
                 "第六条（二）",
             )
-
-
-RULES = {
-    "open": _open_rules,
-    "offline": _offline_rules,
-    "resume": _resume_rules,
-    "retire": _retire_rules,
-    "domain": _domain_rules,
-}
-
-
-def check_notices(group: Group, today: date) -> list[Violation]:
-    notices, problems = notices_of(group)
-    for notice in notices:
-        siblings = [n for n in notices if n.site == notice.site]
-        problems += check_notice(notice, siblings, group.sites[notice.site], today)
-    return problems
