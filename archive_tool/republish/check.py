@@ -67,7 +67,8 @@ def css_urls(css: str) -> list[str]:
     return css_references(css)
 
 
-TIME = re.compile(r"归档时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+# Not the 「归档时间」 that 「已归档」 followed by 「时间：」 would make.
+TIME = re.compile(r"(?<!已)归档时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 LOADING = (
     "//script/@src | //img/@src | //link[@rel='stylesheet']/@href | //iframe/@src"
     " | //source/@src | //video/@poster | //audio/@src | //embed/@src | //object/@data"
@@ -397,7 +398,7 @@ def banner_css_problems(css: str, nonce: str) -> list[str]:
     missing = [f"{name}:{value}" for name, value in BANNER_KEEPS.items() if kept.get(name) != value]
     if missing:
         problems.append(
-            "横幅本身（{{ root }}）须保留这些带 !important 的声明：" + "；".join(missing)
+            "横幅本身（#{{ id }}{{ pin }}）须保留这些带 !important 的声明：" + "；".join(missing)
         )
     return problems
 
