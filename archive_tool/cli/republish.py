@@ -20,8 +20,16 @@ from .base import cli, output_option, user_errors, warc_files
     is_flag=True,
     help="WARC 未通过校验（如文件被截断）时，只发布其中完好的记录，并列出丢弃的记录。",
 )
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="自定义横幅和归档目录外观的模板目录：其中的 banner.html、archive_index.html、"
+    "overview.html、not_archived.html 替代内置模板，缺少的沿用内置模板；"
+    "渲染结果不符合归档规则（如去掉「已归档」、加脚本）则拒绝发布。"
+    "例：--templates themes/gov/templates/republish",
+)
 @user_errors
-def republish(warcs, out_dir, live_url, at, salvage):
+def republish(warcs, out_dir, live_url, at, salvage, templates):
     """把 WARC 发布为可直接部署的静态归档，每页顶部标明「已归档」和归档时间。
 
     页面链接改为指向归档内的副本；未归档的原网站链接指向“未归档”说明页；
@@ -45,7 +53,9 @@ def republish(warcs, out_dir, live_url, at, salvage):
         except ValueError:
             raise ToolkitError(f"--at 应为 14 位时间 YYYYMMDDhhmmss（UTC），实为「{at}」") from None
     started = time.monotonic()
-    result = run_republish(list(warcs), out_dir, live_url=live_url, at=moment, salvage=salvage)
+    result = run_republish(
+        list(warcs), out_dir, live_url=live_url, at=moment, salvage=salvage, templates=templates
+    )
     seconds = time.monotonic() - started
     if result.dropped:
         click.echo(f"已丢弃 {len(result.dropped)} 处损坏的记录（--salvage）：", err=True)

@@ -84,6 +84,15 @@ def capture_published(
     return target, None
 
 
+THEME_TEMPLATES = "templates/republish"  # in a theme: the group's look for its archives
+
+
+def theme_templates(theme: str | Path | None) -> Path | None:
+    """The theme's folder of archive templates (banner.html, …), if it has one."""
+    folder = Path(theme) / THEME_TEMPLATES if theme else None
+    return folder if folder is not None and folder.is_dir() else None
+
+
 BANNER_KEY = ".banner-key"  # beside the WARCs; never published (Pelican ignores dot files)
 
 
@@ -106,19 +115,24 @@ def banner_key(folder: Path) -> bytes:
 
 
 def publish_archives(
-    site: Site, content_root: Path, archive_dir: Path, live_url: str | None = None
+    site: Site,
+    content_root: Path,
+    archive_dir: Path,
+    live_url: str | None = None,
+    templates: Path | None = None,
 ) -> list[dict]:
     """Republish every WARC of the site under archive_dir, each WARC kept beside its archive.
 
     One entry per archive, oldest first, for the site's 归档目录 page (the theme): its id
     (folder), pages, WARC path, label (the WARC's name), reason (改版, 下线) and 归档时间
-    (北京时间, as the archived pages' banners show it)."""
+    (北京时间, as the archived pages' banners show it). ``templates``: the group's own
+    archive templates (theme_templates), over the shipped ones."""
     warcs = sorted(warc_folder(content_root, site).glob("*.warc.gz"))
     published = []
     key = banner_key(warc_folder(content_root, site)) if warcs else None
     for warc in warcs:
         live = live_url or f"https://{site.domain}/"
-        result = republish([warc], archive_dir, live_url=live, banner_key=key)
+        result = republish([warc], archive_dir, live_url=live, banner_key=key, templates=templates)
         kept = archive_dir / result.archive_dir.name / warc.name
         shutil.copyfile(warc, kept)
         published.append(

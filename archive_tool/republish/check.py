@@ -10,6 +10,11 @@ policy in ``active``): no script, event handler, script or document data: URL, s
 ping, animation that sets a link, nothing loaded from another site; SVG files within the
 allowlist, XML files plain data, style sheets without expression()/behavior; and no
 file whose extension a web server may execute or render as an active document.
+
+For the templates (``templating``), before anything is written: what they render must
+keep these rules — the banner with 「已归档」, 归档时间 and the original URL, styled only
+within itself, visible and on top; the archive's own pages under the archive's policy;
+nothing that runs.
 """
 
 from __future__ import annotations
@@ -17,12 +22,19 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import jinja2
+import lxml.html
+import tinycss2
 from lxml import etree
 
+from ..errors import ToolkitError
+from ..headers import ARCHIVE_POLICY
 from ..links import is_requisite_link
+from ..regions import SHANGHAI
 from ..warc.verify import shorten
 from .active import (
     ANIMATION_ELEMENTS,
@@ -41,10 +53,10 @@ from .active import (
 from .bounds import TooCostly, parse_html
 from .css import css_problems, css_references
 from .inertxml import xml_problems
-from .paths import INERT_EXTENSIONS, SERVER_EXTENSIONS
-from .rewrite import MAX_PAGE_BYTES
-from .static import MANIFEST, NOT_ARCHIVED
+from .paths import INERT_EXTENSIONS, MANIFEST, NOT_ARCHIVED, SERVER_EXTENSIONS
+from .rewrite import MAX_PAGE_BYTES, xml_safe
 from .svg import svg_problems
+from .templating import BANNER_PIN, Banner, Templates
 
 HTML_FILES = (".html", ".htm")
 MAX_CHECKED_BYTES = 2 * MAX_PAGE_BYTES  # a rewritten page is its capture plus the banner
@@ -55,7 +67,8 @@ def css_urls(css: str) -> list[str]:
     return css_references(css)
 
 
-TIME = re.compile(r"归档时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+# Not the 「归档时间」 that 「已归档」 followed by 「时间：」 would make.
+TIME = re.compile(r"(?<!已)归档时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 LOADING = (
     "//script/@src | //img/@src | //link/@href | //iframe/@src"
     " | //source/@src | //video/@poster | //audio/@src | //embed/@src | //object/@data"
@@ -229,9 +242,7 @@ def check_page(path: Path, archive: Path, origins: set[str]) -> list[str]:
     elif body is None or body[0] is not banners[0]:
         problems.append("归档横幅不是 <body> 的第一个元素")
     else:
-        text = banners[0].text_content()
-        if "已归档" not in text or not TIME.search(text):
-            problems.append("归档横幅缺少「已归档」或「归档时间：YYYY-MM-DD HH:MM」")
+        problems += banner_text_problems(banners[0])
     if not document.xpath("//meta[@name='archived-at']/@content"):
         problems.append('缺少 <meta name="archived-at">')
     if document.xpath("//meta[@name='robots']/@content") != ["noindex"]:
@@ -275,3 +286,149 @@ def _resolves(page: Path, href: str) -> bool:
     if href.endswith("/") or target.is_dir():
         target = target / "index.html"
     return target.is_file() or target.name == NOT_ARCHIVED and target.exists()
+
+
+def banner_text_problems(banner) -> list[str]:
+    text = banner.text_content()
+    if "已归档" not in text or not TIME.search(text):
+        return ["归档横幅缺少「已归档」或「归档时间：YYYY-MM-DD HH:MM」"]
+    return []
+
+
+# -- the templates ------------------------------------------------------------------------
+
+# The banner element's own declarations that keep it shown and on top, whatever the page's
+# CSS says (each !important; the last one for the banner's own selector counts).
+BANNER_KEEPS = {
+    "display": "block",
+    "visibility": "visible",
+    "opacity": "1",
+    "position": "relative",
+    "z-index": "2147483647",
+    "transform": "none",
+    "clip-path": "none",
+    "filter": "none",
+    "height": "auto",
+    "max-height": "none",
+    "overflow": "visible",
+}
+HIDING = {
+    "display": {"none", "contents"},
+    "visibility": {"hidden", "collapse"},
+    "content-visibility": {"hidden"},
+}
+SAMPLE = Banner(
+    "a0123456789abcdef",
+    datetime(2026, 11, 26, 7, 0, tzinfo=SHANGHAI),
+    "https://www.example.gov.cn/zwgk/1.html?a=1&b='<x>'",
+    "https://www.example.gov.cn/",
+)
+SAMPLE_PAGE = {"href": "a/1.html", "title": "标题", "url": SAMPLE.original_url, "time": "2026"}
+
+
+def refuse_unsafe_templates(templates: Templates) -> None:
+    """ToolkitError naming every rule the templates' rendered result breaks."""
+    try:
+        problems = template_problems(templates)
+    except jinja2.TemplateError as error:
+        where = f"{error.name}：" if getattr(error, "name", None) else ""
+        problems = [f"{where}模板无法渲染（{error.message or error}）"]
+    if problems:
+        raise ToolkitError(
+            f"归档模板（{templates.override}）渲染出的内容不符合归档规则，未写入任何文件：\n"
+            + "\n".join(f"  {problem}" for problem in problems)
+            + "\n请对照 archive_tool/republish/templates/ 中的原模板修改"
+            "（见 docs/archive-layout.md）。"
+        )
+
+
+def template_problems(templates: Templates) -> list[str]:
+    """What the templates, rendered with sample data, would break of the archive's rules."""
+    problems = [f"banner.html：{p}" for p in banner_problems(templates.banner(SAMPLE), SAMPLE)]
+    pages = {
+        "not_archived.html": templates.not_archived(),
+        "archive_index.html": "".join(templates.archive_index("2026", 1, [SAMPLE_PAGE])),
+        "overview.html": templates.overview(
+            [{"href": "1/index.html", "archived_at": "2026", "pages": 1, "hosts": "a"}]
+        ),
+    }
+    for name, rendered in pages.items():
+        problems += [f"{name}：{p}" for p in own_page_problems(rendered.encode())]
+    return problems
+
+
+def own_page_problems(data: bytes) -> list[str]:
+    """An archive's own page: nothing that runs, under the archive's policy, not indexed."""
+    problems = active_problems(data)
+    document, _ = read_page(data)
+    if document is not None:
+        policies = document.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
+        if policies != [ARCHIVE_POLICY]:
+            problems.append("缺少归档的内容安全策略（模板中的 {{ csp_meta }}）")
+        if document.xpath("//meta[@name='robots']/@content") != ["noindex"]:
+            problems.append('缺少 <meta name="robots" content="noindex">')
+    return problems
+
+
+def banner_problems(rendered: str, banner: Banner) -> list[str]:
+    """The rendered banner: one <style> and the banner element, nothing that runs, the words
+    and link it must show, styles that only touch it and cannot hide it."""
+    problems = active_problems(rendered.encode())
+    parts = lxml.html.fragments_fromstring(xml_safe(rendered)) if rendered.strip() else []
+    styles = [p for p in parts if not isinstance(p, str) and p.tag == "style"]
+    banners = [p for p in parts if not isinstance(p, str) and p.get("data-archive-banner") is not None]
+    if len(banners) != 1 or len(styles) > 1 or len(parts) != len(styles) + len(banners):
+        problems.append("应只渲染出一个 <style> 和一个带 data-archive-banner 属性的横幅元素")
+    for element in banners[:1]:
+        if element.get("id") != banner.nonce:
+            problems.append("横幅元素的 id 应为 {{ id }}")
+        problems += banner_text_problems(element)
+        if banner.original_url not in element.xpath(".//a/@href"):
+            problems.append("横幅缺少指向原网址的链接（{{ original_url }}）")
+        for node in element.iter(etree.Element):
+            problems += _hiding(tinycss2.parse_blocks_contents(node.get("style") or ""))
+    css = "".join(style.text or "" for style in styles)
+    return problems + banner_css_problems(css, banner.nonce)
+
+
+def banner_css_problems(css: str, nonce: str) -> list[str]:
+    root = f"#{nonce}{BANNER_PIN}"
+    problems, kept = [], {}
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type != "qualified-rule":
+            problems.append(f"横幅样式只能是普通规则，不能有 {tinycss2.serialize([rule])[:40]}")
+            continue
+        selectors = [s.strip() for s in tinycss2.serialize(rule.prelude).split(",")]
+        for selector in selectors:
+            if selector != root and not selector.startswith((root + " ", root + ">")):
+                problems.append(f"横幅样式只能作用于横幅及其内部（#{{{{ id }}}}{{{{ pin }}}} 开头），不能用 {selector[:60]}")
+        declarations = tinycss2.parse_blocks_contents(rule.content)
+        problems += _hiding(declarations)
+        if root in selectors:
+            kept |= {d.lower_name: _value(d) for d in declarations if _important(d)}
+    missing = [f"{name}:{value}" for name, value in BANNER_KEEPS.items() if kept.get(name) != value]
+    if missing:
+        problems.append(
+            "横幅本身（#{{ id }}{{ pin }}）须保留这些带 !important 的声明：" + "；".join(missing)
+        )
+    return problems
+
+
+def _important(declaration) -> bool:
+    return declaration.type == "declaration" and declaration.important
+
+
+def _value(declaration) -> str:
+    return tinycss2.serialize(declaration.value).strip().lower()
+
+
+def _hiding(declarations) -> list[str]:
+    problems = []
+    for declaration in declarations:
+        if declaration.type != "declaration":
+            continue
+        name, value = declaration.lower_name, _value(declaration)
+        faded = name == "opacity" and value not in ("1", "100%")
+        if value in HIDING.get(name, ()) or faded:
+            problems.append(f"「{name}:{value}」会隐藏横幅或其中的文字")
+    return problems

@@ -19,6 +19,9 @@ import hashlib
 import re
 from urllib.parse import unquote, urlsplit
 
+# The archive's own files beside the captured ones (docs/archive-layout.md).
+NOT_ARCHIVED = "_not-archived.html"
+MANIFEST = "archive.json"
 MAX_SEGMENT_BYTES = 120
 MAX_PATH_BYTES = 1000  # the whole relative path; PATH_MAX is 4096 with the folder above it
 SAFE_CHAR = re.compile(r"[0-9a-z._~\-]|[^\x00-\x7f]")

@@ -20,11 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
 import lxml.html
-import lxml.html.builder
 from lxml import etree
 
 from ..headers import ARCHIVE_POLICY
@@ -46,6 +44,7 @@ from .active import (
 )
 from .bounds import parse_html
 from .css import StyleTooLarge, decode_css, rewrite_css, rewrite_stylesheet
+from .templating import BANNER_PIN, SHIPPED, Banner, Templates
 
 __all__ = [
     "Banner",
@@ -85,14 +84,6 @@ class Target:
 
     href: str | None
     kind: str  # "archived", "external", "missing"
-
-
-@dataclass
-class Banner:
-    nonce: str
-    captured: datetime  # Asia/Shanghai
-    original_url: str
-    live_url: str | None
 
 
 Resolver = Callable[[str], Target]
@@ -156,6 +147,7 @@ def rewrite_html(
     resolve: Resolver,
     banner: Banner,
     cache: dict | None = None,
+    templates: Templates = SHIPPED,
 ) -> tuple[bytes, str]:
     """The archived page (UTF-8, references rewritten, nothing that runs, banner on top),
     and its title."""
@@ -171,7 +163,7 @@ def rewrite_html(
     for element in document.iter(etree.Element):
         rewriter.rewrite_element(element)
     title = " ".join((document.findtext(".//title") or "").split())
-    return decorate(document, banner), title
+    return decorate(document, banner, templates), title
 
 
 class _Rewriter:
@@ -320,13 +312,14 @@ def _keep_sane_attributes(element) -> None:
             element.set(name, value)
 
 
-def decorate(document, banner: Banner) -> bytes:
+def decorate(document, banner: Banner, templates: Templates = SHIPPED) -> bytes:
     """Add the archive's head (charset, CSP, robots, archived-at, canonical) and the banner."""
     if document.get("id"):
         document.set("data-archive-original-id", document.get("id"))
-    document.set("id", f"{banner.nonce}-root")  # lets banner_css pin <html> and <body>
-    _set_head(document, banner)
-    _insert_banner(document, banner)
+    document.set("id", f"{banner.nonce}-root")  # lets pin_css pin <html> and <body>
+    style, element = banner_parts(templates.banner(banner))
+    _set_head(document, banner, pin_css(banner.nonce) + style)
+    _insert_banner(document, element)
     return lxml.html.tostring(document, encoding="utf-8", method="html", doctype="<!DOCTYPE html>")
 
 
@@ -415,7 +408,7 @@ def _remove_keeping_tail(node) -> None:
     parent.remove(node)
 
 
-def _set_head(document, banner: Banner) -> None:
+def _set_head(document, banner: Banner, css: str) -> None:
     head = document.find("head")
     if head is None:
         head = etree.Element("head")
@@ -431,75 +424,56 @@ def _set_head(document, banner: Banner) -> None:
     for position, element in enumerate(fresh):
         head.insert(position, element)
     style = etree.SubElement(head, "style")  # last in <head>: after every style of the page
-    style.text = banner_css(banner.nonce)
+    style.text = css
 
 
 # An inline "z-index: … !important" outranks any style sheet; without !important, the
-# banner's layering rules (banner_css) can keep the page's elements below the banner.
+# banner's layering rules (pin_css) can keep the page's elements below the banner.
 INLINE_Z_INDEX_IMPORTANT = re.compile(r"(z-index\s*:[^;!]*)!\s*important", re.IGNORECASE)
 
 
-def banner_css(nonce: str) -> str:
-    """Styles scoped to the banner's unpredictable id, reset and !important throughout.
+def pin_css(nonce: str) -> str:
+    """The page's side of keeping the banner seen (the banner's own look is its template).
 
-    <html> and <body> are pinned too (an id and stacked :not(#…) outweigh any selector a
+    <html> and <body> are pinned (an id and stacked :not(#…) outweigh any selector a
     captured page can have), so page CSS cannot move the whole page, banner included, away.
     Each other child of <body> (and body's and html's pseudo-elements) is made its own
     stacking context at level 0: the page's z-indexes keep their order inside it, but
     nothing of the page, however high its z-index, paints over the banner.
     """
-    root = f"#{nonce}"
-    pin = ":not(#_)" * 4
-    page = f"#{nonce}-root{pin}"
+    page = f"#{nonce}-root{BANNER_PIN}"
     return (
-        f"{page},{page}>body{pin}{{display:block!important;visibility:visible!important;"
+        f"{page},{page}>body{BANNER_PIN}{{display:block!important;visibility:visible!important;"
         "opacity:1!important;transform:none!important;filter:none!important;clip-path:none!important;"
         "position:static!important;top:auto!important;margin-top:0!important;zoom:1!important;"
         "overflow:visible!important;height:auto!important;max-height:none!important}"
-        + f"{page}>body{pin}>:not({root}){{z-index:auto!important;isolation:isolate!important}}"
-        f"{page}::before,{page}::after,{page}>body{pin}::before,{page}>body{pin}::after"
+        + f"{page}>body{BANNER_PIN}>:not(#{nonce}){{z-index:auto!important;isolation:isolate!important}}"
+        f"{page}::before,{page}::after,{page}>body{BANNER_PIN}::before,{page}>body{BANNER_PIN}::after"
         "{z-index:auto!important}"
-        f"{root}{pin},{root}{pin} *{{all:revert!important;box-sizing:border-box!important;"
-        "font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif!important;"
-        "visibility:visible!important;opacity:1!important;transform:none!important;"
-        "clip-path:none!important;filter:none!important;color:#1d1d1d!important;"
-        "font-size:15px!important;line-height:1.6!important}"
-        f"{root}{pin}{{display:block!important;position:relative!important;z-index:2147483647!important;"
-        "margin:0!important;padding:10px 16px!important;width:auto!important;height:auto!important;"
-        "max-height:none!important;overflow:visible!important;background:#fff6d6!important;"
-        "border-bottom:3px solid #b2191c!important;text-align:left!important}"
-        f"{root}{pin} strong{{display:inline-block!important;color:#fff!important;background:#b2191c!important;"
-        "padding:1px 8px!important;margin-right:10px!important;font-weight:700!important}"
-        f"{root}{pin} span,{root}{pin} a{{display:inline!important;margin-right:12px!important;"
-        "word-break:break-all!important}"
-        f"{root}{pin} a{{color:#0b4ea2!important;text-decoration:underline!important}}"
     )
 
 
-def banner_element(banner: Banner):
-    """The banner: 「已归档」, 归档时间 (Asia/Shanghai), the original URL, the current site."""
-    E = lxml.html.builder
-    stamp = banner.captured.isoformat(timespec="seconds")
-    original = xml_safe(banner.original_url)
-    parts = [
-        E.STRONG("已归档"),
-        E.SPAN("归档时间：", E.TIME(banner.captured.strftime("%Y-%m-%d %H:%M"), datetime=stamp)),
-        E.SPAN("原网址：", E.A(original, href=original, rel="nofollow")),
-    ]
-    if banner.live_url:
-        live = xml_safe(banner.live_url)
-        parts.append(E.SPAN("现行网站：", E.A(live, href=live)))
-    parts.append(E.SPAN("本页为历史归档，内容可能已不再有效。"))
-    element = E.DIV(*parts, id=banner.nonce, role="note", lang="zh-CN")
-    element.set("data-archive-banner", "")
-    return element
+def banner_parts(rendered: str) -> tuple[str, etree._Element]:
+    """The rendered banner template as its style text and its element (``check`` has made
+    sure, before anything was written, that these are all it holds)."""
+    style, element = "", None
+    for part in lxml.html.fragments_fromstring(xml_safe(rendered)):
+        if isinstance(part, str):
+            continue
+        if part.tag == "style":
+            style += part.text or ""
+        elif part.get("data-archive-banner") is not None:
+            element = part
+    if element is None:
+        raise ValueError("横幅模板没有带 data-archive-banner 属性的元素")
+    element.tail = None
+    return style, element
 
 
-def _insert_banner(document, banner: Banner) -> None:
+def _insert_banner(document, element) -> None:
     body = document.find("body")
     if body is None:
         body = etree.SubElement(document, "body")
-    element = banner_element(banner)
     element.tail = body.text
     body.text = None
     body.insert(0, element)

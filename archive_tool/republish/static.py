@@ -24,7 +24,6 @@ import hashlib
 import hmac
 import html
 import itertools
-import json
 import os
 import secrets
 import shutil
@@ -33,20 +32,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import lxml.html
 
 from ..errors import ToolkitError
-from ..headers import ARCHIVE_POLICY, policy_meta
 from ..regions import SHANGHAI
 from ..warc.scope import normalize
 from .bounds import TooCostly
 from .captureindex import CaptureIndex
 from .captures import index_warcs, parse_warc_date
+from .check import refuse_unsafe_templates
 from .css import MAX_STYLE_CHARS, StyleTooLarge, rewrite_stylesheet
 from .inertxml import InertXmlError, check_inert_xml
-from .paths import cleaned_extension
+from .ownpages import (
+    archive_time,
+    write_archive_index,
+    write_not_archived_page,
+    write_overview,
+)
+from .paths import NOT_ARCHIVED, cleaned_extension
 from .payload import Limits, PayloadError, PayloadReader, size_text
 from .rewrite import (
     MAX_PAGE_BYTES,
@@ -60,12 +65,10 @@ from .rewrite import (
 )
 from .skipped import SkipList, Skipped
 from .svg import MAX_SVG_BYTES, SvgError, clean_svg
+from .templating import SHIPPED, Templates
 
-__all__ = ["RepublishResult", "parse_warc_date", "republish"]
+__all__ = ["RepublishResult", "archive_time", "parse_warc_date", "republish", "write_overview"]
 
-NOT_ARCHIVED = "_not-archived.html"
-ARCHIVE_META = policy_meta(ARCHIVE_POLICY)  # the overview pages: no script, like the copies
-MANIFEST = "archive.json"
 SPOOL = ".spool"
 LINK_CACHE_SIZE = 2000
 LINK_CACHE_FOLDERS = 32
@@ -120,6 +123,7 @@ def republish(
     salvage: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     banner_key: bytes | None = None,
+    templates: Path | None = None,
 ) -> RepublishResult:
     """Write the static archive of the WARCs under out_dir/<id>/ and refresh out_dir/index.html.
 
@@ -128,8 +132,13 @@ def republish(
     ``result.dropped``. Records that cannot be published are listed in ``result.skipped``.
     With ``banner_key`` (a secret kept beside the WARCs) the banner's id is a keyed hash of
     the archive's id, so republishing the same WARCs gives the same bytes; without it the
-    id is random. Either way no captured page can know it.
+    id is random. Either way no captured page can know it. ``templates``: a folder whose
+    banner.html, archive_index.html, overview.html or not_archived.html replace the shipped
+    ones; one whose rendered result breaks the archive's rules is refused (ToolkitError,
+    nothing written).
     """
+    looks = Templates(templates) if templates is not None else SHIPPED
+    refuse_unsafe_templates(looks)
     with tempfile.TemporaryDirectory(prefix="republish-index-") as scratch:
         index = CaptureIndex(Path(scratch) / "index.sqlite")
         try:
@@ -143,12 +152,15 @@ def republish(
                 salvage,
                 limits,
                 banner_key,
+                looks,
             )
         finally:
             index.close()
 
 
-def _republish(index, warcs, out_dir, live_url, at, on_progress, salvage, limits, banner_key):
+def _republish(
+    index, warcs, out_dir, live_url, at, on_progress, salvage, limits, banner_key, templates
+):
     report = index_warcs(warcs, index, at, salvage)
     if not len(index):
         raise ToolkitError("这些 WARC 中没有可发布的页面（需要状态码为 2xx 或 3xx 的响应记录）")
@@ -164,6 +176,7 @@ def _republish(index, warcs, out_dir, live_url, at, on_progress, salvage, limits
     try:
         staging.mkdir(parents=True)
         writer = ArchiveWriter(staging, index, origins, live_url, result, limits, budget)
+        writer.templates = templates
         writer.nonce = banner_id(archive_id, banner_key)
         try:
             for number, row in enumerate(index.rows_in_file_order(), 1):
@@ -172,14 +185,14 @@ def _republish(index, warcs, out_dir, live_url, at, on_progress, salvage, limits
                     on_progress(number)
         finally:
             writer.close()
-        write_not_archived_page(staging, archive_id)
-        write_archive_index(staging, archive_id, index, origins)
+        write_not_archived_page(staging, templates)
+        write_archive_index(staging, archive_id, index, origins, templates)
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     result.pages = index.page_count()
-    write_overview(out_dir)
+    write_overview(out_dir, templates)
     return result
 
 
@@ -225,6 +238,7 @@ class ArchiveWriter:
         self.budget = budget if budget is not None else limits.max_bytes
         self.written = 0
         self.nonce = "a" + secrets.token_hex(8)  # the banner's id: unknown to any captured page
+        self.templates = SHIPPED
         self.payloads = PayloadReader()
         self.spool_dir = root / SPOOL
         self.spool_dir.mkdir(exist_ok=True)
@@ -285,7 +299,8 @@ class ArchiveWriter:
         resolve = self.resolver(entry.path)
         if 300 <= entry.status < 400:
             target = resolve(_join(entry.url, entry.location))
-            destination.write_bytes(redirect_page(entry, target, self.banner(entry)))
+            page = redirect_page(entry, target, self.banner(entry), self.templates)
+            destination.write_bytes(page)
             return
         kind = cleaned_extension(entry.mime)
         cap = {".html": MAX_PAGE_BYTES, ".css": MAX_STYLE_CHARS, ".svg": MAX_SVG_BYTES}.get(kind)
@@ -317,7 +332,13 @@ class ArchiveWriter:
         if len(folder_cache) > LINK_CACHE_SIZE:
             folder_cache.clear()
         page, title = rewrite_html(
-            data, entry.content_type, entry.url, resolve, self.banner(entry), folder_cache
+            data,
+            entry.content_type,
+            entry.url,
+            resolve,
+            self.banner(entry),
+            folder_cache,
+            self.templates,
         )
         destination.write_bytes(page)
         archived_at = entry.captured.astimezone(SHANGHAI).isoformat(timespec="seconds")
@@ -368,7 +389,7 @@ class ArchiveWriter:
                 f"<p>此页面已被抓取，但未能发布到归档中：{html.escape(reason)}。</p>"
                 f"<p>原网址：{html.escape(entry.url)}</p></body></html>"
             )
-            destination.write_bytes(decorate(document, self.banner(entry)))
+            destination.write_bytes(decorate(document, self.banner(entry), self.templates))
         else:
             destination.write_bytes(
                 {".svg": PLACEHOLDER_SVG, ".xml": PLACEHOLDER_XML}.get(kind, b"")
@@ -390,7 +411,9 @@ def _join(base: str, location: str | None) -> str:
         return ""
 
 
-def redirect_page(entry: Entry, target: Target, banner: Banner) -> bytes:
+def redirect_page(
+    entry: Entry, target: Target, banner: Banner, templates: Templates = SHIPPED
+) -> bytes:
     """A captured redirect as a small page that forwards within the archive."""
     href = target.href if target.kind in ("archived", "missing") else None
     link = (
@@ -403,91 +426,4 @@ def redirect_page(entry: Entry, target: Target, banner: Banner) -> bytes:
         f'<html lang="zh-CN"><head>{refresh}<title>已归档的跳转</title></head>'
         f"<body><p>此网址在归档时跳转到：{link}</p></body></html>"
     )
-    return decorate(document, banner)
-
-
-def write_not_archived_page(root: Path, archive_id: str) -> None:
-    (root / NOT_ARCHIVED).write_text(
-        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">{ARCHIVE_META}'
-        '<meta name="robots" content="noindex">'
-        "<title>此页面未被归档</title></head><body><h1>此页面未被归档</h1>"
-        '<p>您访问的页面在归档时没有被收录。请返回<a href="index.html">归档目录</a>。</p></body></html>',
-        encoding="utf-8",
-    )
-
-
-def write_archive_index(
-    root: Path, archive_id: str, index: CaptureIndex, origins: list[str]
-) -> None:
-    """归档目录 (index.html) and archive.json, streamed from the index."""
-    with open(root / "index.html", "w", encoding="utf-8") as out:
-        out.write(
-            f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">{ARCHIVE_META}'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            '<meta name="robots" content="noindex">'
-            f"<title>归档目录（{archive_time(archive_id)} 归档）</title><style>body{{font-family:sans-serif;margin:1rem}}"
-            "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;"
-            "word-break:break-all}</style></head><body>"
-            f"<h1>归档目录</h1><p>已归档页面 {index.page_count()} 个；归档时间为北京时间。"
-            '<a href="../index.html">全部归档</a></p>'
-            "<table><thead><tr><th>标题</th><th>原网址</th><th>归档时间</th></tr></thead><tbody>"
-        )
-        for page in index.pages():
-            href = html.escape(relative_href("index.html", page["path"]))
-            out.write(
-                f'<tr><td><a href="{href}">{html.escape(page["title"])}</a></td>'
-                f"<td>{html.escape(page['url'])}</td>"
-                f"<td>{page['archived_at'][:16].replace('T', ' ')}</td></tr>"
-            )
-        out.write("</tbody></table></body></html>")
-    with open(root / MANIFEST, "w", encoding="utf-8") as out:
-        out.write(
-            f'{{"id": {json.dumps(archive_id)}, "origins": {json.dumps(origins)}, "pages": [\n'
-        )
-        for number, page in enumerate(index.pages()):
-            out.write(("," if number else "") + json.dumps(page, ensure_ascii=False) + "\n")
-        # Every archived address, not only pages (feeds, sitemap, attachments): a retired
-        # site's redirects send each of them to its copy (第八条（四）).
-        out.write('], "files": [\n')
-        number = 0
-        for url in index.urls():
-            path = index.path_of(url)
-            if path and (root / path).is_file():
-                entry = json.dumps({"url": url, "path": path}, ensure_ascii=False)
-                out.write(("," if number else "") + entry + "\n")
-                number += 1
-        out.write("]}\n")
-
-
-def archive_time(archive_id: str) -> str:
-    """An archive's time as its pages show 归档时间: 北京时间, not the UTC of its id.
-
-    >>> archive_time("20261125230000")
-    '2026-11-26 07:00'
-    """
-    try:
-        moment = datetime.strptime(archive_id[:14], "%Y%m%d%H%M%S")
-    except ValueError:
-        return html.escape(archive_id)
-    return moment.replace(tzinfo=timezone.utc).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-
-
-def write_overview(out_dir: Path) -> None:
-    """DIR/index.html: every archive in DIR, newest first."""
-    archives = []
-    for manifest in sorted(out_dir.glob(f"*/{MANIFEST}"), reverse=True):
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-        archives.append((manifest.parent.name, len(data.get("pages", [])), data.get("origins", [])))
-    rows = "".join(
-        f'<li><a href="{name}/index.html">{archive_time(name)} 归档</a>'
-        f"（{pages} 个页面；{html.escape('、'.join(urlsplit(o).netloc for o in origins))}）</li>"
-        for name, pages, origins in archives
-    )
-    (out_dir / "index.html").write_text(
-        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">{ARCHIVE_META}'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="robots" content="noindex">'
-        f"<title>网站归档</title></head><body><h1>网站归档</h1>"
-        f"<p>归档时间为北京时间。</p><ul>{rows}</ul></body></html>",
-        encoding="utf-8",
-    )
+    return decorate(document, banner, templates)

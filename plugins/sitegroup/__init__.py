@@ -38,7 +38,12 @@ from archive_tool.group.continuity import (
 )
 from archive_tool.group.executor import by_name, default_workers, site_executor
 from archive_tool.group.manifest import link_tree, shared_stamp, site_fingerprint
-from archive_tool.group.redesign import ARCHIVE_FOLDER, capture_published, publish_archives
+from archive_tool.group.redesign import (
+    ARCHIVE_FOLDER,
+    capture_published,
+    publish_archives,
+    theme_templates,
+)
 from archive_tool.group.settings import content_settings, site_settings
 from archive_tool.headers import style_source
 from archive_tool.lifecycle.notices import notices_of
@@ -235,7 +240,11 @@ class SiteGroupGenerator:
             archive_dir = staging / portal.domain / ARCHIVE_FOLDER / site_id
             target = notice.get("migrate_to")
             publish_archives(
-                site, self.content_root, archive_dir, live_url=target or f"https://{portal.domain}/"
+                site,
+                self.content_root,
+                archive_dir,
+                live_url=target or f"https://{portal.domain}/",
+                templates=theme_templates(self.settings.get("THEME")),
             )
             base = f"https://{portal.domain}/{ARCHIVE_FOLDER}/{site_id}/"
             redirects, _ = archived_addresses(archive_dir, hosts_of(site), base)

@@ -19,7 +19,12 @@ from pelican.settings import configure_settings
 
 from archive_tool.errors import ToolkitError
 from archive_tool.group.build import SiteJob, SiteOutcome, gate_site
-from archive_tool.group.redesign import ARCHIVE_FOLDER, capture_before_redesign, publish_archives
+from archive_tool.group.redesign import (
+    ARCHIVE_FOLDER,
+    capture_before_redesign,
+    publish_archives,
+    theme_templates,
+)
 from archive_tool.group.searchindex import pagefind_arguments, write_index_copy
 from archive_tool.group.settings import with_template_functions
 
@@ -32,7 +37,9 @@ def build_site(job: SiteJob) -> SiteOutcome:
         outcome.notes.append(note)
     settings = dict(job.settings)
     settings["OUTPUT_PATH"] = str(job.output)
-    settings["ARCHIVES"] = publish_archives(site, job.content_root, job.output / ARCHIVE_FOLDER)
+    archives = job.output / ARCHIVE_FOLDER
+    looks = theme_templates(settings.get("THEME"))  # the group's look for its archives
+    settings["ARCHIVES"] = publish_archives(site, job.content_root, archives, templates=looks)
     Pelican(configure_settings(with_template_functions(settings))).run()
     index_site(job.output, site.name, str(site.domain))
     gate_site(job, outcome)

@@ -112,3 +112,11 @@ def test_bad_redesign_setting_is_refused(group_copy, tmp_path):
     result = run_pelican(group_copy, tmp_path / "output")
     assert result.returncode == 1
     assert "archive.redesign" in result.stderr and "第八条（四）" in result.stderr
+
+
+def test_a_theme_gives_its_archive_templates_only_when_it_has_them(tmp_path):
+    from archive_tool.group.redesign import THEME_TEMPLATES, theme_templates
+
+    assert theme_templates(tmp_path) is None and theme_templates(None) is None
+    (tmp_path / THEME_TEMPLATES).mkdir(parents=True)
+    assert theme_templates(str(tmp_path)) == tmp_path / THEME_TEMPLATES
