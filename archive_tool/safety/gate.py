@@ -34,6 +34,7 @@ from ..content.loader import LIBRARY_FOLDER
 from ..content.registry import Group, display_path
 from .extract import SCANNED_SUFFIXES, ExtractionError, Limits, extract_text
 from .lexicon import LEXICON_FILES, Lexicon
+from .normalise import normalise
 from .review import review_key
 from .scan import Scanner, Waiver
 
@@ -68,16 +69,29 @@ _ATTRIBUTE_VALUE = re.compile(
 )
 _BLOCK_TAG = rf"</?(?!(?:{'|'.join(sorted(_INLINE))})\b)[A-Za-z][\w:.-]*[^<>]*>"
 _SELF_CONTAINED = re.compile(rf"\s*{_BLOCK_TAG}(?:.*{_BLOCK_TAG})?\s*")
-_CONTEXT_CHANGES = ("<!--", "-->", "<script", "</script", "<style", "</style", "<textarea")
+_CONTEXT_CHANGES = re.compile(r"<!--|-->|</?(?:script|style|textarea)", re.I)
 
 
-def _plain_markup(line: str) -> bool:
-    """Whether a line opens or closes nothing that changes how the next lines are read."""
-    lowered = line.lower()
-    return not any(marker in lowered for marker in _CONTEXT_CHANGES)
+# What may continue a number or a marking from one line into the next: digits, the check
+# digit X, +86, stars and what Markdown leaves around them.
+_JOINS = frozenset("0123456789Xx+★*_")
 
 
-_ATTRIBUTE_TAG = re.compile(r"<[A-Za-z][\w:.-]*\s[^>]*?\S[^>]*>")
+def _reads_alone(line: str) -> bool:
+    """Whether a line's findings are the same wherever it stands, so that once clean it
+    need not be read again: it opens or closes nothing that changes how the next lines
+    are read, and nothing in it can join a neighbour's text into a number or a marking —
+    it starts and ends with a block element's tag, or its text starts and ends with
+    characters that continue neither (a marking's 密 and ★ are apart by a line break at
+    most, so a text ending in 密 does not read alone)."""
+    if _CONTEXT_CHANGES.search(line):
+        return False
+    if _SELF_CONTAINED.fullmatch(line):
+        return True
+    text = normalise(_visible(line, [])).text.strip()
+    return bool(text) and text[0] not in _JOINS and text[-1] not in _JOINS | {"密"}
+
+
 
 
 @dataclass(frozen=True)
@@ -149,6 +163,7 @@ class Gate:
         self.limits = limits
         self._clean: set[int] = set()
         self._clean_lines: set[int] = set()
+        self._lines_seen_once: set[int] = set()
 
     def check_tree(
         self, root: Path, base: Path, skip: Iterable[tuple[int, int, int, int]] = ()
@@ -157,22 +172,22 @@ class Gate:
         identity is in ``skip`` were read by another gate: only their names are checked."""
         result = GateResult()
         skipped = set(skip)
-        for path in sorted(_files(root)):
-            shown = path.relative_to(base).as_posix()
+        base = os.fspath(base)
+        for path in sorted(_files(os.fspath(root))):
+            shown = os.path.relpath(path, base).replace(os.sep, "/")
             result.exposures += self._blocks(shown, IN_NAME, shown.split("/"))
-            info = path.lstat()
-            identity = file_identity(info)
+            identity = file_identity(os.lstat(path))
             if identity in skipped or identity in result.gated:
                 continue
             result.gated.add(identity)
             result.exposures += self.check_file(path, shown)
         return result
 
-    def check_file(self, path: Path, shown: str) -> list[Exposure]:
+    def check_file(self, path: str | Path, shown: str) -> list[Exposure]:
         """What must not be published in one file's content."""
-        suffix = path.suffix.lower()
+        suffix = os.path.splitext(path)[1].lower()
         try:
-            with path.open("rb") as file:
+            with open(path, "rb") as file:
                 data = file.read(MAX_TEXT_BYTES + 1)
         except OSError:
             return [self._unreadable(shown, "无法读取文件")]
@@ -199,18 +214,23 @@ class Gate:
     def _markup(self, shown: str, text: str) -> list[Exposure]:
         lines = text.split("\n")
         clean = self._clean_lines
-        # A line already found clean that starts and ends with a block element's tag reads
-        # the same wherever it stands (the header, the footer, the navigation of every
-        # page): it stands in as a line break, and only the page's own lines are read.
+        # A line already found clean that reads alone (_reads_alone: the header, the footer,
+        # the navigation of every page) stands in as a line break: only the page's own
+        # lines are read again.
         tags: list[str] = []
         visible = _visible("\n".join("<br>" if hash(line) in clean else line for line in lines), tags)
         found = self._blocks(shown, IN_TEXT, visible.split(BLOCK))
         # Attribute values and comments are published too (the page source, a tooltip).
         found += self._blocks(shown, IN_MARKUP, (html.unescape(tag) for tag in tags))
         if not found:
+            once = self._lines_seen_once
             for line in lines:
                 key = hash(line)
-                if key not in clean and _SELF_CONTAINED.fullmatch(line) and _plain_markup(line):
+                if key in clean:
+                    continue
+                if key not in once:  # most lines are a page's own: not worth a look yet
+                    once.add(key)
+                elif _reads_alone(line):
                     clean.add(key)
         return found
 
@@ -221,10 +241,10 @@ class Gate:
             return self._blocks(shown, IN_DATA, text.split("\n"))
         return self._blocks(shown, IN_DATA, _json_strings(data))
 
-    def _attachment(self, path: Path, shown: str) -> list[Exposure]:
+    def _attachment(self, path: str | Path, shown: str) -> list[Exposure]:
         found: list[Exposure] = []
         try:
-            for part in extract_text(path, self.limits):
+            for part in extract_text(Path(path), self.limits):
                 found += self._found(shown, part.where, part.text)
         except ExtractionError as error:
             found.append(self._unreadable(shown, str(error)))
@@ -273,11 +293,11 @@ def file_identity(info: os.stat_result) -> tuple[int, int, int, int]:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def _files(root: Path) -> Iterator[Path]:
+def _files(root: str) -> Iterator[str]:
     for folder, subfolders, files in os.walk(root):
         subfolders.sort()
         for name in files:
-            yield Path(folder, name)
+            yield os.path.join(folder, name)
         # A folder's own name is published in every address below it: checked with them.
 
 
@@ -314,11 +334,7 @@ def _visible(markup: str, tags: list[str]) -> str:
         if "<" in markup:
             tags += (comment[4:].removesuffix("-->") for comment in _COMMENT.findall(markup))
             markup = _COMMENT.sub("", markup)
-            tags += (
-                "\n".join(filter(None, values))
-                for tag in _ATTRIBUTE_TAG.findall(markup)
-                for values in _ATTRIBUTE_VALUE.findall(tag)
-            )
+            tags += (a or b or c for a, b, c in _ATTRIBUTE_VALUE.findall(markup))
             markup = _ANY_TAG.sub(BLOCK, _INLINE_TAG.sub("", markup))
         markup = html.unescape(markup)
     return markup
@@ -358,7 +374,7 @@ def locate_sources(exposures: list[Exposure], group: Group, policy: GatePolicy) 
     for folder, values in wanted.items():
         roots = [group.root / folder] if folder else []
         roots += [group.root / LIBRARY_FOLDER]
-        for path in (p for root in roots if root.is_dir() for p in sorted(_files(root))):
+        for path in (Path(p) for r in roots if r.is_dir() for p in sorted(_files(str(r)))):
             shown = display_path(path, group.root)
             for category, value in _source_findings(scanner, path, group.root):
                 if (category, value) in values:

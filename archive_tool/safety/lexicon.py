@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from .normalise import normalise, normalised
+from .normalise import Normalised, normalise, normalised
 
 SENSITIVE = "敏感词"
 WRONG_EXPRESSION = "严重表述错误"
@@ -53,7 +53,7 @@ class Lexicon:
         if self.size:
             self._automaton.make_automaton()
 
-    def find(self, text: str) -> Iterator[LexiconFinding]:
+    def find(self, text: str, seen: Normalised | None = None) -> Iterator[LexiconFinding]:
         """Each occurrence of a term in ``text``, the longest where terms overlap.
 
         >>> lexicon = Lexicon({WRONG_EXPRESSION: ["台湾总统 => 台湾地区领导人"], SENSITIVE: []})
@@ -65,7 +65,7 @@ class Lexicon:
         """
         if not self.size:
             return
-        seen = normalise(text, fold=True)
+        seen = seen or normalise(text, fold=True)  # ``seen``: the text folded (normalise.py)
         for end, (category, term, right, length) in self._automaton.iter_long(seen.text):
             start, stop = seen.span(end - length + 1, end + 1)
             yield LexiconFinding(category, start, stop, term, right)

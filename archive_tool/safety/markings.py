@@ -33,6 +33,10 @@ _INTERNAL = re.compile(
 )
 
 
+# Every marking holds one of these words: a text without them needs no closer look.
+_ANCHOR = re.compile("秘密|机密|绝密|保密期限|内部|注意保存|不得外传|严禁外传|请勿外传")
+
+
 @dataclass(frozen=True)
 class MarkingFinding:
     category: str
@@ -56,6 +60,8 @@ def find_markings(text: str | Normalised) -> Iterator[MarkingFinding]:
     []
     """
     seen = text if isinstance(text, Normalised) else normalise(text)
+    if not _ANCHOR.search(seen.text):
+        return
     found = [
         MarkingFinding(MARKING, *seen.span(*m.span()), _shown(m.group()))
         for m in _CLASSIFIED.finditer(seen.text)

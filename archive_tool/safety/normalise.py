@@ -70,6 +70,15 @@ class Normalised:
         last = self._src[k] + (end - self._out[k]) if self._copied[k] else self._src_end[k]
         return first, last
 
+    def folded(self) -> Normalised:
+        """The same text with letter case folded, as ``normalise(original, fold=True)``;
+        without a second pass over the original when offsets map one to one."""
+        if self._copied == (True,) and len(self.text) == len(self.original):
+            text = self.text.casefold()
+            if len(text) == len(self.text):
+                return Normalised(self.original, text, (0,), (0,), (len(text),), (True,))
+        return normalise(self.original, fold=True)
+
 
 def normalise(text: str, fold: bool = False) -> Normalised:
     """``text`` as a reader sees it (see the module), with an offset map.

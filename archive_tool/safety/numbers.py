@@ -33,6 +33,11 @@ _GROUP = re.compile(r"[0-9]+")
 _CHECK_X = re.compile(r"[Xx](?![0-9])")  # the check digit 10 of a 居民身份证号码
 _SEPARATOR = re.compile(r"(?: |-|\.|\u2010|\u2011|\u2012|\u2013|\u2014|\u2212|\r?\n)(?=[0-9])")
 MAX_DIGITS = 19
+# Every personal number has at least 11 digits joined by single separators: a text
+# without such a run (most text: dates, times, office phones) needs no closer look.
+_LONG_RUN = re.compile(
+    r"[0-9](?:(?: |-|\.|\u2010|\u2011|\u2012|\u2013|\u2014|\u2212|\r?\n)?[0-9]){10,}"
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,8 @@ def find_personal_numbers(text: str | Normalised) -> Iterator[NumberFinding]:
     []
     """
     seen = text if isinstance(text, Normalised) else normalise(text)
+    if not _LONG_RUN.search(seen.text):
+        return
     for start, end, category, masked, value in _numbers(seen.text):
         first, last = seen.span(start, end)
         yield NumberFinding(category, first, last, masked, value)

@@ -133,7 +133,7 @@ class Scanner:
                 marking.start, marking.category, marking.text, message, SECRET_ARTICLE,
                 self.fingerprint(marking.text), marking.end,
             )  # fmt: skip
-        for hit in self.lexicon.find(text):
+        for hit in self.lexicon.find(text, seen.folded() if self.lexicon.size else None):
             what = "敏感词" if hit.category == SENSITIVE else "严重表述错误"
             message = (
                 f"{what}：{hit.message}（经保密审查确认无误的，在保密审查结论中写明「{hit.term}」）"

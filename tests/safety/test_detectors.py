@@ -305,3 +305,13 @@ def test_the_one_for_one_path_agrees_with_the_general_one(text, fold):
     assert fast.text == slow.text
     for start in range(len(fast.text)):
         assert fast.span(start, start + 1) == slow.span(start, start + 1)
+
+
+@given(st.text())
+def test_folding_a_normalised_text_equals_normalising_it_folded(text):
+    from archive_tool.safety.normalise import normalise
+
+    folded, direct = normalise(text).folded(), normalise(text, fold=True)
+    assert folded.text == direct.text
+    for start in range(len(folded.text)):
+        assert folded.span(start, start + 1) == direct.span(start, start + 1)
