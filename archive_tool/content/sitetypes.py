@@ -107,9 +107,22 @@ DEPARTMENT = SiteType(
     department=True,
     external_service=True,
 )
+# A 开发区 or 园区 site: its 管理委员会 sponsors it, under the city portal's domain.
+ZONE = SiteType(
+    "zone",
+    "开发区（园区）网站",
+    national_name="部门网站",
+    unit="开发区",
+    columns=COMMON_COLUMNS,
+    sponsor=SPONSOR_ITSELF,
+    domain=DOMAIN_SUBDOMAIN,
+    level=LEVEL_CITY,
+    needs_parent=True,
+    external_service=True,
+)
 
 # In the order the group index lists them.
-SITE_TYPE_LIST = (PORTAL, COUNTY, DEPARTMENT)
+SITE_TYPE_LIST = (PORTAL, COUNTY, DEPARTMENT, ZONE)
 SITE_TYPES = {kind.id: kind.name for kind in SITE_TYPE_LIST}
 MAIN_TYPE = next(kind for kind in SITE_TYPE_LIST if kind.main)
 

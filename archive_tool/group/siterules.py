@@ -226,7 +226,7 @@ def county_domain(site: Site, group: Group) -> Iterator[Violation]:
         )
 
 
-@site_rule("部门网站使用本级门户网站的下级域名", "第五条（四）")
+@site_rule("部门和开发区（园区）网站使用本级门户网站的下级域名", "第五条（四）")
 def department_domain(site: Site, group: Group) -> Iterator[Violation]:
     kind, parent = site.kind, group.sites.get(site.parent or "")
     if kind.domain != DOMAIN_SUBDOMAIN or site.domain is None:
