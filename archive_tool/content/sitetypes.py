@@ -7,7 +7,7 @@ entry here plus its line in docs/content.md (网站类型).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # 第七条: the columns every site needs; 政府门户网站 add 办事服务, 互动交流 and 数据开放.
 COMMON_COLUMNS = (
@@ -79,20 +79,16 @@ PORTAL = SiteType(
     interaction=True,
     services=True,
 )
-COUNTY = SiteType(
-    "county",
-    "县区政府门户网站",
-    national_name="政府门户网站",
+# A county's portal requires what the city's does, under its own domain and 区划代码.
+COUNTY = replace(
+    PORTAL,
+    id="county",
+    name="县区政府门户网站",
     unit="县区政府",
-    columns=PORTAL_COLUMNS,
-    sponsor=SPONSOR_OFFICE,
     domain=DOMAIN_INITIALS,
     level=LEVEL_COUNTY,
+    main=False,
     needs_parent=True,
-    portal=True,
-    needs_emblem=True,
-    interaction=True,
-    services=True,
 )
 DEPARTMENT = SiteType(
     "department",
@@ -107,19 +103,8 @@ DEPARTMENT = SiteType(
     department=True,
     external_service=True,
 )
-# A 开发区 or 园区 site: its 管理委员会 sponsors it, under the city portal's domain.
-ZONE = SiteType(
-    "zone",
-    "开发区（园区）网站",
-    national_name="部门网站",
-    unit="开发区",
-    columns=COMMON_COLUMNS,
-    sponsor=SPONSOR_ITSELF,
-    domain=DOMAIN_SUBDOMAIN,
-    level=LEVEL_CITY,
-    needs_parent=True,
-    external_service=True,
-)
+# A 开发区 or 园区 site: department-style, its 管理委员会 its sponsor (网站名称 = 主办单位).
+ZONE = replace(DEPARTMENT, id="zone", name="开发区（园区）网站", unit="开发区", department=False)
 
 # In the order the group index lists them.
 SITE_TYPE_LIST = (PORTAL, COUNTY, DEPARTMENT, ZONE)
