@@ -13,15 +13,11 @@ from typing import Any
 
 from ..compliance import Violation
 from .articles import ArticleFile
+# SITE_TYPES stays importable from here, with the other site.yaml vocabularies (the plugin).
+from .sitetypes import SERVICE_COLUMN, SITE_TYPES, SiteType, site_type  # noqa: F401
 from .yamlfile import YamlFile, reading_problem
 
 SITE_FILE = "site.yaml"
-
-SITE_TYPES = {
-    "portal": "政府门户网站（主站）",
-    "county": "县区政府门户网站",
-    "department": "部门网站",
-}
 STATUSES = {"pending": "待上线", "online": "运行中"}
 
 # Column kinds and how often a column of that kind must be updated, in days (None: static).
@@ -107,6 +103,26 @@ class Site:
         return self.get("type")
 
     @property
+    def kind(self) -> SiteType:
+        """What its type requires (sitetypes); UNKNOWN for a missing or unknown type."""
+        return site_type(self.type)
+
+    @property
+    def required_columns(self) -> list[str]:
+        """The column names 第七条 asks of this site (办事服务 too when it must serve)."""
+        extra = [SERVICE_COLUMN] if self.serves_on_request else []
+        return [*self.kind.columns, *extra]
+
+    @property
+    def must_serve(self) -> bool:
+        """Whether it must offer 办事服务 (第七条（四）): by its kind or by its site.yaml."""
+        return self.kind.services or self.serves_on_request
+
+    @property
+    def serves_on_request(self) -> bool:
+        return self.kind.external_service and bool(self.get("external_service"))
+
+    @property
     def domain(self) -> str | None:
         return self.get("domain")
 
@@ -149,7 +165,7 @@ class Group:
 
     @property
     def portal(self) -> Site | None:
-        portals = [s for s in self.sites.values() if s.type == "portal"]
+        portals = [s for s in self.sites.values() if s.kind.main]
         return portals[0] if len(portals) == 1 else None
 
     def published_sites(self) -> list[Site]:

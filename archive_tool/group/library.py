@@ -127,7 +127,7 @@ def valid_reposts(entry: Entry, group: Group) -> Iterator[Violation]:
             yield problem(where, "转载时间早于原文发布时间", REPOST_ARTICLE)
             continue
         origin_site = group.sites[origin[0]]
-        from_above = origin_site.type == "portal" or group.sites[site_column[0]].parent == origin[0]
+        from_above = origin_site.kind.main or group.sites[site_column[0]].parent == origin[0]
         if from_above and reposted - published > REPOST_WITHIN:
             late = late_repost(metadata.get("title"), reposted - published)
             reposter = group.sites[site_column[0]].name

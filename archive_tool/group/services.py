@@ -169,7 +169,7 @@ def catalogue(group: Group, services: dict[str, list[ServiceItem]]) -> list[dict
                     "url": item.url,
                     "agency": item.data.get("实施机构") or site.get("主办单位") or site.name,
                     "online": item.data["网上可办理程度"],
-                    "is_portal": site.type == "portal",
+                    "is_portal": site.kind.main,
                 }
             )
     rows.sort(key=lambda row: (not row["is_portal"], row["site"], row["name"]))

@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import urls
 from ..content.loader import STATIC_FOLDERS
-from ..content.registry import SITE_TYPES, Group, Site
+from ..content.registry import Group, Site
 from ..lifecycle.placement import placements
 from .services import catalogue
 from .siterules import CONAC_IMAGE, EMBLEM
@@ -91,7 +91,8 @@ def site_context(site: Site, group: Group) -> dict[str, Any]:
         "id": site.id,
         "name": site.name,
         "type": site.type,
-        "type_label": SITE_TYPES.get(site.type or "", ""),
+        "type_label": site.kind.name,
+        "main": site.kind.main,  # the 主站: the group's notices, search and 服务事项目录
         "domain": site.domain,
         "cn_domain": site.get("cn_domain"),
         "url": urls.site_url(site.domain) + "/",
@@ -114,15 +115,12 @@ def site_context(site: Site, group: Group) -> dict[str, Any]:
 
 
 def subsites(site: Site, group: Group) -> list[dict[str, Any]]:
-    """The published sites under a portal, counties first, for its home page."""
+    """The published sites under a portal, county portals first, for its home page."""
     children = [
         s for s in group.published_sites() if s.parent == site.id and s.id not in group.offline
     ]
-    children.sort(key=lambda s: (s.type != "county", s.get("site_code") or "", s.id))
-    return [
-        {"name": s.name, "domain": s.domain, "type_label": SITE_TYPES.get(s.type or "", "")}
-        for s in children
-    ]
+    children.sort(key=lambda s: (not s.kind.portal, s.get("site_code") or "", s.id))
+    return [{"name": s.name, "domain": s.domain, "type_label": s.kind.name} for s in children]
 
 
 def site_settings(
@@ -318,7 +316,7 @@ def content_settings(site: Site, report) -> dict[str, Any]:
     ]
     return {
         "SERVICES": report.services.get(site.id, []),
-        "SERVICE_CATALOGUE": catalogue(group, report.services) if site.type == "portal" else [],
+        "SERVICE_CATALOGUE": catalogue(group, report.services) if site.kind.main else [],
         "INTERACTION": report.interaction.get(site.id),
         "INDEX_NUMBERS": numbers,
         "INDEX_NUMBERS_BY_FILE": {
@@ -343,9 +341,9 @@ def notice_context(site: Site, group: Group, today: date) -> dict[str, Any]:
         "link_domain": p.link_domain,
     }
     on_home = [as_dict(p) for p in every if p.notice.site == site.id and p.on_site(today)]
-    if site.type == "portal":
+    if site.kind.main:
         on_home += [as_dict(p) for p in every if p.notice.site != site.id and p.on_portal(today)]
-    listed = [p for p in every if site.type == "portal" or p.notice.site == site.id]
+    listed = [p for p in every if site.kind.main or p.notice.site == site.id]
     listed = [p for p in listed if (p.site_from or p.portal_from or date.max) <= today]
     listed.sort(key=lambda p: p.site_from or p.portal_from, reverse=True)
     retired = (
@@ -353,7 +351,7 @@ def notice_context(site: Site, group: Group, today: date) -> dict[str, Any]:
             {"name": group.sites[sid].name, "href": f"archive/{sid}/index.html"}
             for sid in sorted(group.retired)
         ]
-        if site.type == "portal"
+        if site.kind.main
         else []
     )
     return {

@@ -8,14 +8,16 @@ from collections.abc import Iterator
 
 from .. import regions
 from ..compliance import WARNING, Violation, group_rule, shorten, site_rule
-from ..content.registry import (
-    COLUMN_KINDS,
-    FILINGS,
-    OWNERS_SHOWN,
+from ..content.registry import COLUMN_KINDS, FILINGS, OWNERS_SHOWN, STATUSES, Group, Site
+from ..content.sitetypes import (
+    DOMAIN_INITIALS,
+    DOMAIN_SUBDOMAIN,
+    LEVEL_CITY,
+    LEVEL_COUNTY,
+    MAIN_TYPE,
     SITE_TYPES,
-    STATUSES,
-    Group,
-    Site,
+    SPONSOR_ITSELF,
+    SPONSOR_OFFICE,
 )
 from ..content.values import parse_day, unknown_key_message, unknown_keys
 from ..domains import GOV_DOMAIN, county_portal_domain, is_direct_subdomain, portal_base
@@ -30,23 +32,8 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 PHONE = re.compile(r"^[0-9+\-() ]{7,20}$")
 COLUMN_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
-# 第七条: the columns every site needs, by type; 办事服务 also for departments that serve
-# the public (第七条（四）), flagged ``external_service: true`` in site.yaml.
-COMMON_COLUMNS = [
-    "概况信息",
-    "机构职能",
-    "负责人信息",
-    "政策文件",
-    "政务动态",
-    "通知公告",
-    "政策解读",
-    "政府信息公开",
-]
-REQUIRED_COLUMNS = {
-    "portal": COMMON_COLUMNS + ["办事服务", "互动交流", "数据开放"],
-    "county": COMMON_COLUMNS + ["办事服务", "互动交流", "数据开放"],
-    "department": COMMON_COLUMNS,
-}
+# 第七条: the columns every site needs are its kind's (content.sitetypes); 办事服务 also
+# for departments that serve the public (第七条（四）), ``external_service: true``.
 COLUMN_ARTICLES = {
     "办事服务": "第七条（四）",
     "互动交流": "第七条（三）",
@@ -57,7 +44,7 @@ COLUMN_ARTICLES = {
 
 REQUIRED_FIELDS = {
     "name": ("网站名称", "第五条（四）"),
-    "type": ("网站类型（portal / county / department）", "第五条"),
+    "type": (f"网站类型（{' / '.join(SITE_TYPES)}）", "第五条"),
     "domain": ("英文域名", "第五条（四）"),
     "cn_domain": ("中文域名（以 .政务 结尾）", "第五条（四）"),
     "主办单位": ("主办单位", "第五条（二）"),
@@ -83,7 +70,7 @@ def required_fields(site: Site, group: Group) -> Iterator[Violation]:
     for key, (label, article) in REQUIRED_FIELDS.items():
         if site.get(key) is None and not isinstance(site.raw(key), (dict, list)):
             yield site.violation(key, f"缺少{label}", article)
-    if site.type in ("county", "department") and not site.parent:
+    if site.kind.needs_parent and not site.parent:
         yield site.violation("parent", "子站须填写上级门户网站的站点ID（如 bozhou）", "第二条")
 
 
@@ -186,14 +173,15 @@ def name_matches_sponsor(site: Site, group: Group) -> Iterator[Violation]:
     name, sponsor = site.get("name"), site.get("主办单位")
     if name is None or sponsor is None:
         return
-    if site.type == "department" and name != sponsor:
+    kind = site.kind
+    if kind.sponsor == SPONSOR_ITSELF and name != sponsor:
         yield site.violation(
             "name",
-            f"部门网站名称应与主办单位全称一致：应为「{sponsor}」，实为「{name}」",
+            f"{kind.name}名称应与主办单位全称一致：应为「{sponsor}」，实为「{name}」",
             "第五条（四）",
         )
     # 第五条（二）: a government portal is sponsored by that government's 办公室.
-    if site.type in ("portal", "county") and sponsor != f"{name}办公室":
+    if kind.sponsor == SPONSOR_OFFICE and sponsor != f"{name}办公室":
         yield site.violation(
             "主办单位",
             f"政府门户网站的主办单位应为「{name}办公室」（网站名称须为本级政府全称），实为「{sponsor}」",
@@ -203,7 +191,7 @@ def name_matches_sponsor(site: Site, group: Group) -> Iterator[Violation]:
 
 @site_rule("主站域名与名称", "第五条（四）")
 def portal_identity(site: Site, group: Group) -> Iterator[Violation]:
-    if site.type != "portal":
+    if not site.kind.main:
         return
     checks = [
         ("name", regions.PORTAL_NAME),
@@ -218,7 +206,7 @@ def portal_identity(site: Site, group: Group) -> Iterator[Violation]:
 
 @site_rule("县区门户域名为 www.<县区名拼音首字母>.gov.cn", "第五条（四）")
 def county_domain(site: Site, group: Group) -> Iterator[Violation]:
-    if site.type != "county" or site.get("name") is None:
+    if site.kind.domain != DOMAIN_INITIALS or site.get("name") is None:
         return
     county = regions.county_of(site.name)
     if county not in regions.COUNTY_REGION_CODES:
@@ -238,16 +226,19 @@ def county_domain(site: Site, group: Group) -> Iterator[Violation]:
         )
 
 
-@site_rule("部门网站使用本级门户网站的下级域名", "第五条（四）")
+@site_rule("部门和开发区（园区）网站使用本级门户网站的下级域名", "第五条（四）")
 def department_domain(site: Site, group: Group) -> Iterator[Violation]:
-    parent = group.sites.get(site.parent or "")
-    if site.type != "department" or site.domain is None or parent is None or parent.domain is None:
+    kind, parent = site.kind, group.sites.get(site.parent or "")
+    if kind.domain != DOMAIN_SUBDOMAIN or site.domain is None:
+        return
+    if parent is None or parent.domain is None:
         return
     base = portal_base(parent.domain)
     if not is_direct_subdomain(site.domain, base):
         yield site.violation(
             "domain",
-            f"部门网站应使用上级门户网站的下级域名「<部门简称拼音>.{base}」，实为「{site.domain}」",
+            f"{kind.name}应使用上级门户网站的下级域名「<{kind.unit}简称拼音>.{base}」，"
+            f"实为「{site.domain}」",
             "第五条（四）",
         )
 
@@ -264,20 +255,20 @@ def domain_syntax(site: Site, group: Group) -> Iterator[Violation]:
 
 @site_rule("上级网站存在且为市政府门户网站", "第五条（一）")
 def parent_is_city_portal(site: Site, group: Group) -> Iterator[Violation]:
-    if site.type not in ("county", "department") or not site.parent:
+    if not site.kind.needs_parent or not site.parent:
         return
     parent = group.sites.get(site.parent)
     if parent is None:
         yield site.violation(
             "parent", f"上级站点「{site.parent}」不存在（应为 content/ 下的站点目录名）", "第二条"
         )
-    elif parent.type == "county" and site.type == "department":
+    elif parent.kind.level == LEVEL_COUNTY and parent.kind.portal and site.kind.department:
         yield site.violation(
             "parent",
             f"县区政府部门原则上不得单独开设网站，应通过「{parent.name}」门户网站开展政务公开",
             "第五条（一）",
         )
-    elif parent.type != "portal":
+    elif not parent.kind.main:
         yield site.violation(
             "parent", f"上级网站应为市政府门户网站，实为「{parent.name}」", "第二条"
         )
@@ -311,9 +302,7 @@ def required_columns(site: Site, group: Group) -> Iterator[Violation]:
                 f"栏目「{column.name or column.id}」缺少栏目责任人",
                 "第十条（一）",
             )
-    required = list(REQUIRED_COLUMNS.get(site.type or "", []))
-    if site.type == "department" and site.get("external_service"):
-        required.append("办事服务")
+    required = site.required_columns
     names = {column.name for column in site.columns}
     for name in required:
         if name not in names:
@@ -377,12 +366,11 @@ def archive_settings(site: Site, group: Group) -> Iterator[Violation]:
 EMBLEM = "国徽"  # 第七条（五）: the standard 国徽 (GB 15093), on government portals
 CONAC_IMAGE = "党政机关网站标识图片"  # the 党政机关网站标识 as issued for the site
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
-EMBLEM_SITE_TYPES = ("portal", "county")
 
 
 @site_rule("政府门户网站头部展示国徽标准图案", "第七条（五）")
 def emblem_image(site: Site, group: Group) -> Iterator[Violation]:
-    if site.type in EMBLEM_SITE_TYPES and site.raw(EMBLEM) is None:
+    if site.kind.needs_emblem and site.raw(EMBLEM) is None:
         yield site.violation(
             EMBLEM,
             "政府门户网站须在头部标识区展示国徽：请把主办单位提供的国徽标准图案（GB 15093）"
@@ -459,12 +447,12 @@ def known_keys(site: Site, group: Group) -> Iterator[Violation]:
 
 @group_rule("网站群有且只有一个主站", "第二条")
 def one_portal(group: Group) -> Iterator[Violation]:
-    portals = [s for s in group.sites.values() if s.type == "portal"]
+    portals = [s for s in group.sites.values() if s.kind.main]
     if len(portals) != 1 and group.sites:
         where = portals[1] if len(portals) > 1 else next(iter(group.sites.values()))
         found = "、".join(s.id for s in portals) or "无"
         yield where.violation(
-            "type", f"网站群应有且只有一个主站（type: portal），实为：{found}", "第二条"
+            "type", f"网站群应有且只有一个主站（type: {MAIN_TYPE.id}），实为：{found}", "第二条"
         )
 
 
@@ -500,9 +488,9 @@ def unique_identifiers(group: Group) -> Iterator[Violation]:
 
 def expected_region_code(site: Site) -> str | None:
     """The 行政区划代码 a site's 网站标识码 must start with, or None when unknown."""
-    if site.type == "county":
+    if site.kind.level == LEVEL_COUNTY:
         return regions.COUNTY_REGION_CODES.get(regions.county_of(site.name))
-    if site.type in ("portal", "department"):
+    if site.kind.level == LEVEL_CITY:
         return regions.CITY_REGION_CODE
     return None
 

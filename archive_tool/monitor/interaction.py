@@ -1,8 +1,8 @@
 """互动回应差 and 留言办理超期: the consultation channel and how letters were answered.
 
-A 政府门户网站 (the portal and each county portal) must offer a working online
-consultation channel (第七条（三）); here that is its 网民留言 page (``letters/``), which
-must open. Department sites use the portal's unified platform. Letters come from the
+A 政府门户网站 (the portal and each county portal: ``kind.interaction``) must offer a
+working online consultation channel (第七条（三）); here that is its 网民留言 page
+(``letters/``), which must open. Department sites use the portal's unified platform. Letters come from the
 content model (group.interaction, as check_content reads them as of the date): a 咨询
 letter left unanswered for more than 3 months within the past year fails the site
 (19号); a 投诉 or 建议 letter is counted as 留言办理超期. A letter withheld from
@@ -19,7 +19,6 @@ from ..lifecycle.workdays import add_months
 from .context import SiteContext
 from .indicators import LETTER_LATE, POOR_RESPONSE, Finding
 
-CHANNEL_SITE_TYPES = ("portal", "county")  # 政府门户网站 (第七条（三）)
 CONSULTATION_TYPE = "咨询"  # the letters of a 政务咨询 column (19号)
 ANSWER_MONTHS = 3
 LOOKBACK_DAYS = 365  # "近 1 年内"
@@ -30,7 +29,7 @@ def channel_url(ctx: SiteContext) -> str:
 
 
 def channel_findings(ctx: SiteContext) -> list[Finding]:
-    if ctx.crawl is None or ctx.site.type not in CHANNEL_SITE_TYPES:
+    if ctx.crawl is None or not ctx.site.kind.interaction:
         return []
     url = channel_url(ctx)
     if ctx.page(url) is not None:

@@ -253,7 +253,7 @@ def _site(ctx: SiteContext, fetcher, options: Options, visits, records) -> SiteR
         if result.visits["visits"]:
             result.evaluated.add(UNREACHABLE.name)
     seeds = [ctx.column_url(column) for column in site.columns]
-    seeds += [interaction.channel_url(ctx)] if site.type in interaction.CHANNEL_SITE_TYPES else []
+    seeds += [interaction.channel_url(ctx)] if site.kind.interaction else []
     crawl: Crawl = crawl_site(
         fetcher, ctx.home, seeds, options.limits, lambda page: wording.scan_page(page, ctx.lexicon)
     )

@@ -1,9 +1,9 @@
 """服务不实用 and 办事指南要素不全 (第七条（四）, 19号).
 
-Which sites must offer 办事服务: government portals (the portal and county portals) and
-department sites flagged ``external_service: true``. A site offers it when it publishes
-办事指南 pages (group.services, rendered as ``article.service-guide``) or a 办事服务
-column with content. Each guide page is checked for the 8 key elements the national
+Which sites must offer 办事服务 (``Site.must_serve``): those whose kind says so
+(content.sitetypes: the portal and county portals) and department sites flagged
+``external_service: true``. A site offers it when it publishes 办事指南 pages
+(group.services, rendered as ``article.service-guide``) or a 办事服务 column with content. Each guide page is checked for the 8 key elements the national
 indicator names, and each of its downloads (规范表格, 填写说明, 示范文本) must download.
 """
 
@@ -11,23 +11,19 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
+from ..content.sitetypes import SERVICE_COLUMN
 from ..group.services import NATIONAL_KEY_ELEMENTS
 from .context import SiteContext
 from .fetch import is_page_url
 from .indicators import GUIDE_INCOMPLETE, SERVICE_UNUSABLE, Finding
 
-SERVICE_SITE_TYPES = ("portal", "county")
-SERVICE_COLUMN = "办事服务"
 MISSING_ELEMENTS = 4  # a guide missing ≥ 4 of the 8 …
 GUIDE_COUNT = 5  # … in ≥ 5 guides (or in every guide, when there are fewer) fails the site
 EMPTY_VALUES = ("", "—", "-", "无")
 
 
 def must_offer(ctx: SiteContext) -> bool:
-    site = ctx.site
-    return site.type in SERVICE_SITE_TYPES or (
-        site.type == "department" and bool(site.get("external_service"))
-    )
+    return ctx.site.must_serve
 
 
 def guide_pages(ctx: SiteContext):

@@ -19,7 +19,6 @@ from .counters import COUNTERS
 from .counts import MEAN, Count, Scope
 from .fields import (
     COMPUTED,
-    NATIONAL_SITE_TYPES,
     NUMERIC,
     REGISTRY,
     REGISTRY_KEYS,
@@ -44,7 +43,8 @@ def registry_value(site: Site, name: str) -> str:
     if name == "url":
         return urls.site_url(site.domain or "") + "/"
     if name == "type":
-        return NATIONAL_SITE_TYPES.get(site.type or "", site.type or "")
+        # 网站类型 as the national form names it (content.sitetypes)
+        return site.kind.national_name or site.type or ""
     return site.get(REGISTRY_KEYS[name]) or ""
 
 
@@ -69,7 +69,7 @@ def site_report(
             else:
                 entries.append(Entry(item, figures.values[item.key]))
     result = SiteReport(
-        site.id, site.name, site.type or "", site.domain or "", year, as_of, figures.file, entries
+        site.id, site.name, site.kind, site.domain or "", year, as_of, figures.file, entries
     )
     return result, problems
 

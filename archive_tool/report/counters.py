@@ -24,7 +24,7 @@ from ..content.values import parse_day
 from ..group.articlerules import RUMOUR
 from .counts import ANY, MEAN, NUMBER, SUM, Count, Item, Post, Scope
 
-# 信息发布 categories by column name (the names 第七条 requires, siterules.REQUIRED_COLUMNS);
+# 信息发布 categories by column name (the names 第七条 requires, sitetypes.COMMON_COLUMNS);
 # a column of kind 动态 under another name (要闻, 工作动态) is 政务动态 too.
 CATEGORY_COLUMNS = {
     "articles-overview": ("概况信息", "机构职能", "负责人信息"),

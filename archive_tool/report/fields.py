@@ -197,9 +197,6 @@ SECTIONS: tuple[Section, ...] = (
 )
 # fmt: on
 
-# 网站类型 as the national form names it, by site.yaml ``type``.
-NATIONAL_SITE_TYPES = {"portal": "政府门户网站", "county": "政府门户网站", "department": "部门网站"}
-
 # REGISTRY fields: the site.yaml key each one reads (``url`` and ``type`` are derived).
 REGISTRY_KEYS = {
     "sponsor": "主办单位",

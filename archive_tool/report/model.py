@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from .. import urls
+from ..content.sitetypes import SiteType
 from .counts import Count
 from .fields import SECTIONS, Field, Section
 
@@ -28,7 +29,7 @@ class Entry:
 class SiteReport:
     site_id: str
     site_name: str
-    site_type: str  # site.yaml type: portal, county or department
+    site_kind: SiteType
     domain: str
     year: int
     as_of: date
@@ -45,8 +46,7 @@ class SiteReport:
 
     @property
     def title(self) -> str:
-        kind = "网站" if self.site_type == "department" else "门户网站"
-        return f"{self.site_name}{kind}{self.year}年度工作报表"
+        return f"{self.site_name}{self.site_kind.site_word}{self.year}年度工作报表"
 
     @property
     def stem(self) -> str:
