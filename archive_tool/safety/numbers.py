@@ -77,11 +77,21 @@ def find_personal_numbers(text: str | Normalised) -> Iterator[NumberFinding]:
 
 Group = tuple[int, int, str, bool]  # start, end, digits, follows a line break
 
+# Random identifiers a machine writes (a UUID, a hex digest): its digit groups, joined by
+# its hyphens, can look like a number (「…e1511234-8639…」). Blanked, offsets kept.
+_OPAQUE = re.compile(
+    r"(?<![0-9A-Za-z])(?:"
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|(?=(?:[0-9]*[a-fA-F]){6})(?:[0-9a-fA-F]{128}|[0-9a-fA-F]{64}|[0-9a-fA-F]{40}|[0-9a-fA-F]{32})"
+    r")(?![0-9A-Za-z])"
+)
+
 
 def _numbers(text: str) -> Iterator[tuple[int, int, str, str, str]]:
     """(start, end, category, masked, value) of each number in normalised ``text``: a
     number starts and ends with a group, never inside one."""
     found = []
+    text = _OPAQUE.sub(lambda match: " " * len(match.group()), text)
     for run in _runs(text):
         for i in range(len(run)):
             digits = ""

@@ -315,3 +315,18 @@ def test_folding_a_normalised_text_equals_normalising_it_folded(text):
     assert folded.text == direct.text
     for start in range(len(folded.text)):
         assert folded.span(start, start + 1) == direct.span(start, start + 1)
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        "<urn:uuid:e1511234-8639-4a2b-9c3d-1234567890ab>",  # 1511234-8639 reads as 7-4
+        "9f1511234863912345678abcdef01234567890abcdef0123456789abcdef0123",  # sha256 hex
+    ],
+)
+def test_a_machine_identifier_is_not_a_personal_number(identifier):
+    from archive_tool.safety.numbers import find_personal_numbers
+
+    assert list(find_personal_numbers(f"WARC-Record-ID: {identifier}")) == []
+    # The same digits written by a person are still found.
+    assert [f.masked for f in find_personal_numbers("电话 1511234-8639")] == ["151****8639"]
