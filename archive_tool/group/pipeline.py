@@ -23,7 +23,7 @@ import archive_tool
 
 from ..compliance import format_report
 from ..content.loader import LIBRARY_FOLDER, POLICY_FOLDER, walk_files
-from ..content.registry import Group, Site
+from ..content.registry import Site
 from ..errors import ToolkitError
 from ..lifecycle.notices import notices_of
 from ..lifecycle.placement import placement
@@ -57,6 +57,19 @@ class Worker:
     entry: str
     plugin: Path
     defaults: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class GroupRun:
+    """What every site's job is made from: the checked group, its folders, the group
+    run's settings (pelicanconf.py), the build day and the worker."""
+
+    report: GroupReport
+    content_root: Path
+    output_root: Path
+    settings: dict[str, Any]
+    today: date
+    worker: Worker
 
 
 def check_for_build(content_root: Path, theme: str, today: date) -> GroupReport:
@@ -100,17 +113,9 @@ def build_whole_group(
         site.id: offline_windows([n for n in notices if n.site == site.id], today)
         for site in published
     }
+    run = GroupRun(report, content_root, output_root, settings, today, worker)
     jobs = [
-        site_job(
-            site,
-            report.group,
-            site_content(site, report, annual_reports[site.id], windows[site.id]),
-            content_root,
-            output_root,
-            settings,
-            today,
-            worker,
-        )
+        site_job(run, site, site_content(site, report, annual_reports[site.id], windows[site.id]))
         for site in published
     ]
     shared = shared_stamp(
@@ -164,17 +169,9 @@ def site_content(site: Site, report: GroupReport, annual: Any, windows: list) ->
     }
 
 
-def site_job(
-    site: Site,
-    group: Group,
-    content: dict[str, Any],
-    content_root: Path,
-    output_root: Path,
-    group_settings: dict[str, Any],
-    today: date,
-    worker: Worker,
-) -> SiteJob:
+def site_job(run: GroupRun, site: Site, content: dict[str, Any]) -> SiteJob:
     """Everything one site's build needs, as plain data for a worker process."""
+    group, group_settings, today, worker = run.report.group, run.settings, run.today, run.worker
     settings = dict(worker.defaults)
     settings.update({key: group_settings[key] for key in INHERITED if key in group_settings})
     settings.update(
@@ -194,8 +191,8 @@ def site_job(
     return SiteJob(
         # Its identity and site.yaml only: the worker reads its articles with Pelican.
         site=replace(site, articles=[], records={}, ledger=None, reviews={}),
-        content_root=content_root,
-        published=output_root / str(site.domain),
+        content_root=run.content_root,
+        published=run.output_root / str(site.domain),
         output=Path(),
         today=today,
         settings=settings,
