@@ -198,3 +198,19 @@ def test_core_importing_the_cli_or_click_is_caught():
 def test_a_cycle_is_caught():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
     assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+# The plugin is Pelican glue over the core (group.pipeline): the group's work is not in it.
+PLUGIN_MAX_LINES = 250
+PLUGIN_MAX_CORE_MODULES = 6
+
+
+def test_the_plugin_stays_glue():
+    source = (REPO / "plugins" / "sitegroup" / "__init__.py").read_text(encoding="utf-8")
+    assert len(source.splitlines()) <= PLUGIN_MAX_LINES
+    core = {
+        node.module
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(PACKAGE + ".")
+    }
+    assert len(core) <= PLUGIN_MAX_CORE_MODULES, sorted(core)

@@ -1,0 +1,146 @@
+"""The group's own files, written into the staging folder once every site is built.
+
+Beside and inside the sites' folders: the retired sites' pages under the portal's
+/archive/<site-id>/ with nginx's 301 snippets (第八条（一）（四）), each temporary offline's
+503 snippets (第八条（二）), the portal's copies of the other sites' search indexes, what
+every old address answers (group.continuity), the group's index page (the theme's
+``group_index.html``) and the build report.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..compliance import format_build_report
+from ..content.registry import SITE_TYPES, STATUSES, Site
+from ..headers import style_source
+from ..lifecycle.serving import OFFLINE_MAPS, maintenance_snippet, offline_maps, redirect_snippets
+from .build import GroupBuild
+from .check import GroupReport
+from .continuity import archived_addresses, hosts_of, write_continuity
+from .manifest import link_tree
+from .redesign import ARCHIVE_FOLDER, capture_published, publish_archives, theme_templates
+
+GROUP_SEARCH_FOLDER = "pagefind-group"  # on the portal: the index of the whole group
+BUILD_REPORT = "build-report.txt"  # beside the sites' folders, not inside any of them
+
+
+def write_group_files(
+    staging: Path,
+    build: GroupBuild,
+    report: GroupReport,
+    content_root: Path,
+    output_root: Path,
+    theme: str,
+    group_name: str,
+    today: date,
+    windows: dict[str, list],
+) -> None:
+    """Everything of the group that is not one site's own build (see the module's
+    docstring); ``windows``: each published site's offline windows not yet over."""
+    group = report.group
+    retired = archive_retired_sites(staging, report, content_root, output_root, theme)
+    write_maintenance_snippets(staging, build.sites, windows)
+    link_group_search(staging, report)
+    # 第八条（四）: every old address of every site still answers (group.continuity);
+    # after the maintenance snippets, whose server lines come first.
+    served = [s for s in build.sites if (staging / str(s.domain)).is_dir()]
+    continuity = write_continuity(staging, output_root, served, retired)
+    lost = sum(len(site.missing) for site in continuity)
+    if lost:
+        print(
+            f"警告：{lost} 个旧网址在新版中将返回 404，见 {output_root / BUILD_REPORT}",
+            file=sys.stderr,
+        )
+    env = Environment(
+        loader=FileSystemLoader(Path(theme) / "templates"), autoescape=select_autoescape()
+    )
+    env.filters["style_source"] = style_source  # the page's CSP allows its style by hash
+    sites = sorted(group.sites.values(), key=lambda s: (list(SITE_TYPES).index(s.type), s.id))
+    html = env.get_template("group_index.html").render(
+        sites=sites, types=SITE_TYPES, statuses=STATUSES, SITENAME=group_name
+    )
+    (staging / "index.html").write_text(html, encoding="utf-8")
+    text = format_build_report(
+        report.violations,
+        today.isoformat(),
+        report.waivers,
+        [(f"{c.site}（{c.domain}）", c.missing) for c in continuity],
+    )
+    (staging / BUILD_REPORT).write_text(text, encoding="utf-8")
+
+
+def write_maintenance_snippets(staging: Path, sites: list[Site], windows: dict[str, list]):
+    """第八条（二）: nginx answers 503 with the maintenance page during each window."""
+    for site in sites:
+        if not windows.get(site.id):
+            continue
+        snippets = staging / "nginx"
+        snippets.mkdir(exist_ok=True)
+        (snippets / f"{site.domain}.conf").write_text(
+            maintenance_snippet(site.domain, windows[site.id]), encoding="utf-8"
+        )
+        served = ["/theme/", "/favicon.ico"]  # what the maintenance page loads
+        served += [
+            f"/{path}" for path in (site.get("国徽"), site.get("党政机关网站标识图片")) if path
+        ]
+        with (snippets / OFFLINE_MAPS).open("a", encoding="utf-8") as maps:
+            maps.write(offline_maps(site.domain, windows[site.id], served))
+
+
+def link_group_search(staging: Path, report: GroupReport) -> None:
+    """The group's search reads every online site's index from the portal itself."""
+    group = report.group
+    portal = group.portal
+    if not portal or portal.id in group.retired or portal.id in group.offline:
+        return
+    folder = staging / portal.domain / GROUP_SEARCH_FOLDER
+    shutil.rmtree(folder, ignore_errors=True)  # a kept portal: its links of the last build
+    for site in group.published_sites():
+        if site.id != portal.id and site.id not in group.offline:
+            link_tree(staging / site.domain / "pagefind", folder / site.domain)
+
+
+def archive_retired_sites(
+    staging: Path,
+    report: GroupReport,
+    content_root: Path,
+    output_root: Path,
+    theme: str,
+) -> list[tuple[str, list[str]]]:
+    """第八条（一）（四）: a retired site's pages under the portal's /archive/<site-id>/, and
+    nginx snippets sending every old URL there (or to its new place) with 301."""
+    group = report.group
+    portal = group.portal
+    maps = []
+    for site_id in sorted(group.retired):
+        site, notice = group.sites[site_id], report.states[site_id][1]
+        effective = notice.day("effective") or notice.day("approved")
+        _, note = capture_published(
+            site, content_root, output_root / site.domain, effective, "下线"
+        )
+        if note:
+            print(f"警告：{note}", file=sys.stderr)
+        archive_dir = staging / portal.domain / ARCHIVE_FOLDER / site_id
+        target = notice.get("migrate_to")
+        publish_archives(
+            site,
+            content_root,
+            archive_dir,
+            live_url=target or f"https://{portal.domain}/",
+            templates=theme_templates(theme),
+        )
+        base = f"https://{portal.domain}/{ARCHIVE_FOLDER}/{site_id}/"
+        redirects, _ = archived_addresses(archive_dir, hosts_of(site), base)
+        default = target or base + "index.html"
+        map_conf, server_conf = redirect_snippets(site.domain, redirects, default)
+        snippets = staging / "nginx"
+        snippets.mkdir(exist_ok=True)
+        maps.append((map_conf, list(redirects)))
+        (snippets / f"{site.domain}.conf").write_text(server_conf, encoding="utf-8")
+    return maps
