@@ -164,7 +164,7 @@ def site_content(site: Site, report: GroupReport, annual: Any, windows: list) ->
         # The group's search on the portal: every online site's index, each merged in
         # the browser from the portal's own copy (groupfiles.GROUP_SEARCH_FOLDER/<domain>/).
         "GROUP_SEARCH_SITES": [s.domain for s in online if s.id != site.id]
-        if site.type == "portal" and site.id not in group.offline
+        if site.kind.main and site.id not in group.offline
         else [],
     }
 
