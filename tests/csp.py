@@ -14,6 +14,14 @@ def parse_policy(policy: str) -> dict[str, list[str]]:
     return directives
 
 
+def csp_metas(root) -> list:
+    """The page's Content-Security-Policy meta elements (the attribute in any case)."""
+    return root.xpath(
+        "//meta[translate(@http-equiv, 'CONTENT-SECURITY-POLICY', 'content-security-policy')"
+        " = 'content-security-policy']"
+    )
+
+
 def policy_problems(output) -> list[str]:
     """Every .html file under ``output`` (pages, redirect pages, the group index, archives,
     404 and maintenance pages: whatever wrote it) has one policy meta that allows no inline
@@ -24,10 +32,7 @@ def policy_problems(output) -> list[str]:
             continue
         name = path.relative_to(output).as_posix()
         root = lxml.html.parse(str(path)).getroot()
-        metas = root.xpath(
-            "//meta[translate(@http-equiv, 'CONTENT-SECURITY-POLICY', 'content-security-policy')"
-            " = 'content-security-policy']"
-        )
+        metas = csp_metas(root)
         if len(metas) != 1:
             problems.append(f"{name}: {len(metas)} CSP metas")
             continue

@@ -16,7 +16,7 @@ import pytest
 from browser import (  # skips the module without chromium
     launched_chromium,
 )
-from csp import parse_policy, policy_problems
+from csp import csp_metas, parse_policy, policy_problems
 from test_build import ONLINE
 
 from archive_tool.headers import PAGE_POLICY
@@ -43,10 +43,7 @@ def test_every_page_has_one_self_only_policy_and_no_inline_code(demo_build):
     problems = []
     for name, path in pages:
         root = lxml.html.parse(str(path)).getroot()
-        metas = root.xpath(
-            "//meta[translate(@http-equiv, 'CONTENT-SECURITY-POLICY', 'content-security-policy')"
-            " = 'content-security-policy']"
-        )
+        metas = csp_metas(root)
         if len(metas) != 1:
             problems.append(f"{name}: {len(metas)} CSP metas")
             continue
