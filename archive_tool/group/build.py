@@ -20,7 +20,7 @@ from typing import Any
 
 from ..content.registry import Site
 from ..errors import ToolkitError
-from ..safety.gate import Exposure, Gate, GatePolicy, file_identity, gate_report, locate_sources
+from ..safety.gate import Exposure, Gate, GatePolicy, gate_report, identities, locate_sources
 from .check import GroupReport
 from .manifest import link_tree, read_manifest, write_manifest
 
@@ -156,16 +156,10 @@ def gate_group(
     output. Files the site workers read, and the published files a kept site links to
     (gated when they were published), are not read again; every name is."""
     if output_root.is_dir():
-        gated = gated | {file_identity(path.lstat()) for path in _regular_files(output_root)}
+        gated = gated | identities(output_root)
     exposures = exposures + Gate(policy).check_tree(staging, staging, gated).exposures
     if exposures:
         raise ToolkitError(gate_report(exposures, locate_sources(exposures, report.group, policy)))
-
-
-def _regular_files(root: Path):
-    for folder, _, files in os.walk(root):
-        for name in files:
-            yield Path(folder, name)
 
 
 def _discard(futures: dict[Future, SiteJob], staging: Path) -> None:

@@ -33,10 +33,9 @@ from pathlib import Path
 from ..content.loader import LIBRARY_FOLDER
 from ..content.registry import Group, display_path
 from .extract import SCANNED_SUFFIXES, ExtractionError, Limits, extract_text
-from .lexicon import LEXICON_FILES, Lexicon
+from .lexicon import LEXICON_FILES
 from .normalise import normalise
-from .review import review_key
-from .scan import Scanner, Waiver
+from .scan import SECRET_ARTICLE, UNREADABLE, Scanner, Waiver, make_scanner
 
 GATE = "发布前检查"
 MB = 1024 * 1024
@@ -92,8 +91,6 @@ def _reads_alone(line: str) -> bool:
     return bool(text) and text[0] not in _JOINS and text[-1] not in _JOINS | {"密"}
 
 
-
-
 @dataclass(frozen=True)
 class GatePolicy:
     """What the gate needs, as plain data for a worker process."""
@@ -122,16 +119,7 @@ class GatePolicy:
         )
 
     def scanner(self) -> Scanner:
-        """The detectors; the key is read (or made) only when a finding needs its 指纹."""
-        lexicon = Lexicon({name: self.lexicons.get(name, []) for name in LEXICON_FILES})
-
-        def key() -> bytes:
-            try:
-                return review_key(Path(self.content_root))
-            except OSError:  # a read-only content folder: no fingerprints, nothing waived
-                return b""
-
-        return Scanner(lexicon, key if self.content_root else None)
+        return make_scanner(self.lexicons, Path(self.content_root) if self.content_root else None)
 
 
 @dataclass(frozen=True)
@@ -281,11 +269,14 @@ class Gate:
         ]
 
     def _unreadable(self, shown: str, reason: str) -> Exposure:
-        from .scan import SECRET_ARTICLE, UNREADABLE
-
         return Exposure(
             shown, IN_DATA, UNREADABLE, "", f"无法检查将要发布的文件：{reason}", SECRET_ARTICLE
         )
+
+
+def identities(root: str | Path) -> set[tuple[int, int, int, int]]:
+    """The identity of every file below ``root`` (a published output: gated when published)."""
+    return {file_identity(os.lstat(path)) for path in _files(os.fspath(root))}
 
 
 def file_identity(info: os.stat_result) -> tuple[int, int, int, int]:
@@ -364,11 +355,11 @@ def locate_sources(exposures: list[Exposure], group: Group, policy: GatePolicy) 
     """For each exposure, the content files that hold the same finding (by name or text):
     where the webmaster fixes it. Run only when the gate found something."""
     scanner = policy.scanner()
-    sites = {str(site.domain): site for site in group.sites.values()}
+    folders = {str(site.domain): site.id for site in group.sites.values()}
+    # A published path starts with its site's domain; the group's own files with no site.
+    folder_of = {e: folders.get(e.path.split("/", 1)[0], "") for e in exposures}
     wanted: dict[str, set[tuple[str, str]]] = {}
-    for exposure in exposures:
-        site = sites.get(exposure.path.split("/", 1)[0])
-        folder = site.id if site else ""
+    for exposure, folder in folder_of.items():
         wanted.setdefault(folder, set()).add((exposure.category, exposure.shown))
     found: dict[tuple[str, str, str], list[str]] = {}
     for folder, values in wanted.items():
@@ -382,14 +373,9 @@ def locate_sources(exposures: list[Exposure], group: Group, policy: GatePolicy) 
                     if shown not in sources:
                         sources.append(shown)
     return {
-        exposure: found.get((_site_folder(exposure, sites), exposure.category, exposure.shown), [])
-        for exposure in exposures
+        exposure: found.get((folder, exposure.category, exposure.shown), [])
+        for exposure, folder in folder_of.items()
     }
-
-
-def _site_folder(exposure: Exposure, sites: dict) -> str:
-    site = sites.get(exposure.path.split("/", 1)[0])
-    return site.id if site else ""
 
 
 def _source_findings(scanner: Scanner, path: Path, root: Path) -> Iterator[tuple[str, str]]:

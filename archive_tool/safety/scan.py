@@ -146,11 +146,19 @@ class Scanner:
 
 def group_scanner(group: Group) -> Scanner:
     """The scanner a group's build uses: its lexicons, and its 保密审查 key when needed."""
-    lexicon = Lexicon({name: group.policy.get(name, []) for name in LEXICON_FILES})
+    return make_scanner(group.policy, group.root)
+
+
+def make_scanner(lexicons: dict[str, Iterable[str]], content_root: Path | None) -> Scanner:
+    """The detectors over the group's lexicons; the 保密审查 key under ``content_root`` is
+    read (or made) only when a finding first needs its 指纹."""
+    lexicon = Lexicon({name: lexicons.get(name, []) for name in LEXICON_FILES})
+    if content_root is None:
+        return Scanner(lexicon)
 
     def key() -> bytes:
         try:
-            return review_key(group.root)
+            return review_key(Path(content_root))
         except OSError:  # a read-only content folder: no fingerprints, so no number waived
             return b""
 
