@@ -156,6 +156,26 @@ def measured(commands: list[list[str]], cwd: Path, env: dict[str, str] | None = 
 PR_SET_CHILD_SUBREAPER = 36
 
 
+def with_and_without(
+    group: Path, work: Path, runs: int, labels: tuple[str, str], switched_off: str
+) -> dict[str, list[Run]]:
+    """Clean builds of ``group`` with pelican as usual (``labels[0]``) and through
+    ``switched_off`` (``labels[1]``: a ``python -c`` program that patches one thing out,
+    then runs pelican), interleaved so that a change in the machine's load falls on both.
+    Each label's last output stays in ``work/out-<label>``."""
+    builds: dict[str, list[Run]] = {label: [] for label in labels}
+    for run in range(runs):
+        for label in labels if run % 2 == 0 else reversed(labels):
+            out = work / f"out-{label.replace(' ', '-')}"
+            shutil.rmtree(out, ignore_errors=True)
+            head = [sys.executable, "-m", "pelican"]
+            if label == labels[1]:
+                head = [sys.executable, "-c", switched_off]
+            command = [*head, str(group), "-o", str(out), "-s", "pelicanconf.py"]
+            builds[label].append(measured([command + ["-e", "INCREMENTAL_BUILD=false"]], REPO))
+    return builds
+
+
 def become_subreaper() -> None:
     """Processes a build leaves behind (the group's forkserver and the site workers it
     forked, which the build never waits for) become this process's children when their

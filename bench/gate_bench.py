@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_bench import REPO, generate, measured  # noqa: E402
+from build_bench import REPO, generate, with_and_without  # noqa: E402
 
 # Runs pelican in this interpreter with the gate switched off, and nothing else changed.
 WITHOUT_GATE = (
@@ -42,16 +42,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="gate-bench-", dir=args.workdir))
     try:
         group = generate(work, args.articles).group
-        builds: dict[str, list] = {"with gate": [], "without gate": []}
-        for run in range(args.runs):
-            for label in builds if run % 2 == 0 else reversed(list(builds)):
-                out = work / f"out-{label.replace(' ', '-')}"
-                head = [sys.executable, "-m", "pelican"]
-                if label == "without gate":
-                    head = [sys.executable, "-c", WITHOUT_GATE]
-                command = [*head, str(group), "-o", str(out), "-s", "pelicanconf.py"]
-                command += ["-e", "INCREMENTAL_BUILD=false"]
-                builds[label].append(measured([command], REPO))
+        labels = ("with gate", "without gate")
+        builds = with_and_without(group, work, args.runs, labels, WITHOUT_GATE)
         print(f"{args.articles} articles, {args.runs} clean builds each (interleaved)")
         for label, runs in builds.items():
             wall = [r.seconds for r in runs]

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_bench import REPO, generate, measured  # noqa: E402
+from build_bench import REPO, generate, with_and_without  # noqa: E402
 
 # Runs pelican in this interpreter with the scan switched off, and nothing else changed.
 WITHOUT_SCAN = (
@@ -52,16 +52,9 @@ def main() -> None:
             started = time.monotonic()
             scan_group(model)
             alone.append(time.monotonic() - started)
-        builds: dict[str, list[float]] = {"with scan": [], "without scan": []}
-        for run in range(args.runs):
-            for label in builds if run % 2 == 0 else reversed(list(builds)):
-                out = work / f"out-{len(builds[label])}-{label.replace(' ', '-')}"
-                head = [sys.executable, "-m", "pelican"]
-                if label == "without scan":
-                    head = [sys.executable, "-c", WITHOUT_SCAN]
-                command = [*head, str(group), "-o", str(out), "-s", "pelicanconf.py"]
-                builds[label].append(measured([command], REPO).seconds)
-                shutil.rmtree(out, ignore_errors=True)
+        labels = ("with scan", "without scan")
+        runs = with_and_without(group, work, args.runs, labels, WITHOUT_SCAN)
+        builds = {label: [run.seconds for run in runs[label]] for label in labels}
         print(f"{args.articles} articles, {args.runs} runs each (interleaved)")
         for label, seconds in builds.items():
             print(f"  build {label:13s} min {min(seconds):7.2f} s  median {statistics.median(seconds):7.2f} s")
