@@ -2,7 +2,7 @@
 
 `pelican` (from this folder, no arguments) builds every site under content/<site-id>/
 into output/<domain>/, plus output/index.html listing the sites. Each site gets its own
-Pelican run, with the settings in archive_tool/group/settings.py (SITE_DEFAULTS) derived
+Pelican run, with the settings in archive_tool/group/build/settings.py (SITE_DEFAULTS) derived
 from its site.yaml; SITE_SETTINGS below overrides any of them for every site.
 """
 
@@ -17,14 +17,14 @@ TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"
 DEFAULT_PAGINATION = 15
 
-# Overrides for every site's own run (see archive_tool/group/settings.py: SITE_DEFAULTS).
+# Overrides for every site's own run (see archive_tool/group/build/settings.py: SITE_DEFAULTS).
 # READERS cannot be overridden: every site reads Markdown articles only (第十条（二）).
 SITE_SETTINGS = {}
 
 # Each site is built in a worker process of its own, BUILD_WORKERS at a time (default: one
 # per core). BUILD_SCHEDULER = "tcp://host:8786" builds them on a Dask cluster instead
-# (archive_tool/group/executor.py says what the workers need). A rebuild keeps the sites
-# whose inputs did not change (archive_tool/group/manifest.py); INCREMENTAL_BUILD = False
+# (archive_tool/group/build/executor.py says what the workers need). A rebuild keeps the sites
+# whose inputs did not change (archive_tool/group/build/manifest.py); INCREMENTAL_BUILD = False
 # (`pelican -e INCREMENTAL_BUILD=false`) builds every site anew.
 BUILD_WORKERS = None
 BUILD_SCHEDULER = None

@@ -23,7 +23,7 @@ from build_bench import REPO, generate, with_and_without  # noqa: E402
 
 # Runs pelican in this interpreter with the scan switched off, and nothing else changed.
 WITHOUT_SCAN = (
-    "import sys, archive_tool.group.check as check; "
+    "import sys, archive_tool.group.rules.check as check; "
     "check.scan_group = lambda group: ([], []); "
     "from pelican import main; sys.argv = ['pelican'] + sys.argv[1:]; main()"
 )
@@ -42,7 +42,7 @@ def main() -> None:
         group = generate(work, args.articles).group
         sys.path.insert(0, str(REPO))
         from archive_tool.content.loader import load_content
-        from archive_tool.group.check import check_content
+        from archive_tool.group.rules.check import check_content
         from archive_tool.safety.scan import scan_group
 
         model = load_content(group)

@@ -110,14 +110,69 @@ def test_every_package_says_what_it_owns_and_may_import():
         assert "import" in doc, f"{package}/__init__.py should say what it may import"
 
 
+def subpackages() -> set[str]:
+    """Every package folder under archive_tool/, top-level or nested, as a relative path."""
+    return {
+        str(init.parent.relative_to(REPO / PACKAGE)) for init in (REPO / PACKAGE).rglob("__init__.py")
+    } - {"."}
+
+
 def test_every_package_docstring_names_its_modules():
     # A newcomer finds a module by reading its package's docstring first.
-    for package in packages():
+    for package in subpackages():
         folder = REPO / PACKAGE / package
         doc = ast.get_docstring(ast.parse((folder / "__init__.py").read_text(encoding="utf-8")))
-        named = {p.stem for p in folder.glob("*.py") if re.search(rf"``{p.stem}(``|\.)", doc)}
-        missing = {p.stem for p in folder.glob("*.py")} - named - {"__init__"}
+        parts = {p.stem for p in folder.glob("*.py")} | {
+            p.parent.name for p in folder.glob("*/__init__.py")
+        }
+        named = {name for name in parts if re.search(rf"``{name}(``|\.)", doc)}
+        missing = parts - named - {"__init__"}
         assert not missing, f"{package}/__init__.py should name {sorted(missing)}"
+
+
+# Inside the group, each folder is one job; the build sits on top of the others and the
+# rules at the bottom, so a rule never depends on how or where a page is built.
+GROUP_ALLOWED = {
+    "rules": set(),
+    "search": {"rules"},
+    "continuity": {"rules"},
+    "build": {"rules", "search", "continuity"},
+}
+
+
+def forbidden_group_imports(module: str, source: str) -> list[str]:
+    """The imports of a module of ``group`` that reach a job folder its own may not use."""
+    parts = module.split(".")
+    if parts[1] != "group" or len(parts) < 4:
+        return []
+    here = parts[2]
+    problems = []
+    for name in sorted(imports_of(module, source)):
+        target = name.split(".")
+        if target[:2] != [PACKAGE, "group"] or len(target) < 3 or target[2] == here:
+            continue
+        if target[2] not in GROUP_ALLOWED.get(here, set()):
+            problems.append(f"{module} -> {name}")
+    return problems
+
+
+def test_the_group_folders_import_only_downward():
+    assert set(GROUP_ALLOWED) == {
+        p.parent.name for p in (REPO / PACKAGE / "group").glob("*/__init__.py")
+    }, "a new folder of group must be placed in GROUP_ALLOWED"
+    problems = [
+        p for module, source in modules().items() for p in forbidden_group_imports(module, source)
+    ]
+    assert problems == []
+
+
+def test_a_rule_importing_the_build_is_caught():
+    source = "from ..build.settings import site_settings\n"
+    assert (
+        "archive_tool.group.rules.check -> archive_tool.group.build.settings"
+        in forbidden_group_imports("archive_tool.group.rules.check", source)
+    )
+    assert forbidden_group_imports("archive_tool.group.build.staging", "from ..rules import check\n") == []
 
 
 def test_the_layer_picture_shows_every_package():
@@ -178,20 +233,20 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_a_warc_module_importing_the_group_is_caught():
-    source = "from ..group.check import check_group\n"
+    source = "from ..group.rules.check import check_group\n"
     found = forbidden_imports("archive_tool.warc.crawl", source)
-    assert "archive_tool.warc.crawl -> archive_tool.group.check" in found
-    lazy = "def f():\n    from archive_tool.group import settings\n"
+    assert "archive_tool.warc.crawl -> archive_tool.group.rules.check" in found
+    lazy = "def f():\n    from archive_tool.group.build import settings\n"
     assert forbidden_imports("archive_tool.warc.crawl", lazy)
 
 
 def test_core_importing_the_cli_or_click_is_caught():
-    assert forbidden_imports("archive_tool.group.check", "from ..cli.base import cli\n")
+    assert forbidden_imports("archive_tool.group.rules.check", "from ...cli.base import cli\n")
     assert forbidden_imports("archive_tool.lifecycle.rules", "import click\n")
     assert forbidden_imports("archive_tool.content.loader", "from ..lifecycle import notices\n")
-    assert forbidden_imports("archive_tool.errors", "from .group.check import check_group\n")
+    assert forbidden_imports("archive_tool.errors", "from .group.rules.check import check_group\n")
     assert (
-        forbidden_imports("archive_tool.cli.check", "from ..group.check import check_group\n") == []
+        forbidden_imports("archive_tool.cli.check", "from ..group.rules.check import check_group\n") == []
     )
 
 
@@ -200,7 +255,7 @@ def test_a_cycle_is_caught():
     assert _cycles({"a": {"b"}, "b": set()}) == []
 
 
-# The plugin is Pelican glue over the core (group.pipeline): the group's work is not in it.
+# The plugin is Pelican glue over the core (group.build.pipeline): the group's work is not in it.
 PLUGIN_MAX_LINES = 250
 PLUGIN_MAX_CORE_MODULES = 6
 

@@ -46,7 +46,7 @@ def annual_report(
     from ..compliance import errors, warnings
     from ..content.loader import load_content
     from ..errors import ComplianceError
-    from ..group.check import check_content
+    from ..group.rules.check import check_content
     from ..report.annual import as_of_day, group_reports, group_summary
     from ..report.output import check_target, default_folder, report_files, write_files
 

@@ -22,7 +22,7 @@ def check(content_root: Path) -> None:
       archive-tool check content
     """
     from ..errors import ComplianceError
-    from ..group.check import check_group
+    from ..group.rules.check import check_group
 
     report = check_group(content_root)
     for warning in report.warnings:

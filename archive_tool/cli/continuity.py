@@ -36,7 +36,7 @@ def continuity(site_dir, sources, domain, old_hosts):
       archive-tool continuity output/www.qcq.gov.cn
       archive-tool continuity output/www.qcq.gov.cn old-sitemap.xml old-site.warc.gz
     """
-    from ..group.continuity import (
+    from ..group.continuity.addresses import (
         MISSING,
         SHOWN,
         NewBuild,

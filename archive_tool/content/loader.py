@@ -10,7 +10,7 @@ The layout it reads::
     content/<site-id>/files/**, images/**    attachments (static files): their names only
     content/<site-id>/files/<name>.保密审查.yaml  the 保密审查 of an attachment (not published)
     content/<site-id>/images/**              static files published as they are
-    content/<site-id>/archive/               the WARCs of a redesigned site (group/redesign.py)
+    content/<site-id>/archive/               the WARCs of a redesigned site (group/continuity/redesign.py)
     content/_library/**/*.md                 the shared 信息资源库
     content/_policy/*.txt                    the group's lexicons (敏感词, 严重表述错误)
 

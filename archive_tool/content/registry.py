@@ -61,7 +61,7 @@ class Site:
     file: str
     data: dict[str, Any]
     columns: list[Column] = field(default_factory=list)
-    opened: bool = False  # a pending site whose 开通 record has taken effect (group.check)
+    opened: bool = False  # a pending site whose 开通 record has taken effect (group.rules.check)
     # What the loader read from the site's folder (loader.py): every Markdown article, the
     # YAML records by folder (services, letters, …, notices), the 索引号 ledger and the
     # names of the attachments.

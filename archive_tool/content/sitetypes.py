@@ -1,6 +1,6 @@
 """The kinds of site a group holds (site.yaml ``type:``) and what each kind requires.
 
-One entry per kind: the rules (group.siterules), the theme's settings, the monitor and the
+One entry per kind: the rules (group.rules.siterules), the theme's settings, the monitor and the
 annual report read these attributes, never the type's id, so that adding a kind is one
 entry here plus its line in docs/content.md (网站类型).
 """

@@ -1,14 +1,14 @@
-"""The site-group build: rules over the content model, and each site's Pelican settings.
+"""The site group: its rules, its build, its web continuity and its search, one folder each.
 
-Owns the registry rules (``siterules``), what a site's folder may hold (``sitefiles``),
-the article rules (``articlerules``), 办事指南 (``services``), 互动交流 (``interaction``),
-the 信息资源库 (``library``), 索引号 (``indexnumbers``), the whole-group check
-(``check``), the settings of each site's Pelican run (``settings``), the whole build from
-the checked group to the swapped output (``pipeline``), the staging build (``build``), the
-group's own files beside the sites' (``groupfiles``), where sites are built
-(``executor``), what a site's build depends on (``manifest``), the archiving of a redesigned site (``redesign``), an article's former
-addresses (``aliases``), what each old address answers after a redesign
-(``continuity``) and the search index's copy of the pages (``searchindex``). May import:
-``content``, ``lifecycle``, ``safety``, ``warc``, ``republish`` and the shared leaves;
-never ``cli`` or the Pelican plugin, and never Pelican itself.
+- ``rules``: every rule over the content model, and what the checked group hands the
+  build (service items, letters, library copies, 索引号 ledgers);
+- ``build``: each site's Pelican settings, the whole build from the checked group to the
+  swapped output, the group's own files, where sites are built and what they depend on;
+- ``continuity``: archiving a redesigned site and what each old address answers;
+- ``search``: the search index's copy of the pages.
+
+Inside the group, imports go ``build`` → ``continuity``, ``search`` → ``rules`` (never
+back up; tests/test_architecture.py checks it). May import: ``content``, ``lifecycle``,
+``safety``, ``warc``, ``republish`` and the shared leaves; never ``cli`` or the Pelican
+plugin, and never Pelican itself.
 """

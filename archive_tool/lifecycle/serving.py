@@ -205,7 +205,7 @@ def redirect_snippets(domain: str, redirects: dict[str, str], default: str) -> t
     return "\n".join(lines) + "\n", server
 
 
-# Web continuity (第八条（四））: group.continuity decides what each old address answers;
+# Web continuity (第八条（四））: group.continuity.addresses decides what each old address answers;
 # these are the nginx lines that answer it.
 
 MAX_NGINX_PATH = 900  # bytes of one map key; longer paths are left to answer 404
@@ -312,8 +312,8 @@ DISPOSITION_VARIABLE = "$sitegroup_disposition"  # empty: no Content-Disposition
 # Downloads the toolkit writes outside files/ (年度工作报表 JSON/CSV/XLSX); pagefind's
 # own files are fetched by the search script, not opened.
 DOWNLOAD_PATHS = "~*^/(?!pagefind)(?:.*/)?[^/]*[.](?:json|csv|xlsx?|docx?|pdf|zip|ofd)$"
-ARCHIVE_PATHS = "~^/archive/[^/]+/"  # a republished archive (group.redesign): never script
-STATIC_FOLDERS = (ATTACHMENT_FOLDER, "images")  # group.settings STATIC_PATHS: editors' files
+ARCHIVE_PATHS = "~^/archive/[^/]+/"  # a republished archive (group.continuity.redesign): never script
+STATIC_FOLDERS = (ATTACHMENT_FOLDER, "images")  # group.build.settings STATIC_PATHS: editors' files
 # The only types files/ is served with (nginx looks the suffix up in lower case); anything
 # else, an .svg or an .html among them, is application/octet-stream: nothing a browser runs.
 ATTACHMENT_TYPES = {

@@ -18,7 +18,7 @@ over HTTP(S):
 - one run over the group or a site (``run``) and its report as HTML, JSON and CSV
   (``report``, ``htmlreport``).
 
-Reads content only through ``content.loader`` and ``group.check.check_content``, and its
+Reads content only through ``content.loader`` and ``group.rules.check.check_content``, and its
 own ``content/_monitoring/`` files with ``content.yamlfile``. May import: ``content``,
 ``group``, ``lifecycle``, ``safety`` and the shared leaves; never click, Pelican or the CLI.
 """

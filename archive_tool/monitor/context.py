@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..content.registry import Column, Site
-from ..group.interaction import Interaction
-from ..group.services import ServiceItem
+from ..group.rules.interaction import Interaction
+from ..group.rules.services import ServiceItem
 from ..safety.lexicon import Lexicon
 from .crawl import Crawl
 from .pages import Page

@@ -3,7 +3,7 @@
 A 政府门户网站 (the portal and each county portal: ``kind.interaction``) must offer a
 working online consultation channel (第七条（三）); here that is its 网民留言 page
 (``letters/``), which must open. Department sites use the portal's unified platform. Letters come from the
-content model (group.interaction, as check_content reads them as of the date): a 咨询
+content model (group.rules.interaction, as check_content reads them as of the date): a 咨询
 letter left unanswered for more than 3 months within the past year fails the site
 (19号); a 投诉 or 建议 letter is counted as 留言办理超期. A letter withheld from
 publication (不公开原因) still counts.

@@ -26,7 +26,7 @@ from .fetch import canonical
 DATE_TEXT = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
-GUIDE_CLASS = "service-guide"  # the theme's 办事指南 article (group.services)
+GUIDE_CLASS = "service-guide"  # the theme's 办事指南 article (group.rules.services)
 MAX_TEXT = 2 * 1024 * 1024  # characters of a page's text given to the lexicons
 
 

@@ -1,6 +1,6 @@
 """One monitoring run: the whole group (the 政务公开办's monthly 监测) or one site (its 自查).
 
-Content is loaded once and checked as of the date (group.check.check_content decides
+Content is loaded once and checked as of the date (group.rules.check.check_content decides
 which sites are published, offline or retired that day, and reads letters and service
 items); each published site is then read as published, from the build output or live,
 and every indicator runs on it. A group run updates the 整改清单; a site's 自查 shows the
@@ -17,7 +17,7 @@ from pathlib import Path
 from ..content.loader import load_content
 from ..content.registry import Site, display_path
 from ..errors import ToolkitError
-from ..group.check import check_content
+from ..group.rules.check import check_content
 from ..lifecycle.serving import OFFLINE
 from ..regions import SHANGHAI
 from ..urls import site_url

@@ -3,7 +3,7 @@
 Which sites must offer 办事服务 (``Site.must_serve``): those whose kind says so
 (content.sitetypes: the portal and county portals) and department sites flagged
 ``external_service: true``. A site offers it when it publishes 办事指南 pages
-(group.services, rendered as ``article.service-guide``) or a 办事服务 column with content. Each guide page is checked for the 8 key elements the national
+(group.rules.services, rendered as ``article.service-guide``) or a 办事服务 column with content. Each guide page is checked for the 8 key elements the national
 indicator names, and each of its downloads (规范表格, 填写说明, 示范文本) must download.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 
 from ..content.sitetypes import SERVICE_COLUMN
-from ..group.services import NATIONAL_KEY_ELEMENTS
+from ..group.rules.services import NATIONAL_KEY_ELEMENTS
 from .context import SiteContext
 from .fetch import is_page_url
 from .indicators import GUIDE_INCOMPLETE, SERVICE_UNUSABLE, Finding

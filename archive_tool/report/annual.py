@@ -14,7 +14,7 @@ from .. import urls
 from ..compliance import WARNING, Violation
 from ..content.registry import Site
 from ..errors import ToolkitError
-from ..group.check import GroupReport
+from ..group.rules.check import GroupReport
 from .counters import COUNTERS
 from .counts import MEAN, Count, Scope
 from .fields import (

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 
 from ..content.loader import CONSULTATION_FOLDER, INTERVIEW_FOLDER, LETTER_FOLDER, SERVICE_FOLDER
 from ..content.values import parse_day
-from ..group.articlerules import RUMOUR
+from ..group.rules.articlerules import RUMOUR
 from .counts import ANY, MEAN, NUMBER, SUM, Count, Item, Post, Scope
 
 # 信息发布 categories by column name (the names 第七条 requires, sitetypes.COMMON_COLUMNS);

@@ -14,9 +14,9 @@ from functools import cached_property
 
 from ..content.articles import ArticleFile, parse_date
 from ..content.registry import Column, Site, display_path
-from ..group.articlerules import WITHHELD
-from ..group.check import GroupReport
-from ..group.settings import SITE_DEFAULTS
+from ..group.rules.articlerules import WITHHELD
+from ..group.rules.check import GroupReport
+from ..group.build.settings import SITE_DEFAULTS
 
 # How a count is made from its items.
 NUMBER, SUM, MEAN, ANY = "number", "sum", "mean", "any"

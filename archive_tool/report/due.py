@@ -20,7 +20,7 @@ from datetime import date
 
 from ..compliance import ERROR, WARNING, Violation
 from ..content.registry import Site, display_path
-from ..group.check import GroupReport
+from ..group.rules.check import GroupReport
 from ..lifecycle.notices import notices_of
 from ..lifecycle.serving import OPENED, RETIRED, site_state
 from .figures import ARTICLE, figures_path, read_figures

@@ -1,7 +1,7 @@
 """Pelican plugin: build every site of the 网站群 (content/<site-id>/) into output/<domain>/.
 
 Pelican glue only. The group run (``pelican`` with pelicanconf.py) calls the core's whole
-build (archive_tool.group.pipeline): every rule checked first, then each published site's
+build (archive_tool.group.build.pipeline): every rule checked first, then each published site's
 own Pelican run in a worker (sitejob.py), the group's files, the last gate and the swap of
 output/. In each site's run, records.py writes the record pages and the signal handlers
 below adjust the articles.
@@ -20,8 +20,8 @@ from pelican.urlwrappers import Category
 from pelican.utils import order_content
 
 from archive_tool.errors import ToolkitError
-from archive_tool.group.articlerules import WITHHELD, link_interpretations
-from archive_tool.group.pipeline import (
+from archive_tool.group.rules.articlerules import WITHHELD, link_interpretations
+from archive_tool.group.build.pipeline import (
     Worker,
     build_whole_group,
     check_for_build,
@@ -40,7 +40,7 @@ PLUGIN_DIR = Path(__file__).resolve().parent
 
 class SiteGroupGenerator:
     """Checks the whole group in generate_context and builds it in generate_output
-    (group.pipeline); the 年度工作报表 (report, above group) is added here."""
+    (group.build.pipeline); the 年度工作报表 (report, above group) is added here."""
 
     def __init__(self, context, settings, path, theme, output_path, **kwargs):
         self.settings = settings
@@ -79,7 +79,7 @@ class SiteGroupGenerator:
             fail(f"{error}\n{NOTHING_WRITTEN}")
 
 
-# Each site's own build, in a worker process: imported there by name (group.executor).
+# Each site's own build, in a worker process: imported there by name (group.build.executor).
 WORKER = Worker("sitegroup.sitejob:build_site", PLUGIN_DIR, DEFAULT_CONFIG)
 NOTHING_WRITTEN = "构建失败：未写入任何文件，原有 output 目录保持不变。"
 

@@ -1,6 +1,6 @@
 """In a site's own run: the pages of its structured records, its 辟谣 list, its 政府信息公开
 pages, its maintenance and 404 pages and its articles' former addresses — all from what the
-group run checked and handed over as settings (group.pipeline, group.settings)."""
+group run checked and handed over as settings (group.build.pipeline, group.build.settings)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from archive_tool.group.aliases import write_alias_pages
-from archive_tool.group.articlerules import RUMOUR
-from archive_tool.group.continuity import NOT_FOUND_PAGE
-from archive_tool.group.redesign import ARCHIVE_FOLDER
+from archive_tool.group.rules.aliases import write_alias_pages
+from archive_tool.group.rules.articlerules import RUMOUR
+from archive_tool.group.continuity.addresses import NOT_FOUND_PAGE
+from archive_tool.group.continuity.redesign import ARCHIVE_FOLDER
 
 
 class RecordPagesGenerator(Generator):
     """In a site's own run: the pages of its structured records (办事指南, 互动交流) and of
-    its 辟谣 articles. The records were loaded and checked by the group run (group.check)."""
+    its 辟谣 articles. The records were loaded and checked by the group run (group.rules.check)."""
 
     def generate_context(self):
         pass
@@ -87,7 +87,7 @@ class RecordPagesGenerator(Generator):
         for window in self.settings.get("MAINTENANCE_WINDOWS") or []:
             write(window["page"], "maintenance", relative_urls=False, SITEURL="", **window)
         # 第八条（四）: nginx answers an address in neither the site nor its archives with
-        # this page (group.continuity); an article's former addresses lead to it.
+        # this page (group.continuity.addresses); an article's former addresses lead to it.
         write(NOT_FOUND_PAGE, "404", relative_urls=False, SITEURL="")
         articles = self.context["articles"] + self.context.get("hidden_articles", [])
         write_alias_pages(Path(self.output_path), articles, self.settings["SITEURL"])

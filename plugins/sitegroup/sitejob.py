@@ -1,6 +1,6 @@
-"""One site's build, in a worker process of its own (archive_tool.group.executor).
+"""One site's build, in a worker process of its own (archive_tool.group.build.executor).
 
-What a site needs arrives as plain data (archive_tool.group.build.SiteJob): its settings
+What a site needs arrives as plain data (archive_tool.group.build.staging.SiteJob): its settings
 were computed by the group run, which checked every rule. Here: archive the published
 version if the site is redesigned today, republish its archives, run Pelican, and index
 the pages for search — all into the site's folder in the staging folder.
@@ -18,15 +18,15 @@ from pelican import Pelican
 from pelican.settings import configure_settings
 
 from archive_tool.errors import ToolkitError
-from archive_tool.group.build import SiteJob, SiteOutcome, gate_site
-from archive_tool.group.redesign import (
+from archive_tool.group.build.staging import SiteJob, SiteOutcome, gate_site
+from archive_tool.group.continuity.redesign import (
     ARCHIVE_FOLDER,
     capture_before_redesign,
     publish_archives,
     theme_templates,
 )
-from archive_tool.group.searchindex import pagefind_arguments, write_index_copy
-from archive_tool.group.settings import with_template_functions
+from archive_tool.group.search.searchindex import pagefind_arguments, write_index_copy
+from archive_tool.group.build.settings import with_template_functions
 
 
 def build_site(job: SiteJob) -> SiteOutcome:
@@ -48,7 +48,7 @@ def build_site(job: SiteJob) -> SiteOutcome:
 
 def index_site(site_dir: Path, site_name: str, domain: str) -> None:
     """Search (第七条): pagefind indexes a copy of the pages with Chinese in one-character
-    tokens, the way search.js reads the query (group.searchindex)."""
+    tokens, the way search.js reads the query (group.search.searchindex)."""
     copy = Path(tempfile.mkdtemp(prefix="sitegroup-search-"))
     try:
         write_index_copy(site_dir, copy, site_name, domain)

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from archive_tool.content.loader import load_content
-from archive_tool.group.check import check_content, check_group
+from archive_tool.group.rules.check import check_content, check_group
 
 TODAY = date(2026, 11, 26)
 

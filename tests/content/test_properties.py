@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from archive_tool.content.records import Record
 from archive_tool.content.values import parse_day, parse_moment
 from archive_tool.content.yamlfile import ContentError, load_yaml
-from archive_tool.group import interaction, services
+from archive_tool.group.rules import interaction, services
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

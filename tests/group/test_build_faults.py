@@ -11,8 +11,8 @@ import pytest
 from conftest import DEMO_CONTENT
 
 from archive_tool.errors import ToolkitError
-from archive_tool.group.build import SiteJob, SiteOutcome, build_group
-from archive_tool.group.check import check_group
+from archive_tool.group.build.staging import SiteJob, SiteOutcome, build_group
+from archive_tool.group.rules.check import check_group
 
 TODAY = date(2026, 11, 26)
 

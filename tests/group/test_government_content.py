@@ -318,7 +318,7 @@ def test_demo_ledgers_are_complete(demo_build):
 def _problems(content: Path, today=None):
     from datetime import date
 
-    from archive_tool.group.check import check_group
+    from archive_tool.group.rules.check import check_group
 
     report = check_group(content, today or date(2026, 11, 25))
     return report.errors, report.warnings

@@ -17,7 +17,7 @@ import pytest
 from conftest import REPO, archive_tool, run_pelican
 
 from archive_tool.content.registry import Site
-from archive_tool.group.redesign import publish_archives
+from archive_tool.group.continuity.redesign import publish_archives
 
 
 def settings(**values) -> tuple[str, ...]:
@@ -127,7 +127,7 @@ def test_a_dask_cluster_builds_the_same_group(group_copy, tmp_path):
         assert on_cluster.returncode == 0, on_cluster.stderr
         # The cluster's workers ran the sites' builds, not the pelican process.
         ran = cluster.scheduler.task_prefixes
-        assert list(ran) == ["call_by_name"], list(ran)  # group.executor.by_name
+        assert list(ran) == ["call_by_name"], list(ran)  # group.build.executor.by_name
     assert "亳州市谯城区人民政府" in rebuilt(on_cluster)
     assert differences(tmp_path / "local", tmp_path / "cluster") == []
 

@@ -1,4 +1,4 @@
-"""The whole group build called as plain Python (group.pipeline), without a `pelican` process:
+"""The whole group build called as plain Python (group.build.pipeline), without a `pelican` process:
 the group run's work is the core's; only each site's own run is Pelican's, in its worker."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from conftest import REPO
 from pelican.settings import read_settings
 
 from archive_tool.errors import ToolkitError
-from archive_tool.group.groupfiles import BUILD_REPORT
-from archive_tool.group.pipeline import build_whole_group, check_for_build, refuse_unpublishable
+from archive_tool.group.build.groupfiles import BUILD_REPORT
+from archive_tool.group.build.pipeline import build_whole_group, check_for_build, refuse_unpublishable
 from archive_tool.report.annual import previous_year_page
 
 sys.path.insert(0, str(REPO / "plugins"))  # the plugin is not an installed package

@@ -115,7 +115,7 @@ def test_bad_redesign_setting_is_refused(group_copy, tmp_path):
 
 
 def test_a_theme_gives_its_archive_templates_only_when_it_has_them(tmp_path):
-    from archive_tool.group.redesign import THEME_TEMPLATES, theme_templates
+    from archive_tool.group.continuity.redesign import THEME_TEMPLATES, theme_templates
 
     assert theme_templates(tmp_path) is None and theme_templates(None) is None
     (tmp_path / THEME_TEMPLATES).mkdir(parents=True)

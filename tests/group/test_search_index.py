@@ -1,4 +1,4 @@
-"""The copy of each page that the search index reads (group.searchindex), and the index.
+"""The copy of each page that the search index reads (group.search.searchindex), and the index.
 
 Chinese is indexed one character to a token so that pagefind's segmenter and the browser's
 cannot disagree (issue 15); search.js tokenizes the query the same way, which the browser
@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import html
 
-from archive_tool.group.searchindex import (
+from archive_tool.group.search.searchindex import (
     ATTACHING_BELOW,
     CLOSING_RANGES,
     FULL_WIDTH,

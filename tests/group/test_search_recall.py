@@ -22,7 +22,7 @@ from browser import CHROMIUM, sync_playwright  # skips the module without chromi
 from lxml import html
 from test_build import ONLINE, SITES
 
-from archive_tool.group.searchindex import tokenize
+from archive_tool.group.search.searchindex import tokenize
 from archive_tool.urls import page_url
 
 # Common words of the demo content: of two to five characters, policy terms, place names,

@@ -19,7 +19,7 @@ from browser import (  # skips the module without chromium
 from conftest import DEMO_CONTENT, REPO
 
 from archive_tool.content.loader import load_content
-from archive_tool.group.check import check_content
+from archive_tool.group.rules.check import check_content
 from archive_tool.report.annual import site_report_page
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -10,7 +10,7 @@ from annual_helpers import SITES, YEAR, demo_reports, independent_count  # noqa:
 from conftest import DEMO_CONTENT
 
 from archive_tool.content.loader import load_content
-from archive_tool.group.check import check_content
+from archive_tool.group.rules.check import check_content
 from archive_tool.report.annual import group_reports
 from archive_tool.report.counters import COUNTERS
 from archive_tool.report.counts import Scope

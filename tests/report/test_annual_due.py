@@ -10,7 +10,7 @@ from conftest import DEMO_CONTENT
 
 from archive_tool.compliance import ERROR, WARNING
 from archive_tool.content.loader import load_content
-from archive_tool.group.check import check_content
+from archive_tool.group.rules.check import check_content
 from archive_tool.report.annual import previous_year_page
 from archive_tool.report.due import annual_report_due
 

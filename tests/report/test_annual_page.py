@@ -16,7 +16,7 @@ from annual_helpers import AS_OF, SITES, YEAR, demo_reports  # noqa: F401
 from conftest import DEMO_CONTENT, archive_tool
 
 from archive_tool.content.loader import load_content
-from archive_tool.group.check import check_content
+from archive_tool.group.rules.check import check_content
 from archive_tool.report.annual import group_reports, site_report_page
 from archive_tool.report.page import site_document
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from stdnum.cn import ric
 
-from archive_tool.group.check import check_group
+from archive_tool.group.rules.check import check_group
 
 BASE = "34162319900101123"
 NUMBER = BASE + ric.calc_check_digit(BASE + "0")

@@ -24,7 +24,7 @@ from test_publishing import (
 
 from archive_tool.content.articles import ARTICLE_SUFFIXES
 from archive_tool.content.loader import load_content
-from archive_tool.group.settings import READERS, site_settings
+from archive_tool.group.build.settings import READERS, site_settings
 
 BUILD_DATE = ("-e", 'BUILD_DATE="2026-11-26"')
 INCLUDED = "DOORS-INCLUDED-FROM-THE-BUILD-MACHINE"
@@ -194,7 +194,7 @@ def test_nothing_planted_reaches_the_output_or_the_messages(refused):
 def test_site_yaml_review_accepts_a_shown_owners_number(group_copy: Path):
     """A shown 栏目责任人's mobile number, named in site.yaml's 保密审查, is accepted and
     listed; a name under images/ is scanned like any other."""
-    from archive_tool.group.check import check_group
+    from archive_tool.group.rules.check import check_group
     from archive_tool.safety.review import fingerprint, review_key
 
     fgw = group_copy / "fgw" / "site.yaml"
@@ -211,7 +211,7 @@ def test_site_yaml_review_accepts_a_shown_owners_number(group_copy: Path):
 
 
 def test_columns_cannot_take_the_builds_own_folders(group_copy: Path):
-    from archive_tool.group.check import check_group
+    from archive_tool.group.rules.check import check_group
 
     site = group_copy / "bozhou" / "site.yaml"
     replace_in(site, "{id: sjkf,", "{id: feeds,")

@@ -12,7 +12,7 @@ import yaml
 from conftest import run_pelican
 from stdnum.cn import ric
 
-from archive_tool.group.check import check_group
+from archive_tool.group.rules.check import check_group
 from archive_tool.safety.review import KEY_FILE, fingerprint, review_key
 
 

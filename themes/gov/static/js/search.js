@@ -1,7 +1,7 @@
 // 站内搜索 and, on the portal, 全市政府网站群搜索, over a static pagefind index: no server.
 //
 // Chinese: the index holds each page with every Han character as a token of its own
-// (archive_tool/group/searchindex.py); tokenize() below does the same to the query, and a
+// (archive_tool/group/search/searchindex.py); tokenize() below does the same to the query, and a
 // word of several characters is searched as a phrase (consecutive tokens). So the results
 // are exactly the pages that contain the word: pagefind's own segmenter and the browser's
 // Intl.Segmenter can split neither side differently (Pagefind/pagefind#1237).

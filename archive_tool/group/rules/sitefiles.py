@@ -12,20 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..compliance import Violation, site_rule
-from ..content.articles import ARTICLE_SUFFIXES
-from ..content.loader import (
+from ...compliance import Violation, site_rule
+from ...content.articles import ARTICLE_SUFFIXES
+from ...content.loader import (
     ARCHIVE_FOLDER,
     LEDGER_FILE,
     RECORD_FOLDERS,
     STATIC_FOLDERS,
 )
-from ..content.registry import SITE_FILE, Group, Site
+from ...content.registry import SITE_FILE, Group, Site
 
 ARTICLE = "第十条（二）"
 MARKDOWN = "、".join(ARTICLE_SUFFIXES)
 
-# Folders of a site's output the build writes itself (plugins/sitegroup, group/build.py):
+# Folders of a site's output the build writes itself (plugins/sitegroup, group/build/staging.py):
 # a column of that id would write its pages over them, or they over its pages.
 RESERVED_FOLDERS = (
     *STATIC_FOLDERS,

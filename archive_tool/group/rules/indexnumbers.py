@@ -16,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from ..compliance import Violation
-from ..content.loader import LEDGER_FILE
-from ..content.registry import Group, Site
+from ...compliance import Violation
+from ...content.loader import LEDGER_FILE
+from ...content.registry import Group, Site
 
 ARTICLE = "《政府信息公开目录系统实施指引（试行）》（索引号）"
 UNIT_CODE = re.compile(r"^(?:[0-9A-Z]{9}|[0-9A-HJ-NPQRTUWXY]{18})$")

@@ -8,7 +8,7 @@ A site's fingerprint covers everything its pages are made from:
 - the group's shared inputs: ``content/_library`` and ``content/_policy``, the theme, the
   toolkit's and the plugin's code, ``pelicanconf.py``, and the versions of Pelican,
   Markdown and pagefind;
-- the site's Pelican settings as data (group.settings.site_settings): its identity, the
+- the site's Pelican settings as data (group.build.settings.site_settings): its identity, the
   group's other sites it links to, the notices it shows on the build day, its 办事指南 and
   互动交流 records, library copies, 索引号, annual report, and the build day itself.
 

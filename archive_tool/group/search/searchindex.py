@@ -30,7 +30,7 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from ..urls import page_url
+from ...urls import page_url
 
 # A language pagefind neither segments (zh, ja, th) nor stems: the tokens stay as written.
 INDEX_LANGUAGE = "und"

@@ -2,8 +2,8 @@
 
 A failed build leaves the previous output exactly as it was: nothing is written into the
 output folder until every site has been built. Sites are built in parallel, one job per
-site through an executor (group.executor); a site whose inputs did not change since the
-published build (group.manifest) is copied from it instead of being built again.
+site through an executor (group.build.executor); a site whose inputs did not change since the
+published build (group.build.manifest) is copied from it instead of being built again.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..content.registry import Site
-from ..errors import ToolkitError
-from ..safety.gate import Exposure, Gate, GatePolicy, gate_report, identities, locate_sources
-from .check import GroupReport
+from ...content.registry import Site
+from ...errors import ToolkitError
+from ...safety.gate import Exposure, Gate, GatePolicy, gate_report, identities, locate_sources
+from ..rules.check import GroupReport
 from .manifest import link_tree, read_manifest, write_manifest
 
 
@@ -47,14 +47,14 @@ def replace_tree(new: Path, target: Path) -> None:
 
 @dataclass
 class SiteJob:
-    """One site's build, as it travels to a worker process (group.executor): plain data."""
+    """One site's build, as it travels to a worker process (group.build.executor): plain data."""
 
     site: Site
     content_root: Path
     published: Path  # the site's folder in the output now published (a redesign archives it)
     output: Path  # where to build it: its folder in the staging folder
     today: date
-    settings: dict[str, Any]  # group.settings.site_settings: plain data
+    settings: dict[str, Any]  # group.build.settings.site_settings: plain data
     fingerprint: str = ""
     gate: GatePolicy | None = None  # set by build_group: the worker gates what it wrote
 

@@ -10,12 +10,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .. import urls
-from ..content.loader import STATIC_FOLDERS
-from ..content.registry import Group, Site
-from ..lifecycle.placement import placements
-from .services import catalogue
-from .siterules import CONAC_IMAGE, EMBLEM
+from ... import urls
+from ...content.loader import STATIC_FOLDERS
+from ...content.registry import Group, Site
+from ...lifecycle.placement import placements
+from ..rules.services import catalogue
+from ..rules.siterules import CONAC_IMAGE, EMBLEM
 
 # What every site's own Pelican run uses, before its identity is filled in. A group's
 # pelicanconf.py can override any of these in SITE_SETTINGS.
@@ -300,7 +300,7 @@ def content_settings(site: Site, report) -> dict[str, Any]:
     group = report.group
     numbers = report.ledgers[site.id].numbers if site.id in report.ledgers else {}
     # In the ledger's order (as saved), not the order this build gave new numbers in: the
-    # settings are the site's fingerprint (group.manifest), the same on the next build.
+    # settings are the site's fingerprint (group.build.manifest), the same on the next build.
     numbers = dict(sorted(numbers.items()))
     copies = [
         {

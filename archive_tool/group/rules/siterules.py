@@ -6,10 +6,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from .. import regions
-from ..compliance import WARNING, Violation, group_rule, shorten, site_rule
-from ..content.registry import COLUMN_KINDS, FILINGS, OWNERS_SHOWN, STATUSES, Group, Site
-from ..content.sitetypes import (
+from ... import regions
+from ...compliance import WARNING, Violation, group_rule, shorten, site_rule
+from ...content.registry import COLUMN_KINDS, FILINGS, OWNERS_SHOWN, STATUSES, Group, Site
+from ...content.sitetypes import (
     DOMAIN_INITIALS,
     DOMAIN_SUBDOMAIN,
     LEVEL_CITY,
@@ -19,9 +19,9 @@ from ..content.sitetypes import (
     SPONSOR_ITSELF,
     SPONSOR_OFFICE,
 )
-from ..content.values import parse_day, unknown_key_message, unknown_keys
-from ..domains import GOV_DOMAIN, county_portal_domain, is_direct_subdomain, portal_base
-from ..safety.review import RECORD_KEY
+from ...content.values import parse_day, unknown_key_message, unknown_keys
+from ...domains import GOV_DOMAIN, county_portal_domain, is_direct_subdomain, portal_base
+from ...safety.review import RECORD_KEY
 from .indexnumbers import UNIT_CODE
 
 SITE_CODE = re.compile(r"^\d{10}$")

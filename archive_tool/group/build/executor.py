@@ -1,6 +1,6 @@
 """Where the sites of a group are built: worker processes on this machine, or a Dask cluster.
 
-Both are a ``concurrent.futures.Executor``, so the build (group.build) submits one job per
+Both are a ``concurrent.futures.Executor``, so the build (group.build.staging) submits one job per
 site and does not know which it has:
 
 - by default a ``ProcessPoolExecutor`` with one worker per core (at most one per site):
@@ -26,7 +26,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-from ..errors import ToolkitError
+from ...errors import ToolkitError
 
 
 def default_workers(jobs: int) -> int:
@@ -45,7 +45,7 @@ def site_executor(scheduler: str | None, workers: int) -> Iterator[Executor]:
     # once, not from this one, which holds the whole group's content model: a worker's
     # memory is its site's build only.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pelican", "markdown", "lxml.html", "archive_tool.group.build"])
+    context.set_forkserver_preload(["pelican", "markdown", "lxml.html", "archive_tool.group.build.staging"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
         yield executor
 

@@ -2,8 +2,8 @@
 
 What the ``pelican`` command runs (plugins/sitegroup), as plain Python: check the group
 (``check_for_build``), then ``build_whole_group``: a job per published site
-(``site_job``), run through an executor (group.executor) into a staging folder, the
-group's own files (group.groupfiles), the last gate and the swap (group.build), then the
+(``site_job``), run through an executor (group.build.executor) into a staging folder, the
+group's own files (group.build.groupfiles), the last gate and the swap (group.build.staging), then the
 index-number ledgers. A site's own build runs in a worker, named by the front end
 (``Worker``) and imported there, so the core never imports Pelican or the plugin.
 
@@ -21,15 +21,15 @@ from typing import Any
 
 import archive_tool
 
-from ..compliance import format_report
-from ..content.loader import LIBRARY_FOLDER, POLICY_FOLDER, walk_files
-from ..content.registry import Site
-from ..errors import ToolkitError
-from ..lifecycle.notices import notices_of
-from ..lifecycle.placement import placement
-from ..lifecycle.serving import offline_windows
-from .build import GroupBuild, SiteJob, build_group
-from .check import GroupReport, check_group
+from ...compliance import format_report
+from ...content.loader import LIBRARY_FOLDER, POLICY_FOLDER, walk_files
+from ...content.registry import Site
+from ...errors import ToolkitError
+from ...lifecycle.notices import notices_of
+from ...lifecycle.placement import placement
+from ...lifecycle.serving import offline_windows
+from .staging import GroupBuild, SiteJob, build_group
+from ..rules.check import GroupReport, check_group
 from .executor import by_name, default_workers, site_executor
 from .groupfiles import BUILD_REPORT, write_group_files
 from .manifest import shared_stamp, site_fingerprint
@@ -103,7 +103,7 @@ def build_whole_group(
     annual_reports: dict[str, Any],
 ) -> GroupBuild:
     """Build every published site and the group's files, gate them and replace
-    ``output_root`` (group.build). ``settings``: the group run's (pelicanconf.py);
+    ``output_root`` (group.build.staging). ``settings``: the group run's (pelicanconf.py);
     ``annual_reports``: each published site's 年度工作报表 page (report.annual), or None."""
     content_root, output_root = Path(content_root), Path(output_root)
     notices = notices_of(report.group)[0]
@@ -149,7 +149,7 @@ def build_whole_group(
 
 
 def site_content(site: Site, report: GroupReport, annual: Any, windows: list) -> dict[str, Any]:
-    """What a site's run shows of the checked group (group.settings.content_settings),
+    """What a site's run shows of the checked group (group.build.settings.content_settings),
     its 年度工作报表, its maintenance pages and the sites its search reads."""
     group = report.group
     online = [s for s in group.published_sites() if s.id not in group.offline]
@@ -157,7 +157,7 @@ def site_content(site: Site, report: GroupReport, annual: Any, windows: list) ->
         **content_settings(site, report),
         "ANNUAL_REPORT": annual,
         # 第八条（二）: each temporary offline not yet over gets its maintenance page now,
-        # and nginx opens and closes it on time (lifecycle.serving, group.groupfiles).
+        # and nginx opens and closes it on time (lifecycle.serving, group.build.groupfiles).
         "MAINTENANCE_WINDOWS": [
             {"page": w.page, "placement": placement(w.notice, site)} for w in windows
         ],

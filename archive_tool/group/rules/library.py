@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..compliance import ERROR, WARNING, Violation, errors, rule, run_rules
-from ..content.articles import ArticleFile, parse_date
-from ..content.loader import LIBRARY_FOLDER
-from ..content.registry import Group
+from ...compliance import ERROR, WARNING, Violation, errors, rule, run_rules
+from ...content.articles import ArticleFile, parse_date
+from ...content.loader import LIBRARY_FOLDER
+from ...content.registry import Group
 from .articlerules import REPOST_ARTICLE, REPOST_WITHIN, Entry, late_repost
 
 ARTICLE = "第九条（三）"

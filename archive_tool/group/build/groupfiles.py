@@ -3,7 +3,7 @@
 Beside and inside the sites' folders: the retired sites' pages under the portal's
 /archive/<site-id>/ with nginx's 301 snippets (第八条（一）（四）), each temporary offline's
 503 snippets (第八条（二）), the portal's copies of the other sites' search indexes, what
-every old address answers (group.continuity), the group's index page (the theme's
+every old address answers (group.continuity.addresses), the group's index page (the theme's
 ``group_index.html``) and the build report.
 """
 
@@ -16,15 +16,15 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..compliance import format_build_report
-from ..content.registry import SITE_TYPES, STATUSES, Site
-from ..headers import style_source
-from ..lifecycle.serving import OFFLINE_MAPS, maintenance_snippet, offline_maps, redirect_snippets
-from .build import GroupBuild
-from .check import GroupReport
-from .continuity import archived_addresses, hosts_of, write_continuity
+from ...compliance import format_build_report
+from ...content.registry import SITE_TYPES, STATUSES, Site
+from ...headers import style_source
+from ...lifecycle.serving import OFFLINE_MAPS, maintenance_snippet, offline_maps, redirect_snippets
+from .staging import GroupBuild
+from ..rules.check import GroupReport
+from ..continuity.addresses import archived_addresses, hosts_of, write_continuity
 from .manifest import link_tree
-from .redesign import ARCHIVE_FOLDER, capture_published, publish_archives, theme_templates
+from ..continuity.redesign import ARCHIVE_FOLDER, capture_published, publish_archives, theme_templates
 
 GROUP_SEARCH_FOLDER = "pagefind-group"  # on the portal: the index of the whole group
 BUILD_REPORT = "build-report.txt"  # beside the sites' folders, not inside any of them
@@ -47,7 +47,7 @@ def write_group_files(
     retired = archive_retired_sites(staging, report, content_root, output_root, theme)
     write_maintenance_snippets(staging, build.sites, windows)
     link_group_search(staging, report)
-    # 第八条（四）: every old address of every site still answers (group.continuity);
+    # 第八条（四）: every old address of every site still answers (group.continuity.addresses);
     # after the maintenance snippets, whose server lines come first.
     served = [s for s in build.sites if (staging / str(s.domain)).is_dir()]
     continuity = write_continuity(staging, output_root, served, retired)

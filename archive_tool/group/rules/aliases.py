@@ -7,7 +7,7 @@ An editor who moves an article (a renamed column, a new slug) lists its old addr
 Each becomes, in the site's own build, a small redirect page at the old path (for hosts
 without nginx: ``<meta http-equiv="refresh">``, a canonical link and a visible link; the
 site's CSP forbids inline script), and, in the nginx configuration the group build writes
-(group.continuity), a 301 to the new address.
+(group.continuity.addresses), a 301 to the new address.
 
 An alias is hostile input until checked: it must be a path of this site (``/`` first, no
 scheme or host, no ``.``/``..`` segment, no query), made of letters, digits and ``-._~%/+``
@@ -23,9 +23,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from ..compliance import shorten
-from ..errors import ToolkitError
-from ..headers import policy_meta
+from ...compliance import shorten
+from ...errors import ToolkitError
+from ...headers import policy_meta
 
 ALIAS_KEY = "aliases"
 ALIAS_ARTICLE = "第八条（四）"

@@ -10,14 +10,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from ..compliance import Violation, errors, rules_of, run_rules, warnings
-from ..content.loader import load_content
-from ..content.registry import Group
-from ..lifecycle.notices import Notice, notices_of
-from ..lifecycle import rules  # noqa: F401  (registers the notice rules)
-from ..lifecycle.serving import OFFLINE, OPENED, RETIRED, site_state
-from ..safety.numbers import mask_personal_numbers
-from ..safety.scan import Waiver, scan_group
+from ...compliance import Violation, errors, rules_of, run_rules, warnings
+from ...content.loader import load_content
+from ...content.registry import Group
+from ...lifecycle.notices import Notice, notices_of
+from ...lifecycle import rules  # noqa: F401  (registers the notice rules)
+from ...lifecycle.serving import OFFLINE, OPENED, RETIRED, site_state
+from ...safety.numbers import mask_personal_numbers
+from ...safety.scan import Waiver, scan_group
 from . import sitefiles, siterules  # noqa: F401  (registers the registry rules)
 from .articlerules import SiteArticles, published_articles
 from .indexnumbers import Ledger, assign_numbers

@@ -5,7 +5,7 @@ answered from the site's archive, and only an address that was never archived an
 404, with the site's own 404 page (search and the 归档目录). For each old address a
 visitor gets, in this order (the order nginx applies, lifecycle.serving):
 
-1. **moved** — an article names it among its ``aliases`` (group.aliases): 301 to the
+1. **moved** — an article names it among its ``aliases`` (group.rules.aliases): 301 to the
    article; the build also leaves a redirect page there, which is how it is found here;
 2. **same** — the new build has a file there: 200;
 3. **archived** — an archive of the site has it: 301 to ``/archive/<id>/…``, the newest
@@ -30,12 +30,12 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 import lxml.etree
 import lxml.html
 
-from ..compliance import shorten
-from ..content.registry import Site
-from ..errors import ToolkitError
-from ..lifecycle.serving import continuity_maps, continuity_snippet, maps_header, nginx_path_ok
-from ..warc.verify import Defect, walk_records
-from .aliases import REFRESH
+from ...compliance import shorten
+from ...content.registry import Site
+from ...errors import ToolkitError
+from ...lifecycle.serving import continuity_maps, continuity_snippet, maps_header, nginx_path_ok
+from ...warc.verify import Defect, walk_records
+from ..rules.aliases import REFRESH
 from .redesign import ARCHIVE_FOLDER
 
 SAME, MOVED, ARCHIVED, MISSING = "same", "moved", "archived", "missing"
@@ -168,7 +168,7 @@ def site_forms(path: str) -> list[str]:
 
 
 def find_moved(root: Path) -> dict[str, str]:
-    """Every redirect page of the build (an alias, group.aliases): old path → new path."""
+    """Every redirect page of the build (an alias, group.rules.aliases): old path → new path."""
     moved = {}
     for folder, dirs, files in os.walk(root):
         if Path(folder) == root:

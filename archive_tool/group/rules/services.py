@@ -14,12 +14,12 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..compliance import Violation, record_rule, run_rules
-from ..content.loader import SERVICE_FOLDER
-from ..content.records import Record, records_in
-from ..content.registry import Group, Site
-from ..content.values import parse_moment
-from ..safety.review import RECORD_KEY as REVIEW_KEY
+from ...compliance import Violation, record_rule, run_rules
+from ...content.loader import SERVICE_FOLDER
+from ...content.records import Record, records_in
+from ...content.registry import Group, Site
+from ...content.values import parse_moment
+from ...safety.review import RECORD_KEY as REVIEW_KEY
 
 ARTICLE = "第七条（四）"
 

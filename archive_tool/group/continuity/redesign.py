@@ -21,14 +21,14 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from ..content.loader import ARCHIVE_FOLDER
-from ..content.registry import Site
-from ..content.values import parse_day
-from ..republish.static import archive_time, republish
-from ..warc.crawl import CrawlOptions
-from ..warc.httpfetch import Fetcher
-from ..warc.scope import Scope
-from ..warc.snapshot import snapshot
+from ...content.loader import ARCHIVE_FOLDER
+from ...content.registry import Site
+from ...content.values import parse_day
+from ...republish.static import archive_time, republish
+from ...warc.crawl import CrawlOptions
+from ...warc.httpfetch import Fetcher
+from ...warc.scope import Scope
+from ...warc.snapshot import snapshot
 
 # ARCHIVE_FOLDER: under content/<site-id>/ (WARCs) and output/<domain>/ (pages)
 

@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
-from ..compliance import ERROR, WARNING, Violation, rule, shorten
-from ..content.articles import ArticleFile, parse_date
-from ..content.registry import Site
-from ..content.values import unknown_key_message, unknown_keys
+from ...compliance import ERROR, WARNING, Violation, rule, shorten
+from ...content.articles import ArticleFile, parse_date
+from ...content.registry import Site
+from ...content.values import unknown_key_message, unknown_keys
 from .aliases import ALIAS_ARTICLE, ALIAS_KEY, alias_file, check_aliases, split_aliases
 
 BLANK_COLUMN_SOURCE = "国办秘函〔2019〕19号（空白栏目）"

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ..compliance import WARNING, Violation, errors, record_rule, run_rules
-from ..content.loader import CONSULTATION_FOLDER, INTERVIEW_FOLDER, LETTER_FOLDER
-from ..content.records import Record, records_in
-from ..content.registry import Site
-from ..lifecycle.workdays import add_months, working_days_between
-from ..safety.citizens import PRIVATE_KEYS, public_letter
-from ..safety.review import RECORD_KEY as REVIEW_KEY
+from ...compliance import WARNING, Violation, errors, record_rule, run_rules
+from ...content.loader import CONSULTATION_FOLDER, INTERVIEW_FOLDER, LETTER_FOLDER
+from ...content.records import Record, records_in
+from ...content.registry import Site
+from ...lifecycle.workdays import add_months, working_days_between
+from ...safety.citizens import PRIVATE_KEYS, public_letter
+from ...safety.review import RECORD_KEY as REVIEW_KEY
 
 LETTER_ARTICLE = "第七条（三）、第十条（四）"
 CONSULTATION_ARTICLE = "第七条（三）"

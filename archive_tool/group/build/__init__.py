@@ -1,0 +1,9 @@
+"""The group's build: from the checked group to the swapped ``output/``.
+
+Owns each site's Pelican settings (``settings``), the whole build as a plain-Python
+pipeline (``pipeline``), the staging build, the last gate and the swap (``staging``), the
+group's own files beside the sites' — retired sites' archives, nginx snippets, the group
+search, the index page and the build report (``groupfiles``), where sites are built
+(``executor``) and what a site's build depends on (``manifest``). May import: the rest of
+``group``, ``content``, ``lifecycle``, ``safety``, ``warc``, ``republish`` and the leaves.
+"""
