@@ -11,9 +11,11 @@ database is masked (``export``, the handler's ``list``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import os
+import queue
 import secrets
 import sqlite3
 import threading
@@ -169,19 +171,30 @@ class Store:
         return self._read("SELECT value FROM meta WHERE key = 'secret'")[0]["value"]
 
     def submit(self, fields: dict[str, str], now: datetime) -> tuple[str, str]:
-        """Store a submission, committed before returning; its 受理编号 and query code."""
+        """Store a submission, committed before returning; its 受理编号 and query code.
+
+        Submissions arriving together are committed together by one writer thread (group
+        commit): one transaction and one sync for all of them, and each caller returns
+        only once that commit is done."""
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        names = ["code_hash", "received", "status", *fields]
-        values = [code_hash(code), now.strftime(TIME_FORMAT), RECEIVED, *fields.values()]
-        with self._transaction() as run:
-            row = run(
-                f"INSERT INTO submissions ({', '.join(names)}) "
-                f"VALUES ({', '.join('?' * len(names))}) RETURNING id",
-                tuple(values),
-            ).fetchone()
-            number = f"{now:%Y%m%d}-{row[0]:05d}"
-            run("UPDATE submissions SET number = ? WHERE id = ?", (number, row[0]))
+        number = self._writer.write((fields, now, code_hash(code)))
         return number, code
+
+    @functools.cached_property
+    def _writer(self) -> GroupCommit:
+        return GroupCommit(self)
+
+    def _insert(self, run, fields: dict[str, str], now: datetime, hashed: str) -> str:
+        names = ["code_hash", "received", "status", *fields]
+        values = [hashed, now.strftime(TIME_FORMAT), RECEIVED, *fields.values()]
+        row = run(
+            f"INSERT INTO submissions ({', '.join(names)}) "
+            f"VALUES ({', '.join('?' * len(names))}) RETURNING id",
+            tuple(values),
+        ).fetchone()
+        number = f"{now:%Y%m%d}-{row[0]:05d}"
+        run("UPDATE submissions SET number = ? WHERE id = ?", (number, row[0]))
+        return number
 
     def lookup(self, number: str, code: str) -> dict[str, Any] | None:
         """The submission with this 受理编号, only when the query code matches."""
@@ -276,6 +289,52 @@ class Store:
                     "UPDATE submissions SET exported = ? WHERE number = ?",
                     (when.strftime(TIME_FORMAT), number),
                 )
+
+
+class GroupCommit:
+    """One writer thread: it takes every submission waiting (up to ``BATCH``), inserts them
+    in one transaction, commits, then wakes each waiting caller with its 受理编号 or the error."""
+
+    BATCH = 64
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.waiting: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=self._run, name="intake-writer", daemon=True).start()
+
+    def write(self, item: tuple) -> str:
+        slot = _Slot(item)
+        self.waiting.put(slot)
+        slot.done.wait()
+        if slot.error is not None:
+            raise slot.error
+        return slot.number
+
+    def _run(self) -> None:
+        while True:
+            batch = [self.waiting.get()]
+            while len(batch) < self.BATCH:
+                try:
+                    batch.append(self.waiting.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                with self.store._transaction() as run:
+                    numbers = [self.store._insert(run, *slot.item) for slot in batch]
+                for slot, number in zip(batch, numbers):
+                    slot.number = number
+            except Exception as error:  # every caller of the batch gets it
+                for slot in batch:
+                    slot.error = error
+            for slot in batch:
+                slot.done.set()
+
+
+class _Slot:
+    __slots__ = ("item", "done", "number", "error")
+
+    def __init__(self, item: tuple):
+        self.item, self.done, self.number, self.error = item, threading.Event(), "", None
 
 
 def _create_private(path: Path) -> None:
