@@ -163,7 +163,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rate", type=float, default=200)
-    parser.add_argument("--workdir", default=None, help="where the database is (default: /tmp, on disk)")
+    parser.add_argument(
+        "--workdir", default=None, help="where the database is (default: /tmp, on disk)"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="intake-bench-", dir=args.workdir))
     process, url = start(work / "intake.sqlite3")
@@ -174,17 +176,19 @@ def main() -> None:
         cpu = cpu_seconds(process.pid) - cpu
         print(
             f"closed loop, {args.connections} connections, {elapsed:.1f} s: {count} letters, "
-            f"{count / elapsed:.0f}/s; latency p50 {quantile(latencies, .5) * 1000:.1f} ms, "
-            f"p99 {quantile(latencies, .99) * 1000:.1f} ms; the service's CPU "
+            f"{count / elapsed:.0f}/s; latency p50 {quantile(latencies, 0.5) * 1000:.1f} ms, "
+            f"p99 {quantile(latencies, 0.99) * 1000:.1f} ms; the service's CPU "
             f"{cpu / count * 1000:.2f} ms a letter"
         )
         timed, elapsed = open_loop(url, args.rate, args.seconds, args.connections)
         print(
             f"open loop at {args.rate:g}/s, {elapsed:.1f} s: {len(timed)} letters, "
-            f"{len(timed) / elapsed:.0f}/s; latency p50 {quantile(timed, .5) * 1000:.1f} ms, "
-            f"p99 {quantile(timed, .99) * 1000:.1f} ms, max {max(timed) * 1000:.1f} ms"
+            f"{len(timed) / elapsed:.0f}/s; latency p50 {quantile(timed, 0.5) * 1000:.1f} ms, "
+            f"p99 {quantile(timed, 0.99) * 1000:.1f} ms, max {max(timed) * 1000:.1f} ms"
         )
-        print(f"load average at start {load:.1f}, at end {os.getloadavg()[0]:.1f}; {os.cpu_count()} cores")
+        print(
+            f"load average at start {load:.1f}, at end {os.getloadavg()[0]:.1f}; {os.cpu_count()} cores"
+        )
     finally:
         process.terminate()
         process.wait(timeout=30)

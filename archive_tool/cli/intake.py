@@ -58,21 +58,50 @@ def intake():
 
 @intake.command()
 @db_option
-@click.option("--content", "content_root", default="content", show_default=True, type=FOLDER,
-              help="网站群内容目录（读取站点信息和意见征集）。")
-@click.option("--theme", default="themes/gov/static", show_default=True, type=FOLDER,
-              help="主题的静态文件目录（页面沿用主题的样式）。")
+@click.option(
+    "--content",
+    "content_root",
+    default="content",
+    show_default=True,
+    type=FOLDER,
+    help="网站群内容目录（读取站点信息和意见征集）。",
+)
+@click.option(
+    "--theme",
+    default="themes/gov/static",
+    show_default=True,
+    type=FOLDER,
+    help="主题的静态文件目录（页面沿用主题的样式）。",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
-@click.option("--port", default=8081, show_default=True, type=int, help="监听端口（0 为任选空闲端口）。")
-@click.option("--trusted-proxy", default="127.0.0.1", show_default=True,
-              help="可信的反向代理地址（逗号分隔），其 X-Forwarded-For 用作市民地址。")
-@click.option("--min-fill-seconds", default=3.0, show_default=True, type=float,
-              help="表单从打开到提交的最短时间（秒），更快的视为自动程序。")
-@click.option("--per-address", default=10, show_default=True, type=int,
-              help="同一地址在时间窗口内最多提交次数（0 为不限，仅用于测试）。")
+@click.option(
+    "--port", default=8081, show_default=True, type=int, help="监听端口（0 为任选空闲端口）。"
+)
+@click.option(
+    "--trusted-proxy",
+    default="127.0.0.1",
+    show_default=True,
+    help="可信的反向代理地址（逗号分隔），其 X-Forwarded-For 用作市民地址。",
+)
+@click.option(
+    "--min-fill-seconds",
+    default=3.0,
+    show_default=True,
+    type=float,
+    help="表单从打开到提交的最短时间（秒），更快的视为自动程序。",
+)
+@click.option(
+    "--per-address",
+    default=10,
+    show_default=True,
+    type=int,
+    help="同一地址在时间窗口内最多提交次数（0 为不限，仅用于测试）。",
+)
 @click.option("--window", default=600.0, show_default=True, type=float, help="限流时间窗口（秒）。")
 @user_errors
-def serve(db, content_root, theme, host, port, trusted_proxy, min_fill_seconds, per_address, window):
+def serve(
+    db, content_root, theme, host, port, trusted_proxy, min_fill_seconds, per_address, window
+):
     """运行互动交流受理服务（写信、意见征集、办理查询）。
 
     请放在 nginx 之后运行（docs/intake.md）。启动后输出「intake listening on …」。
@@ -112,8 +141,16 @@ def list_(db, status, site):
         unit = row["department"] or row["reply_unit"] or ""
         click.echo(
             "\t".join(
-                (row["number"], row["status"], row["site"], row["type"], row["received"][:16],
-                 who, title, unit)
+                (
+                    row["number"],
+                    row["status"],
+                    row["site"],
+                    row["type"],
+                    row["received"][:16],
+                    who,
+                    title,
+                    unit,
+                )
             )
         )
     click.echo(f"共 {len(rows)} 条", err=True)
@@ -157,8 +194,13 @@ def forward(db, number, department, when):
 @click.argument("number")
 @click.option("--unit", default=None, help="答复单位（默认为转办的承办单位）。")
 @click.option("--text", default=None, help="答复内容。")
-@click.option("--file", "text_file", default=None, type=click.Path(dir_okay=False, path_type=Path),
-              help="从 UTF-8 文本文件读取答复内容。")
+@click.option(
+    "--file",
+    "text_file",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="从 UTF-8 文本文件读取答复内容。",
+)
 @when_option
 @user_errors
 def reply(db, number, unit, text, text_file, when):
@@ -183,8 +225,14 @@ def reply(db, number, unit, text, text_file, when):
 @intake.command()
 @db_option
 @click.option("--site", required=True, help="站点 ID：导出写给该站点、已受理的留言。")
-@click.option("--content", "content_root", default="content", show_default=True, type=FOLDER,
-              help="网站群内容目录。")
+@click.option(
+    "--content",
+    "content_root",
+    default="content",
+    show_default=True,
+    type=FOLDER,
+    help="网站群内容目录。",
+)
 @user_errors
 def export(db, site, content_root):
     """把已受理的留言导出为站点的留言记录（content/<站点>/letters/），个人信息已遮盖。

@@ -100,7 +100,11 @@ class Intake:
 
     def refusal(self, request: Request, refused: Refused, site: SiteView | None = None):
         return self.render(
-            request, "refused.html", refused.status, message=refused.message, site=site or self.portal
+            request,
+            "refused.html",
+            refused.status,
+            message=refused.message,
+            site=site or self.portal,
         )
 
     def site_of(self, request: Request) -> SiteView:
@@ -127,10 +131,7 @@ class Intake:
                     request, "letter.html", 400, site=site, values=values, problems=problems + found
                 )
             record = {"kind": LETTER, "site": site.id, **values}
-            number, code = await run_in_threadpool(self.s.store.submit, record, now())
-            return self.render(
-                request, "received.html", site=site, number=number, code=code, what="留言"
-            )
+            return await self.received(request, site, record, "留言")
         except Refused as refused:
             return self.refusal(request, refused, self.s.sites.get(request.path_params["site"]))
 
@@ -152,7 +153,13 @@ class Intake:
             values, problems = clean(fields, OPINION_FIELDS)
             if problems:
                 return self.render(
-                    request, "opinion.html", 400, site=site, item=item, values=values, problems=problems
+                    request,
+                    "opinion.html",
+                    400,
+                    site=site,
+                    item=item,
+                    values=values,
+                    problems=problems,
                 )
             record = {
                 "kind": OPINION,
@@ -162,12 +169,14 @@ class Intake:
                 "title": item.title,
                 **values,
             }
-            number, code = await run_in_threadpool(self.s.store.submit, record, now())
-            return self.render(
-                request, "received.html", site=site, number=number, code=code, what="意见"
-            )
+            return await self.received(request, site, record, "意见")
         except Refused as refused:
             return self.refusal(request, refused, self.s.sites.get(request.path_params["site"]))
+
+    async def received(self, request: Request, site: SiteView, record: dict, what: str):
+        """Store the submission (committed) and only then acknowledge it."""
+        number, code = await run_in_threadpool(self.s.store.submit, record, now())
+        return self.render(request, "received.html", site=site, number=number, code=code, what=what)
 
     async def status(self, request: Request) -> Response:
         site = self.s.sites.get(request.query_params.get("site", ""), self.portal)
@@ -181,7 +190,12 @@ class Intake:
             found = await run_in_threadpool(self.s.store.lookup, number[:40], code[:40])
             if found is None:
                 return self.render(
-                    request, "status.html", 404, site=site, values={"number": number}, found=None,
+                    request,
+                    "status.html",
+                    404,
+                    site=site,
+                    values={"number": number},
+                    found=None,
                     problems=["受理编号或查询码不正确，请核对后再查询"],
                 )
             return self.render(request, "status.html", site=site, values={}, found=found)
@@ -218,7 +232,9 @@ def make_app(settings: Settings) -> Starlette:
         Route("/status", intake.status, methods=["GET", "POST"]),
         Route("/{site}/letter", intake.letter, methods=["GET", "POST"]),
         Route("/{site}/opinion/{slug}", intake.opinion, methods=["GET", "POST"]),
-        Route("/{site}/", lambda request: RedirectResponse(f"/{request.path_params['site']}/letter")),
+        Route(
+            "/{site}/", lambda request: RedirectResponse(f"/{request.path_params['site']}/letter")
+        ),
         Mount("/theme", StaticFiles(directory=settings.theme, check_dir=False), name="theme"),
         Mount("/intake", StaticFiles(directory=HERE / "static"), name="intake"),
     ]

@@ -57,9 +57,11 @@ def parse_body(raw: bytes, content_type: str) -> dict[str, str]:
     kind, _, params = content_type.partition(";")
     if kind.strip().lower() != "application/x-www-form-urlencoded":
         raise Refused(415, "只接受网页表单提交的内容，请使用本页面的表单")
-    charset = re.search(r"charset\s*=\s*\"?([\w-]+)", params, re.I)
+    charset = re.search(r"charset\s*=\s*\"?([\w-]+)", params, re.IGNORECASE)
     if charset and charset.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
-        raise Refused(400, f"提交内容的编码为 {charset.group(1)[:20]}，只接受 UTF-8，请使用本页面的表单")
+        raise Refused(
+            400, f"提交内容的编码为 {charset.group(1)[:20]}，只接受 UTF-8，请使用本页面的表单"
+        )
     if len(raw) > MAX_BODY:
         raise Refused(413, f"提交的内容超过 {MAX_BODY // 1024} KB，请精简后再提交")
     try:

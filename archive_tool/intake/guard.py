@@ -40,9 +40,14 @@ class Tokens:
     def check(self, token: str, cookie: str | None, trap: str) -> None:
         """Refuse a submission without a valid token for its cookie, or filled in by a robot."""
         if not cookie or not token:
-            raise Refused(403, "缺少安全校验信息（可能浏览器禁用了 Cookie 或页面已过期），请返回表单页面刷新后重新提交")
+            raise Refused(
+                403,
+                "缺少安全校验信息（可能浏览器禁用了 Cookie 或页面已过期），请返回表单页面刷新后重新提交",
+            )
         try:
-            value, signed_at = self.signer.unsign(token, max_age=TOKEN_MAX_AGE, return_timestamp=True)
+            value, signed_at = self.signer.unsign(
+                token, max_age=TOKEN_MAX_AGE, return_timestamp=True
+            )
         except SignatureExpired:
             raise Refused(403, "表单已打开超过 2 小时，为安全起见请刷新页面后重新提交") from None
         except BadSignature:
@@ -50,11 +55,11 @@ class Tokens:
         if not secrets.compare_digest(value.decode("ascii", "replace"), cookie):
             raise Refused(403, "安全校验未通过，请返回表单页面刷新后重新提交")
         if trap:
-            raise Refused(400, "提交被识别为自动程序填写，未予接收；如您是本人填写，请刷新页面后重新提交")
-        if time.time() - signed_at.timestamp() < self.min_fill:
             raise Refused(
-                400, f"填写时间过短（少于 {self.min_fill:g} 秒），请核对内容后再次提交"
+                400, "提交被识别为自动程序填写，未予接收；如您是本人填写，请刷新页面后重新提交"
             )
+        if time.time() - signed_at.timestamp() < self.min_fill:
+            raise Refused(400, f"填写时间过短（少于 {self.min_fill:g} 秒），请核对内容后再次提交")
 
 
 class RateLimit:
@@ -80,7 +85,8 @@ class RateLimit:
             if len(times) >= self.limit:
                 wait = int(times[0] + self.window - now) + 1
                 raise Refused(
-                    429, f"提交过于频繁：同一网络地址 {self.window / 60:g} 分钟内最多提交 "
-                    f"{self.limit} 次，请 {wait} 秒后再试"
+                    429,
+                    f"提交过于频繁：同一网络地址 {self.window / 60:g} 分钟内最多提交 "
+                    f"{self.limit} 次，请 {wait} 秒后再试",
                 )
             times.append(now)

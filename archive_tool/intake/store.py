@@ -208,7 +208,9 @@ class Store:
     def get(self, number: str) -> dict[str, Any]:
         rows = self._read("SELECT * FROM submissions WHERE number = ?", (number.strip(),))
         if not rows:
-            raise IntakeError(f"没有受理编号为「{number}」的留言，请用 archive-tool intake list 查看")
+            raise IntakeError(
+                f"没有受理编号为「{number}」的留言，请用 archive-tool intake list 查看"
+            )
         return rows[0]
 
     def listing(self, status: str | None = None, site: str | None = None) -> list[dict[str, Any]]:
@@ -323,7 +325,7 @@ class GroupCommit:
                     numbers = [self.store._insert(run, *slot.item) for slot in batch]
                 for slot, number in zip(batch, numbers):
                     slot.number = number
-            except Exception as error:  # every caller of the batch gets it
+            except Exception as error:  # noqa: BLE001 - every caller of the batch gets it, whatever it is
                 for slot in batch:
                     slot.error = error
             for slot in batch:
@@ -331,7 +333,7 @@ class GroupCommit:
 
 
 class _Slot:
-    __slots__ = ("item", "done", "number", "error")
+    __slots__ = ("done", "error", "item", "number")
 
     def __init__(self, item: tuple):
         self.item, self.done, self.number, self.error = item, threading.Event(), "", None

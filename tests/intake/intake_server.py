@@ -13,7 +13,6 @@ import threading
 from pathlib import Path
 
 import requests
-
 from conftest import REPO
 
 LISTENING = re.compile(r"intake listening on (http://\S+)")

@@ -9,13 +9,12 @@ import sys
 
 import pytest
 import requests
-from intake_server import receipt, serving, submit_letter
-
 from conftest import REPO
+from intake_server import receipt, serving, submit_letter
 
 # nginx on a free loopback port, as the lifecycle and security-header tests start it
 sys.path.insert(0, str(REPO / "tests" / "group"))
-from test_lifecycle_pages import NGINX, start_nginx  # noqa: E402
+from test_lifecycle_pages import NGINX, start_nginx
 
 if not shutil.which(NGINX):
     pytest.skip("nginx is not installed", allow_module_level=True)
@@ -26,7 +25,7 @@ def documented(port: int) -> tuple[str, str]:
     doc = (REPO / "docs" / "intake.md").read_text(encoding="utf-8")
     config = doc.split("```nginx")[1].split("```")[0]
     zone = re.search(r"limit_req_zone .*;", config).group(0)
-    location = re.search(r"    location / \{.*?\n    \}", config, re.S).group(0)
+    location = re.search(r"    location / \{.*?\n    \}", config, re.DOTALL).group(0)
     assert "proxy_pass http://127.0.0.1:8081;" in location
     return zone, location.replace("127.0.0.1:8081", f"127.0.0.1:{port}")
 
@@ -36,7 +35,9 @@ def test_a_flood_through_nginx_is_counted_by_the_real_address(tmp_path):
     with serving(tmp_path / "intake.sqlite3", *options) as service:
         port = int(service.url.rsplit(":", 1)[1].strip("/"))
         zone, location = documented(port)
-        servers = f"server {{\n  listen 127.0.0.1:PORT;\n  client_max_body_size 64k;\n{location}\n}}"
+        servers = (
+            f"server {{\n  listen 127.0.0.1:PORT;\n  client_max_body_size 64k;\n{location}\n}}"
+        )
         nginx, nginx_port = start_nginx(tmp_path / "nginx", servers, zone)
         try:
             base = f"http://127.0.0.1:{nginx_port}/"

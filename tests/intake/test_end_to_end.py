@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 from browser import launched_chromium
-from intake_server import LETTER, serving
-
 from conftest import archive_tool, run_pelican
+from intake_server import LETTER, serving
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +21,9 @@ def test_a_letter_from_the_form_to_the_published_record(browser, group_copy, tmp
     with serving(db, "--min-fill-seconds", "0", content=group_copy) as server:
         page = browser.new_page()
         problems = []
-        page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+        page.on(
+            "console", lambda message: message.type == "error" and problems.append(message.text)
+        )
         page.goto(server.url + "fgw/letter?type=投诉")
         assert page.locator(".site-name").inner_text() == "亳州市发展和改革委员会"
         assert page.locator("input[name=type][value=投诉]").is_checked()
@@ -54,7 +55,9 @@ def test_a_letter_from_the_form_to_the_published_record(browser, group_copy, tmp
         assert "已于当日更换修复" in page.inner_text("#reply")
         assert problems == []  # nothing the theme's policy blocked, no script error
 
-    exported = archive_tool("intake", "export", "--site", "fgw", "--db", db, "--content", group_copy)
+    exported = archive_tool(
+        "intake", "export", "--site", "fgw", "--db", db, "--content", group_copy
+    )
     assert exported.returncode == 0, exported.stderr
     built = run_pelican(group_copy, tmp_path / "output")
     assert built.returncode == 0, built.stderr

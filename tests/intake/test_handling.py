@@ -7,11 +7,11 @@ from datetime import datetime
 
 import pytest
 import yaml
+from conftest import archive_tool
 from intake_server import LETTER
 
 from archive_tool.intake.store import LETTER as KIND
 from archive_tool.intake.store import Store
-from conftest import archive_tool
 
 
 @pytest.fixture
@@ -82,7 +82,9 @@ def test_export_writes_masked_letter_records_once(stored, group_copy):
 def test_export_to_an_unknown_site_fails_and_writes_nothing(stored, group_copy):
     db, number = stored
     archive_tool("intake", "accept", number, "--db", db)
-    missing = archive_tool("intake", "export", "--site", "nosuch", "--db", db, "--content", group_copy)
+    missing = archive_tool(
+        "intake", "export", "--site", "nosuch", "--db", db, "--content", group_copy
+    )
     assert missing.returncode == 1
     assert "site.yaml 不存在：--site 应为网站群中站点的 ID" in missing.stderr
     assert not (group_copy / "nosuch").exists()

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 import requests
+from conftest import archive_tool
 from intake_server import LETTER, look_up, receipt, serving, submit_letter
 from servers import free_port
 
 from archive_tool.intake.store import LETTER as KIND
 from archive_tool.intake.store import Store
-from conftest import archive_tool
 
 pytest.importorskip("psycopg")
 
@@ -73,7 +73,9 @@ def postgres_url():
 
 def test_the_store_on_postgresql(postgres_url):
     store = Store(postgres_url)
-    number, code = store.submit({"kind": KIND, "site": "fgw", **LETTER}, datetime(2026, 11, 2, 9, 30))
+    number, code = store.submit(
+        {"kind": KIND, "site": "fgw", **LETTER}, datetime(2026, 11, 2, 9, 30)
+    )
     assert store.lookup(number, code)["title"] == LETTER["title"]
     assert store.lookup(number, "WRONGCOD") is None
     store.accept(number, datetime(2026, 11, 2, 10, 0))
@@ -96,6 +98,8 @@ def test_the_service_on_postgresql_survives_kill_9(postgres_url):
 
 
 def test_an_unreachable_postgresql_is_a_clear_error():
-    refused = archive_tool("intake", "list", "--db", f"postgresql://postgres@127.0.0.1:{free_port()}/x")
+    refused = archive_tool(
+        "intake", "list", "--db", f"postgresql://postgres@127.0.0.1:{free_port()}/x"
+    )
     assert refused.returncode == 1 and "无法连接数据库" in refused.stderr
     assert "Traceback" not in refused.stderr
