@@ -29,7 +29,11 @@ ALLOWED = {
     # the national inspection indicators and 整改 (issue 14), the 年度工作报表 (issue 16)
     "monitor": {"content", "group", "lifecycle", "safety"},
     "report": {"content", "group", "lifecycle"},
-    "cli": {"content", "group", "lifecycle", "safety", "warc", "republish", "monitor", "report"},
+    # the 互动交流 intake service for groups without a platform (issue 26)
+    "intake": {"content", "safety"},
+    "cli": {
+        "content", "group", "lifecycle", "safety", "warc", "republish", "monitor", "report", "intake",
+    },
 }
 FRONT_END_ONLY = {"click", "pelican", "sitegroup"}  # third-party names only cli/plugins use
 FRONT_ENDS = {"cli", "__main__"}
