@@ -11,19 +11,12 @@ from pelican.settings import read_settings
 
 from ..errors import ToolkitError
 from ..group.preview.watcher import PreviewSetup, serve
-from .base import FOLDER, cli, content_argument, output_option, user_errors
+from .base import FOLDER, cli, content_argument, output_option, settings_option, user_errors
 
 
 @cli.command("serve")
 @content_argument
-@click.option(
-    "--settings",
-    "settings_file",
-    default="pelicanconf.py",
-    show_default=True,
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="网站群的 Pelican 配置文件（主题取自其中的 THEME）",
-)
+@settings_option
 @output_option("--output", folder=True, help="预览构建的输出目录（默认为临时目录，退出时删除）")
 @click.option("--bind", "-b", default="127.0.0.1", show_default=True, help="监听地址")
 @click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535),

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from archive_tool.group.search.shards import SHARDS_FILE, index_site
 
@@ -58,8 +59,8 @@ def test_an_edit_indexes_only_its_shard_and_the_rest_is_linked_from_the_publishe
     )
     assert report.indexed == ["2025"] and report.reused == ["2026", "undated"]
     assert len(ran) == 1 and ran[0][ran[0].index("--output-path") + 1].endswith("/2025")
-    reused = rebuilt / "pagefind" / "2026" / "pagefind-entry.json"
-    assert reused.stat().st_ino == (published / "pagefind" / "2026" / "pagefind-entry.json").stat().st_ino
+    entry = Path("pagefind", "2026", "pagefind-entry.json")
+    assert (rebuilt / entry).stat().st_ino == (published / entry).stat().st_ino  # linked
 
 
 def test_a_changed_site_name_or_no_published_listing_indexes_everything(tmp_path):
