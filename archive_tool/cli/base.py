@@ -58,6 +58,18 @@ def content_argument(function):
     return click.argument("content_root", default="content", type=FOLDER)(function)
 
 
+def settings_option(function):
+    """``--settings``: the group's Pelican settings file, ``pelicanconf.py`` by default."""
+    return click.option(
+        "--settings",
+        "settings_file",
+        default="pelicanconf.py",
+        show_default=True,
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help="网站群的 Pelican 配置文件",
+    )(function)
+
+
 def output_option(*names: str, folder: bool = False, required: bool = False, help: str):
     """``-o``: where a command writes, a file (or with ``folder`` a folder); ``names`` are
     its long name and, when it differs from the long name, the parameter's name."""

@@ -10,18 +10,11 @@ from pathlib import Path
 
 import click
 
-from .base import cli
+from .base import cli, settings_option
 
 
 @cli.command()
-@click.option(
-    "--settings",
-    "settings_file",
-    default="pelicanconf.py",
-    show_default=True,
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="网站群的 Pelican 配置文件",
-)
+@settings_option
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), help="输出目录")
 @click.option("--scheduler", metavar="tcp://主机:8786", help="在 Dask 集群上构建各站点")
 @click.option("--workers", type=click.IntRange(1, 512), help="本机并行构建的工作进程数")

@@ -13,14 +13,13 @@ index; everything else is served by Pelican's handler unchanged.
 
 from __future__ import annotations
 
-import html
 import os
 from http import HTTPStatus
 from urllib.parse import unquote, urlsplit
 
 from pelican import server
 
-from archive_tool.headers import policy_meta
+from archive_tool.group.preview.server import not_found_page
 
 
 def answer_missing_pages() -> None:
@@ -51,27 +50,3 @@ def send_not_found(handler, requested: str) -> None:
     handler.send_header("Content-Length", str(len(body)))
     handler.end_headers()
     handler.wfile.write(body)
-
-
-def not_found_page(path: str, site: str | None) -> str:
-    """The preview's 404 page for ``path`` of output/, in the folder ``site`` if any.
-
-    >>> page = not_found_page("/fgw.bozhou.gov.cn/a.html", "fgw.bozhou.gov.cn")
-    >>> '<a href="/fgw.bozhou.gov.cn/index.html">' in page
-    True
-    """
-    back = (
-        f'<li><a href="/{html.escape(site)}/index.html">返回 {html.escape(site)} 首页</a></li>'
-        if site
-        else ""
-    )
-    return (
-        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">{policy_meta()}'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>404 页面不存在 - 网站群本地预览</title></head><body>"
-        "<main><h1>404 页面不存在</h1>"
-        f"<p>本地预览（pelican --listen）的 output 目录中没有 <code>{html.escape(path)}</code>。"
-        "请检查链接，或重新构建后再访问。</p>"
-        f'<ul>{back}<li><a href="/index.html">网站群首页（全部站点）</a></li></ul>'
-        "</main></body></html>"
-    )

@@ -8,16 +8,9 @@ the pages for search — all into the site's folder in the staging folder.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
-
 from pelican import Pelican
 from pelican.settings import configure_settings
 
-from archive_tool.errors import ToolkitError
 from archive_tool.group.build.staging import SiteJob, SiteOutcome, gate_site
 from archive_tool.group.continuity.redesign import (
     ARCHIVE_FOLDER,
@@ -25,7 +18,7 @@ from archive_tool.group.continuity.redesign import (
     publish_archives,
     theme_templates,
 )
-from archive_tool.group.search.searchindex import pagefind_arguments, write_index_copy
+from archive_tool.group.search.shards import index_site
 from archive_tool.group.build.settings import with_template_functions
 
 
@@ -41,30 +34,7 @@ def build_site(job: SiteJob) -> SiteOutcome:
     looks = theme_templates(settings.get("THEME"))  # the group's look for its archives
     settings["ARCHIVES"] = publish_archives(site, job.content_root, archives, templates=looks)
     Pelican(configure_settings(with_template_functions(settings))).run()
-    index_site(job.output, site.name, str(site.domain))
+    # Search (第七条), shard by shard; a shard unchanged since the published build is linked.
+    index_site(job.output, site.name, str(site.domain), job.published)
     gate_site(job, outcome)
     return outcome
-
-
-def index_site(site_dir: Path, site_name: str, domain: str) -> None:
-    """Search (第七条): pagefind indexes a copy of the pages with Chinese in one-character
-    tokens, the way search.js reads the query (group.search.searchindex)."""
-    copy = Path(tempfile.mkdtemp(prefix="sitegroup-search-"))
-    try:
-        write_index_copy(site_dir, copy, site_name, domain)
-        run_pagefind(*pagefind_arguments(copy, site_dir / "pagefind"))
-    finally:
-        shutil.rmtree(copy, ignore_errors=True)
-
-
-def run_pagefind(*arguments: str) -> None:
-    """A static full-text index; its extended build reads Chinese."""
-    process = subprocess.run(
-        [sys.executable, "-m", "pagefind", *arguments, "--quiet"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
-    if process.returncode:
-        raise ToolkitError(f"生成搜索索引失败（pagefind）：{process.stderr.strip()[-500:]}")

@@ -204,24 +204,49 @@
   }
   say("正在搜索…");
   busy(true);
-  // The group's search: the portal's own index, and every other online site's merged in
-  // from the portal's copy of it (pagefind-group/<domain>/), each page's address prefixed
-  // with its site's domain as above.
+  // Each site's index is in shards, one pagefind bundle per year (pagefind/shards.json lists
+  // them newest first; archive_tool/group/search/shards.py): the first is pagefind's primary
+  // index and the others are merged in. The group's search merges as well every shard of
+  // every other online site, from the portal's copy of its index (pagefind-group/<domain>/),
+  // each page's address prefixed with its site's domain as above.
   var bundle = new URL(box.getAttribute("data-bundle"), location.href);
   var groupBundle = new URL(box.getAttribute("data-group-bundle"), location.href);
   var domain = box.getAttribute("data-domain");
   var others = (box.getAttribute("data-group-sites") || "").split(/\s+/).filter(Boolean);
-  import(bundle.pathname + "pagefind.js").then(function (pagefind) {
-    var options = { excerptLength: 40 };
-    if (group) { options.baseUrl = "/" + domain + "/"; }
-    return pagefind.options(options).then(function () {
-      if (!group) { return null; }
-      return Promise.all(others.map(function (other) {
-        return pagefind.mergeIndex(groupBundle.pathname + other + "/", {
-          baseUrl: "/" + other + "/", excerptLength: 40
-        });
-      }));
-    }).then(function () { return search(pagefind, words); });
+  function shards(folder) {
+    return fetch(folder + "shards.json").then(function (response) {
+      if (!response.ok) { throw new Error(folder + "shards.json: " + response.status); }
+      return response.json();
+    }).then(function (listed) {
+      return listed.shards.map(function (shard) { return folder + shard.name + "/"; });
+    });
+  }
+  var sites = [{ folder: bundle.pathname, baseUrl: group ? "/" + domain + "/" : null }];
+  if (group) {
+    others.forEach(function (other) {
+      sites.push({ folder: groupBundle.pathname + other + "/", baseUrl: "/" + other + "/" });
+    });
+  }
+  Promise.all(sites.map(function (site) { return shards(site.folder); })).then(function (found) {
+    var merged = [];
+    found.forEach(function (folders, i) {
+      folders.forEach(function (folder) {
+        merged.push({ folder: folder, baseUrl: sites[i].baseUrl });
+      });
+    });
+    if (!merged.length) { return []; }  // nothing indexed anywhere
+    var primary = merged.shift().folder;
+    // The primary's address would otherwise give its folder as the site's root.
+    var siteRoot = sites[0].baseUrl || bundle.pathname.replace(/pagefind\/$/, "");
+    return import(primary + "pagefind.js").then(function (pagefind) {
+      return pagefind.options({ excerptLength: 40, baseUrl: siteRoot }).then(function () {
+        return Promise.all(merged.map(function (shard) {
+          return pagefind.mergeIndex(shard.folder, {
+            baseUrl: shard.baseUrl || siteRoot, excerptLength: 40
+          });
+        }));
+      }).then(function () { return search(pagefind, words); });
+    });
   }).then(function (results) {
     if (!results.length) {
       say(where + "未找到与“" + query + "”相关的信息。");

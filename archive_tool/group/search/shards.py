@@ -1,0 +1,165 @@
+"""A site's search index in shards, one per year of publication, each its own pagefind bundle.
+
+Why shards: pagefind holds the whole index of what it reads in memory (277–517 MB for one
+site of 5,000 pages) and re-reads everything after any edit. Indexed per shard, its peak
+memory is bounded by the largest shard, and an edit re-indexes only the shard its page is
+in: a shard whose pages are byte for byte those of the published build (its fingerprint in
+``shards.json``) is linked from there, not indexed again.
+
+Why by year (the ``PubDate`` of the page), not by column: a year's output is bounded
+whatever the site's age, where a column (通知公告, 政务动态) grows for as long as the site
+lives; past years hardly change, so almost every shard is reused; and a year costs the
+browser two small requests per shard, where columns range from a handful of pages to most
+of the site. Pages without a date go to the shard ``undated``.
+
+The layout, below the site: ``pagefind/shards.json`` lists the shards newest first, and
+``pagefind/<shard>/`` is each bundle. ``themes/gov/static/js/search.js`` loads the first as
+pagefind's primary index and merges the others (``mergeIndex``), as it merges the sites of
+the group; which shard holds a page changes nothing of what a search finds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from ...errors import ToolkitError
+from ...urls import page_url
+from .searchindex import index_page, indexed_pages, pagefind_arguments
+
+SHARDS_FILE = "shards.json"
+UNDATED = "undated"
+# The year of the page's PubDate (themes/gov/templates/_macros.html writes it so): read
+# from the bytes, without parsing, so an unchanged shard is never parsed at all.
+PUBLISHED = re.compile(rb'<meta name="PubDate" content="(\d{4})-')
+# pagefind's ready-made interfaces: search.js uses only pagefind.js, its worker and its
+# WebAssembly, so these are not published once per shard.
+UNUSED = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-highlight.js",
+)
+
+Page = tuple[str, bytes]  # (path below the site, the built page)
+Indexer = Callable[..., None]  # runs pagefind with the arguments it is given
+
+
+@dataclass
+class ShardReport:
+    """Which shards a site's index build ran pagefind for and which it took as published."""
+
+    indexed: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+
+
+def shard_of(source: bytes) -> str:
+    """The shard of a built page: the year it was published.
+
+    >>> shard_of(b'<meta name="PubDate" content="2025-08-29 09:00">'), shard_of(b"<p></p>")
+    ('2025', 'undated')
+    """
+    found = PUBLISHED.search(source)
+    return found.group(1).decode("ascii") if found else UNDATED
+
+
+def partition(site_dir: Path) -> list[tuple[str, list[Page]]]:
+    """The pages pagefind indexes, by shard: newest year first, ``undated`` last."""
+    shards: dict[str, list[Page]] = {}
+    for relative, source in indexed_pages(site_dir):
+        shards.setdefault(shard_of(source), []).append((relative, source))
+    years = sorted((name for name in shards if name != UNDATED), reverse=True)
+    return [(name, shards[name]) for name in (*years, UNDATED) if name in shards]
+
+
+def fingerprint(pages: list[Page], site_name: str, domain: str) -> str:
+    """What a shard's bundle is made of: its pages, the site's name and domain (they are in
+    the index), the tokenizing code and pagefind's version."""
+    digest = hashlib.sha256()
+    code = Path(__file__).with_name("searchindex.py").read_bytes()
+    for part in (code, metadata.version("pagefind").encode(), site_name.encode(), domain.encode()):
+        digest.update(hashlib.sha256(part).digest())
+    for relative, source in pages:
+        digest.update(hashlib.sha256(relative.encode()).digest())
+        digest.update(hashlib.sha256(source).digest())
+    return digest.hexdigest()
+
+
+def published_fingerprints(previous: Path | None) -> dict[str, str]:
+    """Each shard's fingerprint in the published build of the site (none if unreadable)."""
+    try:
+        listed = json.loads((previous / "pagefind" / SHARDS_FILE).read_text(encoding="utf-8"))
+        return {shard["name"]: shard["fingerprint"] for shard in listed["shards"]}
+    except (TypeError, OSError, ValueError, KeyError):
+        return {}
+
+
+def index_site(
+    site_dir: Path,
+    site_name: str,
+    domain: str,
+    previous: Path | None = None,
+    run: Indexer | None = None,
+) -> ShardReport:
+    """Search (第七条): index the built site ``site_dir`` shard by shard into its
+    ``pagefind/``, linking each shard unchanged since ``previous`` (the site's published
+    folder) from there."""
+    run = run or run_pagefind
+    bundle = site_dir / "pagefind"
+    known = published_fingerprints(previous)
+    report, listed = ShardReport(), []
+    for name, pages in partition(site_dir):
+        stamp = fingerprint(pages, site_name, domain)
+        listed.append({"name": name, "fingerprint": stamp, "pages": len(pages)})
+        published = previous / "pagefind" / name if previous is not None else None
+        if published is not None and known.get(name) == stamp and published.is_dir():
+            shutil.copytree(published, bundle / name, copy_function=os.link)
+            report.reused.append(name)
+            continue
+        index_shard(pages, bundle / name, site_name, domain, run)
+        report.indexed.append(name)
+    bundle.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"shards": listed}, ensure_ascii=False, indent=1) + "\n"
+    (bundle / SHARDS_FILE).write_text(text, encoding="utf-8")
+    return report
+
+
+def index_shard(pages: list[Page], target: Path, site_name: str, domain: str, run: Indexer):
+    """pagefind over the tokenized copy (group.search.searchindex) of one shard's pages."""
+    copy = Path(tempfile.mkdtemp(prefix="sitegroup-search-"))
+    try:
+        for relative, source in pages:
+            page = copy / relative
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_bytes(index_page(source, site_name, page_url(domain, relative)))
+        run(*pagefind_arguments(copy, target))
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+    for name in UNUSED:
+        (target / name).unlink(missing_ok=True)
+
+
+def run_pagefind(*arguments: str) -> None:
+    """A static full-text index; its extended build reads Chinese."""
+    process = subprocess.run(
+        [sys.executable, "-m", "pagefind", *arguments, "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    if process.returncode:
+        raise ToolkitError(f"生成搜索索引失败（pagefind）：{process.stderr.strip()[-500:]}")
