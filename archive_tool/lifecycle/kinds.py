@@ -6,7 +6,8 @@ day (a function of ``placement``), what it does to serving (the site state it se
 in effect, ``serving``), and, by its id, the rules registered for it (``rules``, listed by
 ``NoticeKind.rules``). Other modules look a record's kind up here (``kind_of``) and read
 these attributes, never compare ``notice.kind`` with a literal (tests/test_architecture.py).
-Adding a kind is one entry here plus its row in docs/lifecycle.md (tests/lifecycle/test_kinds.py).
+Adding a kind is one entry here plus its row in docs/lifecycle.md and its command in
+cli/notice.py (tests/lifecycle/test_kinds.py fails without them).
 """
 
 from __future__ import annotations
