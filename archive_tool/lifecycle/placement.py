@@ -89,7 +89,7 @@ def offline_notice(notice: Notice, site: Site, today: date) -> Placement:
         elif today <= end.date():
             text = f"{reason}{name}于 {begins} 至 {ends} 临时下线维护，预计于 {ends} 恢复访问。"
         else:
-            text = f"{name}于 {begins} 至 {ends} 临时下线维护，已恢复访问。"
+            text = f"{reason}{name}于 {begins} 至 {ends} 临时下线维护，已恢复访问。"
     return Placement(
         notice,
         text,
