@@ -274,3 +274,66 @@ def test_the_plugin_stays_glue():
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(PACKAGE + ".")
     }
     assert len(core) <= PLUGIN_MAX_CORE_MODULES, sorted(core)
+
+
+# Notice kinds live in one registry (lifecycle.kinds, issue 23): elsewhere a record's kind is
+# looked up there, never compared with a literal such as "offline".
+KINDS_MODULE = "archive_tool.lifecycle.kinds"
+
+
+def kind_literal_comparisons(source: str, kind_ids: set[str]) -> list[int]:
+    """Lines comparing a ``.kind`` (or a name ``kind``) with a notice kind's id as a literal,
+    or passing one as a rule's ``applies_to``."""
+
+    def literals(node) -> set[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return {node.value}
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            return set().union(*(literals(item) for item in node.elts)) if node.elts else set()
+        return set()
+
+    def is_kind(node) -> bool:
+        return (isinstance(node, ast.Attribute) and node.attr == "kind") or (
+            isinstance(node, ast.Name) and node.id == "kind"
+        )
+
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            if any(is_kind(o) for o in operands) and any(literals(o) & kind_ids for o in operands):
+                lines.append(node.lineno)
+        elif isinstance(node, ast.keyword) and node.arg == "applies_to":
+            if literals(node.value) & kind_ids:
+                lines.append(node.value.lineno)
+    return lines
+
+
+def _sees_notices(module: str) -> bool:
+    """A module of lifecycle/, of a package that may import it, or of a front end."""
+    package = module.split(".")[1] if module.count(".") else ""
+    allowed = ALLOWED.get(package, set())
+    return package == "lifecycle" or "lifecycle" in allowed or package in FRONT_ENDS
+
+
+def test_no_module_outside_the_registry_compares_a_notice_kind_with_a_literal():
+    from archive_tool.lifecycle.kinds import NOTICE_KINDS
+
+    kind_ids = set(NOTICE_KINDS)
+    sources = {m: s for m, s in modules().items() if _sees_notices(m) and m != KINDS_MODULE}
+    plugin = REPO / "plugins" / "sitegroup"
+    sources |= {str(p): p.read_text(encoding="utf-8") for p in plugin.rglob("*.py")}
+    found = {m: hits for m, s in sources.items() if (hits := kind_literal_comparisons(s, kind_ids))}
+    assert found == {}, "compare with the registry (lifecycle.kinds.kind_of) instead"
+    pattern = re.compile(r"kind\s*(?:==|!=|in)\s*[(\[]?\s*[\"'](%s)[\"']" % "|".join(kind_ids))
+    templates = (REPO / "themes").rglob("*.html")
+    assert [t.name for t in templates if pattern.search(t.read_text(encoding="utf-8"))] == []
+
+
+def test_a_kind_compared_with_a_literal_is_caught():
+    ids = {"offline", "resume"}
+    assert kind_literal_comparisons('if notice.kind == "offline":\n    pass\n', ids) == [1]
+    assert kind_literal_comparisons('x = other.kind in ("resume", "x")\n', ids) == [1]
+    assert kind_literal_comparisons('rule("notice", "t", "a", applies_to="offline")\n', ids)
+    assert kind_literal_comparisons("if kind_of(notice) is RESUME:\n    pass\n", ids) == []
+    assert kind_literal_comparisons('if record.kind == "response":\n    pass\n', ids) == []

@@ -62,6 +62,7 @@ class Site:
     data: dict[str, Any]
     columns: list[Column] = field(default_factory=list)
     opened: bool = False  # a pending site whose 开通 record has taken effect (group.rules.check)
+    moved_to: str | None = None  # its new domain once a 域名变更 record took effect (same)
     # What the loader read from the site's folder (loader.py): every Markdown article, the
     # YAML records by folder (services, letters, …, notices), the 索引号 ledger and the
     # names of the attachments.
@@ -124,6 +125,12 @@ class Site:
 
     @property
     def domain(self) -> str | None:
+        """The domain it answers on: site.yaml's, or the new one of a change in effect."""
+        return self.moved_to or self.get("domain")
+
+    @property
+    def registered_domain(self) -> str | None:
+        """site.yaml's domain: before a change of domain, and its former one after it."""
         return self.get("domain")
 
     @property

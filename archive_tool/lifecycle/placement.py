@@ -1,11 +1,16 @@
-"""Where each lifecycle notice stands (a site's home page, the portal) and for how long."""
+"""Where each kind of lifecycle notice stands (a site's home page, the portal), for how long,
+and what it says on a given day: the wording follows the date (issue 27), so a notice never
+says 「已迁移」 before the move or 「将于…临时下线」 while the site is offline.
+
+One function per kind; the registry (``kinds``) names which one each kind uses.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ..content.registry import Group, Site
+from ..content.registry import Site
 from .notices import (
     DOMAIN_NOTICE_MONTHS,
     MIGRATION_NOTICE_DAYS,
@@ -13,9 +18,10 @@ from .notices import (
     OPEN_NOTICE_DAYS,
     RESUME_APPLY_DAYS,
     Notice,
-    notices_of,
 )
 from .workdays import add_months
+
+SHOWN_MOMENT = "%Y-%m-%d %H:%M"
 
 
 @dataclass
@@ -23,7 +29,7 @@ class Placement:
     """Where and when a notice stands: on the site's home page, and/or on the portal."""
 
     notice: Notice
-    text: str
+    text: str  # what it says on the day it is built for
     site_from: date | None = None
     site_until: date | None = None  # exclusive
     portal_from: date | None = None
@@ -33,6 +39,7 @@ class Placement:
     # target (第八条（一）). ``link_domain`` is a site of the group, linked on its domain.
     link: str | None = None
     link_domain: str | None = None
+    during: str = ""  # what it says while the site is offline (the maintenance page)
 
     def on_site(self, today: date) -> bool:
         return _within(today, self.site_from, self.site_until)
@@ -45,77 +52,106 @@ def _within(today: date, start: date | None, until: date | None) -> bool:
     return start is not None and start <= today and (until is None or today < until)
 
 
-def placement(notice: Notice, site: Site) -> Placement:
-    """Where and for how long the notice of a record stands."""
-    name = site.name
-    if notice.kind == "open":
-        online = notice.day("online")
-        until = online + timedelta(days=OPEN_NOTICE_DAYS) if online else None
-        return Placement(
-            notice,
-            f"{name}（{site.domain}）已于 {online} 开通上线。",
-            online,
-            until,
-            online,
-            until,
-            [("批准日期", str(notice.day("approved"))), ("上线日期", str(online))],
-            link=f"https://{site.domain}/",
-            link_domain=site.domain,
-        )
-    if notice.kind == "offline":
-        start, end = notice.moment("start"), notice.moment("end")
-        announce = start.date() - timedelta(days=OFFLINE_ANNOUNCE_DAYS) if start else None
-        text = (
-            (
-                f"因{notice.get('reason')}，{name}将于 {start:%Y-%m-%d %H:%M} 临时下线，"
-                f"预计 {end:%Y-%m-%d %H:%M} 恢复访问。"
-            )
-            if start and end
-            else ""
-        )
-        until = end.date() + timedelta(days=1) if end else None
-        return Placement(
-            notice,
-            text,
-            announce,
-            until,
-            announce,
-            until,
-            [
-                ("下线时间", f"{start:%Y-%m-%d %H:%M}" if start else ""),
-                ("恢复时间", f"{end:%Y-%m-%d %H:%M}" if end else ""),
-            ],
-        )
-    if notice.kind == "resume":
-        on = notice.day("on")
-        until = on + timedelta(days=RESUME_APPLY_DAYS) if on else None
-        return Placement(
-            notice, f"{name}已于 {on} 恢复上线。", on, until, None, None, [("恢复日期", str(on))]
-        )
-    if notice.kind == "retire":
-        approved, target = notice.day("approved"), notice.get("migrate_to")
-        effective = notice.day("effective") or approved
-        text = (
-            f"{name}已迁移，原有内容见 {target}。"
-            if target
-            else f"{name}已永久下线，原有内容已归档。"
-        )
-        until = effective + timedelta(days=MIGRATION_NOTICE_DAYS) if effective else None
-        return Placement(
-            notice,
-            text,
-            approved,
-            effective,
-            effective,
-            until,
-            [("批复日期", str(approved)), ("下线日期", str(effective))],
-            link=str(target) if target else None,
-        )
-    start = notice.day("start")
-    until = add_months(start, DOMAIN_NOTICE_MONTHS) if start else None
+def open_notice(notice: Notice, site: Site, today: date) -> Placement:
+    """开通 (第五条（三））: site and portal home for 30 days from the online date."""
+    online = notice.day("online")
+    until = online + timedelta(days=OPEN_NOTICE_DAYS) if online else None
     return Placement(
         notice,
-        f"{name}域名变更为 {notice.get('new_domain')}，原域名 {site.domain} "
+        f"{site.name}（{site.domain}）已于 {online} 开通上线。",
+        online,
+        until,
+        online,
+        until,
+        [("批准日期", str(notice.day("approved"))), ("上线日期", str(online))],
+        link=f"https://{site.domain}/",
+        link_domain=site.domain,
+    )
+
+
+def offline_notice(notice: Notice, site: Site, today: date) -> Placement:
+    """临时下线 (第八条（二））: site and portal home from 3 days before the start to the end.
+
+    The build knows only the day, so on the first and the last day of a window the notice
+    says what holds all day (from … to …); between them, that the site is offline now."""
+    start, end = notice.moment("start"), notice.moment("end")
+    announce = start.date() - timedelta(days=OFFLINE_ANNOUNCE_DAYS) if start else None
+    until = end.date() + timedelta(days=1) if end else None
+    text = during = ""
+    if start and end:
+        name, reason = site.name, f"因{notice.get('reason')}，"
+        begins, ends = f"{start:{SHOWN_MOMENT}}", f"{end:{SHOWN_MOMENT}}"
+        during = f"{reason}{name}正在临时下线维护，预计于 {ends} 恢复访问。"
+        if today < start.date():
+            text = f"{reason}{name}将于 {begins} 临时下线，预计 {ends} 恢复访问。"
+        elif start.date() < today < end.date():
+            text = during
+        elif today <= end.date():
+            text = f"{reason}{name}于 {begins} 至 {ends} 临时下线维护，预计于 {ends} 恢复访问。"
+        else:
+            text = f"{reason}{name}于 {begins} 至 {ends} 临时下线维护，已恢复访问。"
+    return Placement(
+        notice,
+        text,
+        announce,
+        until,
+        announce,
+        until,
+        [
+            ("下线时间", f"{start:{SHOWN_MOMENT}}" if start else ""),
+            ("恢复时间", f"{end:{SHOWN_MOMENT}}" if end else ""),
+        ],
+        during=during,
+    )
+
+
+def resume_notice(notice: Notice, site: Site, today: date) -> Placement:
+    """恢复上线 (第八条（三））: site home for 7 days."""
+    on = notice.day("on")
+    until = on + timedelta(days=RESUME_APPLY_DAYS) if on else None
+    text = f"{site.name}已于 {on} 恢复上线。"
+    return Placement(notice, text, on, until, None, None, [("恢复日期", str(on))])
+
+
+def retire_notice(notice: Notice, site: Site, today: date) -> Placement:
+    """永久下线/迁移 (第八条（一））: site home from approval to the effective date, portal
+    home for 30 days after it; 「将于…」 before the effective date, 「已…」 from it."""
+    approved, target = notice.day("approved"), notice.get("migrate_to")
+    effective = notice.day("effective") or approved
+    if effective and today < effective:
+        text = (
+            f"{site.name}将于 {effective} 迁移至 {target}，届时原有内容见新网址。"
+            if target
+            else f"{site.name}将于 {effective} 永久下线，原有内容将归档保存。"
+        )
+    else:
+        text = (
+            f"{site.name}已于 {effective} 迁移至 {target}，原有内容见新网址。"
+            if target
+            else f"{site.name}已于 {effective} 永久下线，原有内容已归档。"
+        )
+    until = effective + timedelta(days=MIGRATION_NOTICE_DAYS) if effective else None
+    return Placement(
+        notice,
+        text,
+        approved,
+        effective,
+        effective,
+        until,
+        [("批复日期", str(approved)), ("下线日期", str(effective))],
+        link=str(target) if target else None,
+    )
+
+
+def domain_notice(notice: Notice, site: Site, today: date) -> Placement:
+    """域名变更 (第六条（二））: site home for 3 months from the change date, while the old
+    domain still answers (with 301 to the new one, lifecycle.serving)."""
+    start = notice.day("start")
+    until = add_months(start, DOMAIN_NOTICE_MONTHS) if start else None
+    old = site.registered_domain
+    return Placement(
+        notice,
+        f"{site.name}域名变更为 {notice.get('new_domain')}，原域名 {old} "
         f"将于 {until} 后注销，请更新收藏。",
         start,
         until,
@@ -123,8 +159,3 @@ def placement(notice: Notice, site: Site) -> Placement:
         None,
         [("变更日期", str(start)), ("新域名", str(notice.get("new_domain")))],
     )
-
-
-def placements(group: Group) -> list[Placement]:
-    notices, _ = notices_of(group)
-    return [placement(notice, group.sites[notice.site]) for notice in notices]

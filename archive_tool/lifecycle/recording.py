@@ -10,7 +10,8 @@ import yaml
 
 from ..content.loader import load_content
 from ..errors import ComplianceError, ToolkitError
-from .notices import Notice, notices_of, record_path
+from .kinds import notices_of
+from .notices import Notice, record_path
 from .rules import check_notice
 
 

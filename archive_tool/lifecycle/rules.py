@@ -16,7 +16,6 @@ from ..domains import GOV_DOMAIN
 from .notices import (
     DAY,
     DOMAIN_REPORT_WORKING_DAYS,
-    FIELDS,
     FLAG,
     MOMENT,
     OFFLINE_MAX,
@@ -26,6 +25,7 @@ from .notices import (
     SHORT_OFFLINE,
     Notice,
 )
+from .kinds import DOMAIN, OPEN, RESUME, RETIRE, TEMPORARY_OFFLINE, NoticeKind, kind_of
 from .workdays import add_working_days
 
 
@@ -40,7 +40,7 @@ def check_notice(
 @rule("notice", "记录没有未知字段，取值类型正确", "公告记录格式")
 def notice_fields(notice: Notice, siblings, site, today):
     """Unknown keys (with the key most likely meant) and values of the wrong type."""
-    fields = FIELDS[notice.kind]
+    fields = kind_of(notice).fields
     for key, guess in unknown_keys(notice.data, ["type", *fields]):
         yield notice.violation(key, unknown_key_message(key, guess), "公告记录格式")
     for key, kind in fields.items():
@@ -66,12 +66,12 @@ def _required(notice: Notice, *keys: str, article: str):
             yield notice.violation(key, f"缺少「{key}」", article)
 
 
-def _kind_rule(kind: str, title: str, article: str):
+def _kind_rule(kind: NoticeKind, title: str, article: str):
     """Register a rule on the records of one kind; it reads only well-typed values."""
-    return rule("notice", title, article, applies_to=kind, reads_valid=True)
+    return rule("notice", title, article, applies_to=kind.id, reads_valid=True)
 
 
-@_kind_rule("open", "开通写明批准和上线日期，批准后 90 日内达标上线", "第五条（二）")
+@_kind_rule(OPEN, "开通写明批准和上线日期，批准后 90 日内达标上线", "第五条（二）")
 def open_within_days(notice, siblings, site, today):
     yield from _required(notice, "approved", "online", article="第五条（二）")
     approved, online = notice.day("approved"), notice.day("online")
@@ -87,7 +87,7 @@ def open_within_days(notice, siblings, site, today):
             )
 
 
-@_kind_rule("open", "备案未完成的网站不得上线运行", "第五条（三）")
+@_kind_rule(OPEN, "备案未完成的网站不得上线运行", "第五条（三）")
 def open_after_filings(notice, siblings, site, today):
     online = notice.day("online")
     if site.missing_filings and online and online <= today:
@@ -100,7 +100,7 @@ def _offline_period(notice: Notice):
     return (start, end) if start and end and end > start else None
 
 
-@_kind_rule("offline", "临时下线写明起止时间和原因，不超过 30 天", "第八条（二）")
+@_kind_rule(TEMPORARY_OFFLINE, "临时下线写明起止时间和原因，不超过 30 天", "第八条（二）")
 def offline_period(notice, siblings, site, today):
     yield from _required(notice, "start", "end", "reason", article="第八条（二）")
     start, end = notice.moment("start"), notice.moment("end")
@@ -118,7 +118,7 @@ def offline_period(notice, siblings, site, today):
         )
 
 
-@_kind_rule("offline", "临时下线事先报备或经省政府办公厅同意", "第八条（二）")
+@_kind_rule(TEMPORARY_OFFLINE, "临时下线事先报备或经省政府办公厅同意", "第八条（二）")
 def offline_reported(notice, siblings, site, today):
     period = _offline_period(notice)
     if period is None:
@@ -147,7 +147,7 @@ def offline_reported(notice, siblings, site, today):
         )
 
 
-@_kind_rule("offline", "临时下线每年不超过 1 次", "第八条（二）")
+@_kind_rule(TEMPORARY_OFFLINE, "临时下线每年不超过 1 次", "第八条（二）")
 def offline_once_a_year(notice, siblings, site, today):
     period = _offline_period(notice)
     if period is None or notice.get("force_majeure"):
@@ -157,7 +157,7 @@ def offline_once_a_year(notice, siblings, site, today):
         other
         for other in siblings
         if other is not notice
-        and other.kind == "offline"
+        and other.kind == notice.kind
         and not other.get("force_majeure")
         and other.moment("start")
         and other.moment("start").year == start.year
@@ -170,7 +170,7 @@ def offline_once_a_year(notice, siblings, site, today):
         )
 
 
-@_kind_rule("offline", "超过 24 小时的下线，恢复前 7 天提交上线申请", "第八条（三）")
+@_kind_rule(TEMPORARY_OFFLINE, "超过 24 小时的下线，恢复前 7 天提交上线申请", "第八条（三）")
 def offline_resume_applied(notice, siblings, site, today):
     period = _offline_period(notice)
     if period is None or notice.get("force_majeure"):
@@ -180,7 +180,7 @@ def offline_resume_applied(notice, siblings, site, today):
         resumes = [
             other
             for other in siblings
-            if other.kind == "resume"
+            if kind_of(other) is RESUME
             and other.day("on")
             and other.day("on") >= end.date() - timedelta(days=1)
         ]
@@ -193,7 +193,7 @@ def offline_resume_applied(notice, siblings, site, today):
             )
 
 
-@_kind_rule("resume", "恢复上线前 7 天提交上线申请", "第八条（三）")
+@_kind_rule(RESUME, "恢复上线前 7 天提交上线申请", "第八条（三）")
 def resume_applied_in_time(notice, siblings, site, today):
     yield from _required(notice, "on", "applied", article="第八条（三）")
     on, applied = notice.day("on"), notice.day("applied")
@@ -205,7 +205,7 @@ def resume_applied_in_time(notice, siblings, site, today):
         )
 
 
-@_kind_rule("retire", "关停后 90 日内注销标识、证书和域名，迁移网址有效", "第八条（一）")
+@_kind_rule(RETIRE, "关停后 90 日内注销标识、证书和域名，迁移网址有效", "第八条（一）")
 def retire_deregistered_in_time(notice, siblings, site, today):
     yield from _required(notice, "approved", article="第八条（一）")
     approved = notice.day("approved")
@@ -230,7 +230,7 @@ def retire_deregistered_in_time(notice, siblings, site, today):
         )
 
 
-@_kind_rule("domain", "域名为 .gov.cn，变更 20 个工作日内报备", "第六条（二）")
+@_kind_rule(DOMAIN, "域名为 .gov.cn，变更 20 个工作日内报备", "第六条（二）")
 def domain_change_reported(notice, siblings, site, today):
     yield from _required(notice, "new_domain", "start", article="第六条（二）")
     new_domain, start = notice.get("new_domain"), notice.day("start")

@@ -3,10 +3,13 @@
 Temporarily offline (第八条（二）): the site still builds, plus a maintenance page (in the
 theme, with the site's header and footer) and nginx snippets that answer every path with
 503 and a Retry-After of the window's end — from the window's start to its end by the
-request's clock, so the site goes offline and comes back on time without a rebuild. Retired or migrated
-(第八条（一）): the site is no longer built; its pages are archived under the portal's
-``/archive/<site-id>/`` and an nginx snippet sends every old URL there with 301 (or to the
-migration target), so no old link breaks.
+request's clock, so the site goes offline and comes back on time without a rebuild.
+Retired or migrated (第八条（一）): the site is no longer built; its pages are archived
+under the portal's ``/archive/<site-id>/`` and an nginx snippet sends every old URL there
+with 301 (or to the migration target), so no old link breaks. Domain changed (第六条（二））:
+from the change date the site is built on its new domain, and its former domain answers
+every address with 301 to the same address on the new one. Which kind of record does
+what: ``kinds``.
 """
 
 from __future__ import annotations
@@ -19,31 +22,33 @@ from urllib.parse import quote
 from .. import headers
 from ..content.loader import ATTACHMENT_FOLDER
 from ..regions import SHANGHAI
+from .kinds import ONLINE, STATE_ORDER, kind_of
 from .notices import Notice
 
-ONLINE, OFFLINE, RETIRED, OPENED = "online", "offline", "retired", "opened"
 OFFLINE_MAPS = "offline-maps.conf"  # in output/nginx/: include once in the http block
 
 
 def site_state(notices: list[Notice], today: date) -> tuple[str, Notice | None]:
-    """retired (a retirement took effect), offline (an offline record covers today), opened
-    (an 开通 record's online date has come) or online."""
-    for notice in notices:
-        if notice.kind == "retire":
-            effective = notice.day("effective") or notice.day("approved")
-            if effective and effective <= today:
-                return RETIRED, notice
-    for notice in notices:
-        if notice.kind == "offline":
-            start, end = notice.moment("start"), notice.moment("end")
-            if start and end and start.date() <= today <= end.date():
-                return OFFLINE, notice
-    for notice in notices:
-        if notice.kind == "open":
-            online = notice.day("online")
-            if online and online <= today:
-                return OPENED, notice
+    """The state a site's records set today (kinds.STATE_ORDER: retired, offline, opened,
+    the first that holds), with the record that sets it; else online."""
+    for state in STATE_ORDER:
+        for notice in notices:
+            kind = kind_of(notice)
+            if kind.state == state and kind.in_effect(notice, today):
+                return state, notice
     return ONLINE, None
+
+
+def domain_on(notices: list[Notice], today: date) -> str | None:
+    """The domain a site answers on today when a change of domain (第六条（二）) has taken
+    effect: the newest one's ``new_domain``; None when none has."""
+    moved = [
+        n
+        for n in notices
+        if kind_of(n).moves_domain and kind_of(n).in_effect(n, today) and n.get("new_domain")
+    ]
+    moved.sort(key=lambda notice: notice.day("start") or date.min)
+    return str(moved[-1].get("new_domain")) if moved else None
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ def offline_windows(notices: list[Notice], today: date) -> list[OfflineWindow]:
     and closes each on time from the request clock, so a build ahead of one is enough."""
     windows = []
     for notice in notices:
-        if notice.kind != "offline":
+        if not kind_of(notice).window:
             continue
         start, end = notice.moment("start"), notice.moment("end")
         if start is None or end is None or end <= start or end.date() < today:
@@ -203,6 +208,18 @@ def redirect_snippets(domain: str, redirects: dict[str, str], default: str) -> t
         f"location / {{\n    return 301 {variable};\n}}\n"
     )
     return "\n".join(lines) + "\n", server
+
+
+def domain_redirect_snippet(old: str, new: str) -> str:
+    """Server-block lines of a site's former domain after a change (第六条（二））: every
+    address answers 301 to the same path and query on the new domain."""
+    target = nginx_url(f"https://{new}")[:-1] + '$request_uri"'
+    return (
+        f"# {old}：域名已变更为 {new}（第六条（二）），旧域名的每个网址 301 到新域名的同一网址。\n"
+        f"# include inside the server block of {old}; its folder is no longer built.\n"
+        f"{security_headers()}"
+        f"location / {{\n    return 301 {target};\n}}\n"
+    )
 
 
 # Web continuity (第八条（四））: group.continuity.addresses decides what each old address answers;

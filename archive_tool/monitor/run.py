@@ -18,7 +18,7 @@ from ..content.loader import load_content
 from ..content.registry import Site, display_path
 from ..errors import ToolkitError
 from ..group.rules.check import check_content
-from ..lifecycle.serving import OFFLINE
+from ..lifecycle.kinds import OFFLINE
 from ..regions import SHANGHAI
 from ..urls import site_url
 from . import availability, deadlinks, freshness, interaction, jiucuo, services, wording

@@ -21,8 +21,8 @@ from datetime import date
 from ..compliance import ERROR, WARNING, Violation
 from ..content.registry import Site, display_path
 from ..group.rules.check import GroupReport
-from ..lifecycle.notices import notices_of
-from ..lifecycle.serving import OPENED, RETIRED, site_state
+from ..lifecycle.kinds import OPENED, RETIRED, notices_of
+from ..lifecycle.serving import site_state
 from .figures import ARTICLE, figures_path, read_figures
 
 DEADLINE = (1, 31)  # 1月31日

@@ -2,9 +2,10 @@
 
 Beside and inside the sites' folders: the retired sites' pages under the portal's
 /archive/<site-id>/ with nginx's 301 snippets (第八条（一）（四）), each temporary offline's
-503 snippets (第八条（二）), the portal's copies of the other sites' search indexes, what
-every old address answers (group.continuity.addresses), the group's index page (the theme's
-``group_index.html``) and the build report.
+503 snippets (第八条（二）), a former domain's 301 to the new one (第六条（二）), the
+portal's copies of the other sites' search indexes, what every old address answers
+(group.continuity.addresses), the group's index page (the theme's ``group_index.html``)
+and the build report.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ...compliance import format_build_report
 from ...content.registry import SITE_TYPES, STATUSES, Site
 from ...headers import style_source
-from ...lifecycle.serving import OFFLINE_MAPS, maintenance_snippet, offline_maps, redirect_snippets
+from ...lifecycle.serving import (
+    OFFLINE_MAPS,
+    domain_redirect_snippet,
+    maintenance_snippet,
+    offline_maps,
+    redirect_snippets,
+)
 from .staging import GroupBuild
 from ..rules.check import GroupReport
 from ..continuity.addresses import archived_addresses, hosts_of, write_continuity
@@ -46,6 +53,7 @@ def write_group_files(
     group = report.group
     retired = archive_retired_sites(staging, report, content_root, output_root, theme)
     write_maintenance_snippets(staging, build.sites, windows)
+    write_domain_redirects(staging, group.published_sites())
     link_group_search(staging, report)
     # 第八条（四）: every old address of every site still answers (group.continuity.addresses);
     # after the maintenance snippets, whose server lines come first.
@@ -91,6 +99,17 @@ def write_maintenance_snippets(staging: Path, sites: list[Site], windows: dict[s
         ]
         with (snippets / OFFLINE_MAPS).open("a", encoding="utf-8") as maps:
             maps.write(offline_maps(site.domain, windows[site.id], served))
+
+
+def write_domain_redirects(staging: Path, sites: list[Site]) -> None:
+    """第六条（二）: a site built on its new domain; its former domain 301s to it."""
+    for site in sites:
+        old = site.registered_domain
+        if site.moved_to and old and old != site.moved_to:
+            snippets = staging / "nginx"
+            snippets.mkdir(exist_ok=True)
+            text = domain_redirect_snippet(old, site.moved_to)
+            (snippets / f"{old}.conf").write_text(text, encoding="utf-8")
 
 
 def link_group_search(staging: Path, report: GroupReport) -> None:

@@ -25,8 +25,7 @@ from ...compliance import format_report
 from ...content.loader import LIBRARY_FOLDER, POLICY_FOLDER, walk_files
 from ...content.registry import Site
 from ...errors import ToolkitError
-from ...lifecycle.notices import notices_of
-from ...lifecycle.placement import placement
+from ...lifecycle.kinds import notices_of, placement
 from ...lifecycle.serving import offline_windows
 from .staging import GroupBuild, SiteJob, build_group
 from ..rules.check import GroupReport, check_group
@@ -159,7 +158,8 @@ def site_content(site: Site, report: GroupReport, annual: Any, windows: list) ->
         # 第八条（二）: each temporary offline not yet over gets its maintenance page now,
         # and nginx opens and closes it on time (lifecycle.serving, group.build.groupfiles).
         "MAINTENANCE_WINDOWS": [
-            {"page": w.page, "placement": placement(w.notice, site)} for w in windows
+            {"page": w.page, "placement": placement(w.notice, site, w.start.date())}
+            for w in windows
         ],
         # The group's search on the portal: every online site's index, each merged in
         # the browser from the portal's own copy (groupfiles.GROUP_SEARCH_FOLDER/<domain>/).

@@ -13,7 +13,7 @@ from typing import Any
 from ... import urls
 from ...content.loader import STATIC_FOLDERS
 from ...content.registry import Group, Site
-from ...lifecycle.placement import placements
+from ...lifecycle.kinds import kind_of, placements
 from ..rules.services import catalogue
 from ..rules.siterules import CONAC_IMAGE, EMBLEM
 
@@ -330,9 +330,9 @@ def content_settings(site: Site, report) -> dict[str, Any]:
 
 def notice_context(site: Site, group: Group, today: date) -> dict[str, Any]:
     """The notices standing on this site's home page today, and the lists it shows."""
-    every = placements(group)
+    every = placements(group, today)
     as_dict = lambda p: {
-        "title": p.notice.title,
+        "title": kind_of(p.notice).title,
         "text": p.text,
         "site": group.sites[p.notice.site].name,
         "facts": p.facts,

@@ -350,10 +350,11 @@ class SiteContinuity:
 
 
 def hosts_of(site: Site) -> list[str]:
-    """The hosts the site's old addresses were on: its domain, and where a redesign crawled
-    its old version (``archive.source``)."""
+    """The hosts the site's old addresses were on: its domain, its former domain after a
+    change (第六条（二）), and where a redesign crawled its old version (``archive.source``)."""
     source = urlsplit(str(site.get("archive.source") or "")).hostname
-    return [str(site.domain).lower()] + ([source] if source else [])
+    former = site.registered_domain if site.registered_domain != site.domain else None
+    return [str(site.domain).lower()] + [host for host in (former, source) if host]
 
 
 def serve_site(site: Site, site_dir: Path, previous_dir: Path) -> tuple[SiteContinuity, str, list]:
@@ -378,7 +379,10 @@ def write_continuity(
     results, maps = [], list(other_maps)
     for site in sorted(sites, key=lambda s: str(s.domain)):  # same bytes, whatever was kept
         domain = str(site.domain)
-        checked, text, keys = serve_site(site, staging / domain, Path(previous_root) / domain)
+        previous = Path(previous_root) / domain
+        if not previous.is_dir() and site.registered_domain:  # the first build on a new domain
+            previous = Path(previous_root) / site.registered_domain
+        checked, text, keys = serve_site(site, staging / domain, previous)
         results.append(checked)
         maps.append((text, keys))
         with (nginx / f"{domain}.conf").open("a", encoding="utf-8") as server:

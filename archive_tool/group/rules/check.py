@@ -13,9 +13,10 @@ from pathlib import Path
 from ...compliance import Violation, errors, rules_of, run_rules, warnings
 from ...content.loader import load_content
 from ...content.registry import Group
-from ...lifecycle.notices import Notice, notices_of
+from ...lifecycle.notices import Notice
 from ...lifecycle import rules  # noqa: F401  (registers the notice rules)
-from ...lifecycle.serving import OFFLINE, OPENED, RETIRED, site_state
+from ...lifecycle.kinds import OFFLINE, OPENED, RETIRED, notices_of
+from ...lifecycle.serving import domain_on, site_state
 from ...safety.numbers import mask_personal_numbers
 from ...safety.scan import Waiver, scan_group
 from . import sitefiles, siterules  # noqa: F401  (registers the registry rules)
@@ -63,10 +64,13 @@ def check_content(group: Group, today: date | None = None) -> GroupReport:
     # Lifecycle records decide which sites are built today, before any rule runs: an
     # 开通 record publishes a pending site on its online date (第五条（二）).
     notices, unreadable = notices_of(group)
+    # A 域名变更 moves the site to its new domain on the change date (第六条（二）).
     for site_id, site in group.sites.items():
-        state, notice = site_state([n for n in notices if n.site == site_id], today)
+        own = [n for n in notices if n.site == site_id]
+        state, notice = site_state(own, today)
         report.states[site_id] = (state, notice)
         site.opened = state == OPENED
+        site.moved_to = domain_on(own, today)
     group.offline = {sid for sid, (state, _) in report.states.items() if state == OFFLINE}
     group.retired = {sid for sid, (state, _) in report.states.items() if state == RETIRED}
     # Every rule is registered in compliance.RULES by scope; this runs each scope over its
