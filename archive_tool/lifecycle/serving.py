@@ -12,6 +12,7 @@ migration target), so no old link breaks.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, datetime, timezone
 from email.utils import format_datetime
 from urllib.parse import quote
@@ -25,25 +26,32 @@ ONLINE, OFFLINE, RETIRED, OPENED = "online", "offline", "retired", "opened"
 OFFLINE_MAPS = "offline-maps.conf"  # in output/nginx/: include once in the http block
 
 
-def site_state(notices: list[Notice], today: date) -> tuple[str, Notice | None]:
+class SiteState(NamedTuple):
+    """A site's state on a day and the lifecycle record that puts it there (None: online)."""
+
+    state: str
+    notice: Notice | None = None
+
+
+def site_state(notices: list[Notice], today: date) -> SiteState:
     """retired (a retirement took effect), offline (an offline record covers today), opened
     (an 开通 record's online date has come) or online."""
     for notice in notices:
         if notice.kind == "retire":
             effective = notice.day("effective") or notice.day("approved")
             if effective and effective <= today:
-                return RETIRED, notice
+                return SiteState(RETIRED, notice)
     for notice in notices:
         if notice.kind == "offline":
             start, end = notice.moment("start"), notice.moment("end")
             if start and end and start.date() <= today <= end.date():
-                return OFFLINE, notice
+                return SiteState(OFFLINE, notice)
     for notice in notices:
         if notice.kind == "open":
             online = notice.day("online")
             if online and online <= today:
-                return OPENED, notice
-    return ONLINE, None
+                return SiteState(OPENED, notice)
+    return SiteState(ONLINE)
 
 
 @dataclass(frozen=True)

@@ -41,17 +41,17 @@ def build_site(job: SiteJob) -> SiteOutcome:
     looks = theme_templates(settings.get("THEME"))  # the group's look for its archives
     settings["ARCHIVES"] = publish_archives(site, job.content_root, archives, templates=looks)
     Pelican(configure_settings(with_template_functions(settings))).run()
-    index_site(job.output, site.name, str(site.domain))
+    index_site(job.output, site.name, str(site.domain), settings["PAGE_DATES"])
     gate_site(job, outcome)
     return outcome
 
 
-def index_site(site_dir: Path, site_name: str, domain: str) -> None:
+def index_site(site_dir: Path, site_name: str, domain: str, dates: dict[str, str]) -> None:
     """Search (第七条): pagefind indexes a copy of the pages with Chinese in one-character
     tokens, the way search.js reads the query (group.search.searchindex)."""
     copy = Path(tempfile.mkdtemp(prefix="sitegroup-search-"))
     try:
-        write_index_copy(site_dir, copy, site_name, domain)
+        write_index_copy(site_dir, copy, site_name, domain, dates)
         run_pagefind(*pagefind_arguments(copy, site_dir / "pagefind"))
     finally:
         shutil.rmtree(copy, ignore_errors=True)

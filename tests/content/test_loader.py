@@ -89,7 +89,7 @@ def test_rules_are_passes_over_the_model(group_with_every_kind: Path, tmp_path: 
             path.unlink()
     report = check_content(group, TODAY)
     assert report.violations == expected
-    assert report.states["fgw"][0] == "online"  # the offline record starts on 2026-12-01
+    assert report.states["fgw"].state == "online"  # the offline record starts on 2026-12-01
     assert sum(len(items) for items in report.services.values()) > 0
     assert report.ledgers["bozhou"].numbers
 

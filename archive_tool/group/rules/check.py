@@ -13,9 +13,9 @@ from pathlib import Path
 from ...compliance import Violation, errors, rules_of, run_rules, warnings
 from ...content.loader import load_content
 from ...content.registry import Group
-from ...lifecycle.notices import Notice, notices_of
+from ...lifecycle.notices import notices_of
 from ...lifecycle import rules  # noqa: F401  (registers the notice rules)
-from ...lifecycle.serving import OFFLINE, OPENED, RETIRED, site_state
+from ...lifecycle.serving import OFFLINE, OPENED, RETIRED, SiteState, site_state
 from ...safety.numbers import mask_personal_numbers
 from ...safety.scan import Waiver, scan_group
 from . import sitefiles, siterules  # noqa: F401  (registers the registry rules)
@@ -34,7 +34,7 @@ class GroupReport:
     interaction: dict[str, Interaction] = field(default_factory=dict)
     library: list[Placement] = field(default_factory=list)
     ledgers: dict[str, Ledger] = field(default_factory=dict)
-    states: dict[str, tuple[str, Notice | None]] = field(default_factory=dict)  # lifecycle.serving
+    states: dict[str, SiteState] = field(default_factory=dict)  # lifecycle.serving
     waivers: list[Waiver] = field(default_factory=list)  # findings accepted by 保密审查
 
     @property
@@ -64,11 +64,10 @@ def check_content(group: Group, today: date | None = None) -> GroupReport:
     # 开通 record publishes a pending site on its online date (第五条（二）).
     notices, unreadable = notices_of(group)
     for site_id, site in group.sites.items():
-        state, notice = site_state([n for n in notices if n.site == site_id], today)
-        report.states[site_id] = (state, notice)
-        site.opened = state == OPENED
-    group.offline = {sid for sid, (state, _) in report.states.items() if state == OFFLINE}
-    group.retired = {sid for sid, (state, _) in report.states.items() if state == RETIRED}
+        report.states[site_id] = site_state([n for n in notices if n.site == site_id], today)
+        site.opened = report.states[site_id].state == OPENED
+    group.offline = {sid for sid, s in report.states.items() if s.state == OFFLINE}
+    group.retired = {sid for sid, s in report.states.items() if s.state == RETIRED}
     # Every rule is registered in compliance.RULES by scope; this runs each scope over its
     # items, in the order of the report.
     for site in group.sites.values():

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import yaml
 
 from ...compliance import Violation
+from ...content.articles import ArticleFile
 from ...content.loader import LEDGER_FILE
 from ...content.registry import Group, Site
 
@@ -48,9 +48,9 @@ class Ledger:
 
 
 def assign_numbers(
-    group: Group, site: Site, articles: list[tuple[str, str, datetime, str]]
+    group: Group, site: Site, articles: list[ArticleFile]
 ) -> tuple[Ledger, list[Violation]]:
-    """Numbers for ``articles`` (slug, file shown, date, index_no written or '') of a site."""
+    """Numbers for the dated ``articles`` a site publishes (its own and its library copies)."""
     ledger = Ledger(site.id, group.root / site.id / LEDGER_FILE)
     problems: list[Violation] = []
     unit = str(site.get("unit_code") or "")
@@ -63,7 +63,7 @@ def assign_numbers(
             )
         elif isinstance(site.ledger.data, dict):
             ledger.numbers = {str(k): str(v) for k, v in site.ledger.data.items()}
-    written = {slug: (shown, no) for slug, shown, _, no in articles if no}
+    written = {a.slug: (a.shown, a.meta["index_no"]) for a in articles if a.meta.get("index_no")}
     for slug, (shown, number) in written.items():
         match = INDEX_NO.match(number)
         if not match or (unit and match["unit"] != unit):
@@ -98,11 +98,11 @@ def assign_numbers(
         if match:
             year = match["year"]
             serials[year] = max(serials.get(year, 0), int(match["serial"]))
-    for slug, _, published, _ in sorted(articles, key=lambda a: (a[2], a[0])):
-        if slug in ledger.numbers:
+    for article in sorted(articles, key=lambda a: (a.published, a.slug)):
+        if article.slug in ledger.numbers:
             continue
-        year = f"{published:%Y}"
+        year = f"{article.published:%Y}"
         serials[year] = serials.get(year, 0) + 1
         number = f"{unit}/{year}-{serials[year]:05d}"
-        ledger.numbers[slug] = ledger.added[slug] = number
+        ledger.numbers[article.slug] = ledger.added[article.slug] = number
     return ledger, problems
