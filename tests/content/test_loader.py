@@ -143,3 +143,23 @@ def test_links_out_of_a_folder_are_reported_and_not_followed(tmp_path: Path):
     files, escaping = walk_files(theme, theme)
     assert [parts for _, parts in files] == [("static", "same.css"), ("static", "site.css")]
     assert [path.name for path in escaping] == ["dir", "passwd"]
+
+
+def test_a_written_index_number_already_given_is_reported_by_its_registered_rule(group_copy):
+    """索引号 problems are registry rules (scope ``numbers``), each naming file and field."""
+    from archive_tool.compliance import rules_of
+    from archive_tool.group.rules.check import check_group
+
+    article = group_copy / "fgw" / "zwdt" / "2026-06-20-fgw-jiage-jiance.md"
+    text = article.read_text(encoding="utf-8")
+    taken = "index_no: 11341600MB00000030/2025-00001\n"  # the ledger's number of another article
+    article.write_text(text.replace("disclosure:", taken + "disclosure:", 1), encoding="utf-8")
+    found = [v for v in check_group(group_copy).errors if v.field == "index_no"]
+    assert [(v.file, v.message) for v in found] == [
+        (
+            "content/fgw/zwdt/2026-06-20-fgw-jiage-jiance.md",
+            "索引号「11341600MB00000030/2025-00001」已用于「2025-02-20-fgw-quanwei-gongzuo-huiyi」",
+        )
+    ]
+    names = [rule.name for rule in rules_of("numbers")]
+    assert names == ["readable_ledger", "written_number_form", "written_number_unique"]
