@@ -87,6 +87,7 @@ SCOPES = {
     "notice": "check(notice, siblings, site, today): one lifecycle record",
     "library": "check(entry, group): one item of the 信息资源库",
     "copies": "check(site, articles, copies): the library copies a site publishes beside its own",
+    "numbers": "check(site, articles, ledger): the 索引号 of the articles a site publishes",
 }
 RULES: dict[str, list[Rule]] = {scope: [] for scope in SCOPES}
 SITE_RULES = RULES["site"]

@@ -18,6 +18,9 @@ ARTICLE_SUFFIXES = (".md", ".markdown")
 META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024  # far beyond any page an editor writes
+# Where the build writes an article below its site's root (Pelican's ARTICLE_URL and
+# ARTICLE_SAVE_AS, group/build/settings.py): the same on every site of the group.
+ARTICLE_PATH = "{category}/{date:%Y%m}/{slug}.html"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,18 @@ class ArticleFile:
     def published(self) -> datetime | None:
         """The publish date (``Date:``), parsed once for every rule; None if it is none."""
         return parse_date(self.meta.get("date", ""))
+
+    @property
+    def column(self) -> str:
+        """The column folder it lies in ("" for a file at the top of its site folder)."""
+        return self.parts[0] if len(self.parts) >= 2 else ""
+
+    def page(self, column: str | None = None) -> str | None:
+        """Its page below the site's root, in its own column or in ``column`` (a library
+        copy's); None when it has no date, so no page."""
+        if self.published is None:
+            return None
+        return article_path(self.column if column is None else column, self.published, self.slug)
 
     @property
     def body(self) -> str:
@@ -108,6 +123,15 @@ def parse_date(text: str) -> datetime | None:
         except ValueError:
             continue
     return None
+
+
+def article_path(column: str, published: datetime, slug: str) -> str:
+    """An article's page below its site's root, as the build writes it.
+
+    >>> article_path("zwdt", datetime(2026, 11, 20, 16, 30), "changwuhuiyi")
+    'zwdt/202611/changwuhuiyi.html'
+    """
+    return ARTICLE_PATH.format(category=column, date=published, slug=slug)
 
 
 def iter_article_files(folder: Path) -> Iterator[Path]:

@@ -15,6 +15,7 @@ what: ``kinds``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, datetime, timezone
 from email.utils import format_datetime
 from urllib.parse import quote
@@ -28,15 +29,22 @@ from .notices import Notice
 OFFLINE_MAPS = "offline-maps.conf"  # in output/nginx/: include once in the http block
 
 
-def site_state(notices: list[Notice], today: date) -> tuple[str, Notice | None]:
+class SiteState(NamedTuple):
+    """A site's state on a day and the lifecycle record that puts it there (None: online)."""
+
+    state: str
+    notice: Notice | None = None
+
+
+def site_state(notices: list[Notice], today: date) -> SiteState:
     """The state a site's records set today (kinds.STATE_ORDER: retired, offline, opened,
     the first that holds), with the record that sets it; else online."""
     for state in STATE_ORDER:
         for notice in notices:
             kind = kind_of(notice)
             if kind.state == state and kind.in_effect(notice, today):
-                return state, notice
-    return ONLINE, None
+                return SiteState(state, notice)
+    return SiteState(ONLINE)
 
 
 def domain_on(notices: list[Notice], today: date) -> str | None:

@@ -19,6 +19,7 @@ from ..content.registry import Site, display_path
 from ..errors import ToolkitError
 from ..group.rules.check import check_content
 from ..lifecycle.kinds import OFFLINE
+from ..lifecycle.serving import SiteState
 from ..regions import SHANGHAI
 from ..urls import site_url
 from . import availability, deadlinks, freshness, interaction, jiucuo, services, wording
@@ -182,7 +183,7 @@ def monitor(options: Options, progress: Callable[[str], None] = lambda _: None) 
     if not lexicon.size:
         result.notes.append("content/_policy/ 中没有词库，未检查严重表述错误和敏感词")
     homes = {site.id: f"{site_url(site.domain)}/" for site in sites if site.domain}
-    online = [s for s in sites if report.states.get(s.id, ("",))[0] != OFFLINE and s.id in homes]
+    online = [s for s in sites if report.states.get(s.id, SiteState("")).state != OFFLINE and s.id in homes]
     visits: list[availability.Visit] = []
     if options.live:
         visits = _visits(options, fetcher, online, homes, result, progress)

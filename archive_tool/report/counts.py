@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 
-from ..content.articles import ArticleFile, parse_date
+from ..content.articles import ArticleFile
 from ..content.registry import Column, Site, display_path
 from ..group.rules.articlerules import WITHHELD
 from ..group.rules.check import GroupReport
-from ..group.build.settings import SITE_DEFAULTS
 
 # How a count is made from its items.
 NUMBER, SUM, MEAN, ANY = "number", "sum", "mean", "any"
@@ -104,32 +103,20 @@ class Scope:
         columns = {column.id: column for column in self.site.columns}
         found = []
         for article in self.site.articles:
-            published = parse_date(article.meta.get("date", ""))
-            if published is None or article.meta.get("disclosure") in (None, WITHHELD):
+            if article.published is None or article.meta.get("disclosure") in (None, WITHHELD):
                 continue
-            if len(article.parts) < 2:
+            if not article.column:
                 continue
-            column_id = article.parts[0]
-            path = article_path(column_id, published, article.slug)
-            found.append(Post(article, columns.get(column_id), published, path))
+            column = columns.get(article.column)
+            found.append(Post(article, column, article.published, article.page() or ""))
         for copy in self.report.library:
-            if copy.site != self.site.id:
+            item = copy.item
+            if copy.site != self.site.id or item.meta.get("disclosure") in (None, WITHHELD):
                 continue
-            dated = parse_date(copy.item.meta.get("date", ""))
-            if dated is None or copy.item.meta.get("disclosure") in (None, WITHHELD):
-                continue
-            path = article_path(copy.column, dated, copy.item.slug)
-            published = copy.reposted or dated
-            found.append(Post(copy.item, columns.get(copy.column), published, path, copy.is_repost))
+            published = copy.reposted or item.published
+            column = columns.get(copy.column)
+            found.append(Post(item, column, published, copy.page, copy.is_repost))
         found = [post for post in found if self.within(post.published)]
         found.sort(key=lambda post: (post.published, post.path))
         return found
 
-
-def article_path(column_id: str, published: datetime, slug: str) -> str:
-    """An article's page below its site's root, as the build writes it.
-
-    >>> article_path("zwdt", datetime(2026, 11, 20, 16, 30), "changwuhuiyi")
-    'zwdt/202611/changwuhuiyi.html'
-    """
-    return SITE_DEFAULTS["ARTICLE_URL"].format(category=column_id, date=published, slug=slug)

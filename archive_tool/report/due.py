@@ -69,7 +69,7 @@ def sites_online_on(report: GroupReport, day: date) -> list[Site]:
     notices, _ = notices_of(report.group)
     found = []
     for site in report.group.published_sites():
-        state, _ = site_state([n for n in notices if n.site == site.id], day)
+        state = site_state([n for n in notices if n.site == site.id], day).state
         if state == RETIRED:
             continue
         if site.status == "online" or state == OPENED:

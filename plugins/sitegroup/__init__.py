@@ -135,9 +135,7 @@ def add_library_copies(generator):
         if copy["reposted"]:
             article.reposted = copy["reposted"]
             article.origin_name = copy["origin_name"]
-            article.canonical_url = f"https://{copy['origin_domain']}/" + generator.settings[
-                "ARTICLE_URL"
-            ].format(category=copy["origin_column"], date=article.date, slug=article.slug)
+            article.canonical_url = copy["origin_url"]
         generator.articles.append(article)
     if copies:
         generator.articles = order_content(

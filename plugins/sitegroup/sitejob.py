@@ -35,6 +35,6 @@ def build_site(job: SiteJob) -> SiteOutcome:
     settings["ARCHIVES"] = publish_archives(site, job.content_root, archives, templates=looks)
     Pelican(configure_settings(with_template_functions(settings))).run()
     # Search (第七条), shard by shard; a shard unchanged since the published build is linked.
-    index_site(job.output, site.name, str(site.domain), job.published)
+    index_site(job.output, site.name, str(site.domain), settings["PAGE_DATES"], job.published)
     gate_site(job, outcome)
     return outcome

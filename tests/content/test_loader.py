@@ -59,7 +59,7 @@ def content_files(root: Path) -> set[Path]:
     publishing-safety scan)."""
     wanted = set(root.glob("*/site.yaml")) | set(root.glob("*/index-numbers.yaml"))
     wanted |= set(root.rglob("*.md")) | set(root.glob("_policy/*.txt"))
-    for site in ("bozhou", "qcq", "fgw", "sjj"):  # mcx is pending: not published
+    for site in ("bozhou", "qcq", "fgw", "sjj", "gxq"):  # mcx is pending: not published
         # every static file: its type is checked by content, its text (or metadata) scanned
         wanted |= {p for p in (root / site / "files").rglob("*") if p.is_file()}
     for folder in ("services", "letters", "consultations", "interviews", "notices", "annual"):
@@ -74,7 +74,7 @@ def test_check_opens_each_content_file_once(group_with_every_kind: Path, opened:
         path: n for path, n in opened.items() if group_with_every_kind.resolve() in path.parents
     }
     expected = content_files(group_with_every_kind)
-    assert len(expected) > 100  # the demo: 4 sites' articles, records, ledgers and the library
+    assert len(expected) > 100  # the demo: 5 sites' articles, records, ledgers and the library
     assert set(below) == expected
     assert {path: n for path, n in below.items() if n != 1} == {}
 
@@ -89,7 +89,7 @@ def test_rules_are_passes_over_the_model(group_with_every_kind: Path, tmp_path: 
             path.unlink()
     report = check_content(group, TODAY)
     assert report.violations == expected
-    assert report.states["fgw"][0] == "online"  # the offline record starts on 2026-12-01
+    assert report.states["fgw"].state == "online"  # the offline record starts on 2026-12-01
     assert sum(len(items) for items in report.services.values()) > 0
     assert report.ledgers["bozhou"].numbers
 
@@ -143,3 +143,23 @@ def test_links_out_of_a_folder_are_reported_and_not_followed(tmp_path: Path):
     files, escaping = walk_files(theme, theme)
     assert [parts for _, parts in files] == [("static", "same.css"), ("static", "site.css")]
     assert [path.name for path in escaping] == ["dir", "passwd"]
+
+
+def test_a_written_index_number_already_given_is_reported_by_its_registered_rule(group_copy):
+    """索引号 problems are registry rules (scope ``numbers``), each naming file and field."""
+    from archive_tool.compliance import rules_of
+    from archive_tool.group.rules.check import check_group
+
+    article = group_copy / "fgw" / "zwdt" / "2026-06-20-fgw-jiage-jiance.md"
+    text = article.read_text(encoding="utf-8")
+    taken = "index_no: 11341600MB00000030/2025-00001\n"  # the ledger's number of another article
+    article.write_text(text.replace("disclosure:", taken + "disclosure:", 1), encoding="utf-8")
+    found = [v for v in check_group(group_copy).errors if v.field == "index_no"]
+    assert [(v.file, v.message) for v in found] == [
+        (
+            "content/fgw/zwdt/2026-06-20-fgw-jiage-jiance.md",
+            "索引号「11341600MB00000030/2025-00001」已用于「2025-02-20-fgw-quanwei-gongzuo-huiyi」",
+        )
+    ]
+    names = [rule.name for rule in rules_of("numbers")]
+    assert names == ["readable_ledger", "written_number_form", "written_number_unique"]

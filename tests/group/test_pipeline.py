@@ -35,7 +35,7 @@ def test_the_core_builds_the_whole_group_into_its_output(group_copy: Path, tmp_p
     )
 
     domains = {str(site.domain) for site in build.sites}
-    assert len(domains) == 4 and not build.kept
+    assert len(domains) == 5 and not build.kept
     for domain in domains:
         assert (output / domain / "index.html").is_file()
         assert (output / domain / "pagefind").is_dir()  # the worker indexed it
@@ -44,7 +44,7 @@ def test_the_core_builds_the_whole_group_into_its_output(group_copy: Path, tmp_p
     assert all(domain in index for domain in domains)
     assert (output / BUILD_REPORT).is_file() and (output / "build-manifest.json").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]  # no staging left
-    assert "网站群构建完成：4 个站点" in capsys.readouterr().out
+    assert "网站群构建完成：5 个站点" in capsys.readouterr().out
 
 
 def test_a_group_that_breaks_a_rule_is_refused_before_anything_is_built(group_copy: Path):

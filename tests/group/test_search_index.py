@@ -12,18 +12,22 @@ import sys
 import unicodedata
 
 import pytest
+from conftest import DEMO_CONTENT
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import html
 
+from archive_tool.group.rules.check import check_group
 from archive_tool.group.search.searchindex import (
     ATTACHING_BELOW,
     CLOSING_RANGES,
     FULL_WIDTH,
     INDEX_LANGUAGE,
     index_page,
+    indexed_pages,
     is_token_char,
     padded,
+    page_dates,
     tokenize,
     write_index_copy,
 )
@@ -114,7 +118,8 @@ PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 
 
 def test_the_copy_holds_tokens_and_the_metadata_results_show(tmp_path):
-    copy = html.fromstring(index_page(PAGE.format(canonical="x").encode(), "亳州市人民政府"))
+    page = PAGE.format(canonical="x").encode()
+    copy = html.fromstring(index_page(page, "亳州市人民政府", published="2025-08-29"))
     words = lambda path: " ".join(copy.xpath(f"string({path})").split())
     assert words("//h1") == "关 于 印 发 中 医 药 政 策 的 通 知"
     # Text split by inline markup is still one token a character.
@@ -144,7 +149,7 @@ def test_the_copy_marks_a_repost_for_the_group_search_and_skips_pages_without_a_
     (site / "pagefind").mkdir()
     (site / "pagefind" / "x.html").write_text(PAGE, encoding="utf-8")
     copies = tmp_path / "copies"
-    count = write_index_copy(site, copies, "谯城区", "www.qcq.gov.cn")
+    count = write_index_copy(site, copies, "谯城区", "www.qcq.gov.cn", {})
     assert count == 2
     assert sorted(p.name for p in copies.rglob("*.html")) == ["own.html", "repost.html"]
 
@@ -170,3 +175,18 @@ def test_each_built_site_has_one_index_in_the_unsegmented_language(demo_build):
     # The served pages are not the copy: their text is as written.
     policy = next(demo_build.output.glob("www.bozhou.gov.cn/zcwj/*/zhongyiyao-chanye-2025.html"))
     assert "中医药产业" in policy.read_text(encoding="utf-8")
+
+
+def test_the_index_dates_each_page_with_the_day_the_page_shows(demo_build):
+    """The search index takes each page's date from the content model (page_dates), not
+    from the page: every indexed page of the demo shows exactly that day as its PubDate."""
+    report = check_group(DEMO_CONTENT)
+    compared = 0
+    for site in report.group.published_sites():
+        dates = page_dates(report, site)
+        for relative, source in indexed_pages(demo_build.output / site.domain):
+            page = html.fromstring(source)
+            shown = page.xpath("string(//meta[@name='PubDate']/@content)")[:10]
+            assert dates.get(relative, "") == shown, (site.id, relative)
+            compared += bool(shown)
+    assert compared > 50

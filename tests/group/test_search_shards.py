@@ -29,10 +29,18 @@ PAGES = {
 }
 
 
+def dates_of(pages):
+    """The publish days the content model hands the index (searchindex.page_dates)."""
+    return {relative: date for relative, (date, _) in pages.items() if date}
+
+
+DATES = dates_of(PAGES)
+
+
 def test_one_bundle_per_year_newest_first_and_undated_last(tmp_path):
     site = tmp_path / "site"
     write_site(site, PAGES)
-    report = index_site(site, "亳州市人民政府", "www.bozhou.gov.cn")
+    report = index_site(site, "亳州市人民政府", "www.bozhou.gov.cn", DATES)
     listed = json.loads((site / "pagefind" / SHARDS_FILE).read_text(encoding="utf-8"))["shards"]
     assert [(s["name"], s["pages"]) for s in listed] == [("2026", 1), ("2025", 2), ("undated", 1)]
     assert report.indexed == ["2026", "2025", "undated"] and report.reused == []
@@ -50,12 +58,17 @@ def listed_pages(listed):
 def test_an_edit_indexes_only_its_shard_and_the_rest_is_linked_from_the_published(tmp_path):
     published, rebuilt = tmp_path / "published", tmp_path / "rebuilt"
     write_site(published, PAGES)
-    index_site(published, "亳州市人民政府", "www.bozhou.gov.cn")
+    index_site(published, "亳州市人民政府", "www.bozhou.gov.cn", DATES)
     edited = dict(PAGES, **{"zwdt/b.html": ("2025-07-01", "住房公积金提取")})
     write_site(rebuilt, edited)
     ran = []
     report = index_site(
-        rebuilt, "亳州市人民政府", "www.bozhou.gov.cn", published, run=lambda *a: ran.append(a)
+        rebuilt,
+        "亳州市人民政府",
+        "www.bozhou.gov.cn",
+        dates_of(edited),
+        published,
+        run=lambda *a: ran.append(a),
     )
     assert report.indexed == ["2025"] and report.reused == ["2026", "undated"]
     assert len(ran) == 1 and ran[0][ran[0].index("--output-path") + 1].endswith("/2025")
@@ -66,10 +79,12 @@ def test_an_edit_indexes_only_its_shard_and_the_rest_is_linked_from_the_publishe
 def test_a_changed_site_name_or_no_published_listing_indexes_everything(tmp_path):
     published, rebuilt = tmp_path / "published", tmp_path / "rebuilt"
     write_site(published, PAGES)
-    index_site(published, "亳州市人民政府", "www.bozhou.gov.cn")
+    index_site(published, "亳州市人民政府", "www.bozhou.gov.cn", DATES)
     write_site(rebuilt, PAGES)
-    report = index_site(rebuilt, "亳州市政府", "www.bozhou.gov.cn", published, run=lambda *a: None)
+    report = index_site(rebuilt, "亳州市政府", "www.bozhou.gov.cn", DATES, published, run=lambda *a: None)
     assert report.reused == []
     (published / "pagefind" / SHARDS_FILE).write_text("{", encoding="utf-8")
-    report = index_site(rebuilt, "亳州市人民政府", "www.bozhou.gov.cn", published, run=lambda *a: None)
+    report = index_site(
+        rebuilt, "亳州市人民政府", "www.bozhou.gov.cn", DATES, published, run=lambda *a: None
+    )
     assert report.reused == []

@@ -34,6 +34,7 @@ def test_the_demo_sites_read_their_kind():
     kinds = {site.id: site.kind.id for site in group.sites.values()}
     assert kinds["bozhou"] == "portal" and group.portal is group.sites["bozhou"]
     assert kinds["qcq"] == "county" and kinds["fgw"] == "department"
+    assert kinds["gxq"] == "zone"  # 亳州高新技术产业开发区管理委员会
     # 办事服务: a county portal always, a department when it says it serves the public.
     assert group.sites["qcq"].must_serve and group.sites["fgw"].must_serve
     assert "办事服务" in group.sites["fgw"].required_columns

@@ -15,7 +15,7 @@ from conftest import DEMO_CONTENT, archive_tool
 
 YEAR = 2026
 AS_OF = "2026-12-31"
-SITES = ("bozhou", "fgw", "qcq", "sjj")  # the demo's published sites
+SITES = ("bozhou", "fgw", "gxq", "qcq", "sjj")  # the demo's published sites
 
 # The definitions of docs/annual-report.md, written out again.
 OVERVIEW = {"概况信息", "机构职能", "负责人信息"}

@@ -18,7 +18,7 @@ def test_by_default_it_writes_beside_the_build_output_not_inside(tmp_path):
     assert (folder / f"bozhou-{YEAR}.html").is_file()
     assert (folder / f"group-{YEAR}.xlsx").is_file()
     assert not (tmp_path / "output").exists()
-    assert "4 个网站" in result.stdout and str(YEAR) in result.stdout
+    assert "5 个网站" in result.stdout and str(YEAR) in result.stdout
 
 
 def archive_tool_in(folder, *args):

@@ -138,7 +138,7 @@ def archive_retired_sites(
     portal = group.portal
     maps = []
     for site_id in sorted(group.retired):
-        site, notice = group.sites[site_id], report.states[site_id][1]
+        site, notice = group.sites[site_id], report.states[site_id].notice
         effective = notice.day("effective") or notice.day("approved")
         _, note = capture_published(
             site, content_root, output_root / site.domain, effective, "下线"

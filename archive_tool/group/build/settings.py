@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from ... import urls
+from ...content.articles import ARTICLE_PATH
 from ...content.loader import STATIC_FOLDERS
 from ...content.registry import Group, Site
 from ...lifecycle.kinds import kind_of, placements
 from ..rules.services import catalogue
 from ..rules.siterules import CONAC_IMAGE, EMBLEM
+from ..search.searchindex import page_dates
 
 # What every site's own Pelican run uses, before its identity is filled in. A group's
 # pelicanconf.py can override any of these in SITE_SETTINGS.
@@ -32,8 +34,8 @@ SITE_DEFAULTS: dict[str, Any] = {
     # Relative links inside a site: it works as its domain's document root and under
     # output/<domain>/ in a local preview alike.
     "RELATIVE_URLS": True,
-    "ARTICLE_URL": "{category}/{date:%Y%m}/{slug}.html",
-    "ARTICLE_SAVE_AS": "{category}/{date:%Y%m}/{slug}.html",
+    "ARTICLE_URL": ARTICLE_PATH,
+    "ARTICLE_SAVE_AS": ARTICLE_PATH,
     "CATEGORY_URL": "{slug}/",
     "CATEGORY_SAVE_AS": "{slug}/index.html",
     "PAGINATION_PATTERNS": [
@@ -308,8 +310,8 @@ def content_settings(site: Site, report) -> dict[str, Any]:
             "column": copy.column,
             "reposted": copy.reposted,
             "origin_name": group.sites[copy.origin_site].name,
-            "origin_domain": group.sites[copy.origin_site].domain,
-            "origin_column": copy.origin_column,
+            # The original's address, computed once in the content model (第九条（三）).
+            "origin_url": urls.page_url(group.sites[copy.origin_site].domain, copy.origin_page),
         }
         for copy in report.library
         if copy.site == site.id
@@ -325,6 +327,7 @@ def content_settings(site: Site, report) -> dict[str, Any]:
             if article.slug in numbers
         },
         "LIBRARY_COPIES": copies,
+        "PAGE_DATES": page_dates(report, site),  # for the search index (group.search)
     }
 
 

@@ -101,13 +101,11 @@ def metadata_rule(title: str, article: str):
     return decorator
 
 
-def published_articles(site: Site) -> Iterator[tuple[str, str, datetime, str]]:
-    """(slug, file shown, date, index_no written) of each article the site will publish."""
+def published_articles(site: Site) -> Iterator[ArticleFile]:
+    """Each article the site will publish: dated and not 不予公开."""
     for article in site.articles:
-        metadata = article.meta
-        published = article.published
-        if published and metadata.get("disclosure") not in (None, WITHHELD):
-            yield article.slug, article.shown, published, metadata.get("index_no", "")
+        if article.published and article.meta.get("disclosure") not in (None, WITHHELD):
+            yield article
 
 
 @rule("article", "文章放在栏目目录下", "第七条")

@@ -35,7 +35,7 @@ class GroupReport:
     interaction: dict[str, Interaction] = field(default_factory=dict)
     library: list[Placement] = field(default_factory=list)
     ledgers: dict[str, Ledger] = field(default_factory=dict)
-    states: dict[str, tuple[str, Notice | None]] = field(default_factory=dict)  # lifecycle.serving
+    states: dict[str, SiteState] = field(default_factory=dict)  # lifecycle.serving
     waivers: list[Waiver] = field(default_factory=list)  # findings accepted by 保密审查
 
     @property
@@ -67,12 +67,11 @@ def check_content(group: Group, today: date | None = None) -> GroupReport:
     # A 域名变更 moves the site to its new domain on the change date (第六条（二）).
     for site_id, site in group.sites.items():
         own = [n for n in notices if n.site == site_id]
-        state, notice = site_state(own, today)
-        report.states[site_id] = (state, notice)
-        site.opened = state == OPENED
+        report.states[site_id] = site_state(own, today)
+        site.opened = report.states[site_id].state == OPENED
         site.moved_to = domain_on(own, today)
-    group.offline = {sid for sid, (state, _) in report.states.items() if state == OFFLINE}
-    group.retired = {sid for sid, (state, _) in report.states.items() if state == RETIRED}
+    group.offline = {sid for sid, s in report.states.items() if s.state == OFFLINE}
+    group.retired = {sid for sid, s in report.states.items() if s.state == RETIRED}
     # Every rule is registered in compliance.RULES by scope; this runs each scope over its
     # items, in the order of the report.
     for site in group.sites.values():

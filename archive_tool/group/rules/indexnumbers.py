@@ -10,13 +10,14 @@ when articles are added, back-dated or removed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import yaml
 
-from ...compliance import Violation
+from ...compliance import Violation, rule, run_rules
+from ...content.articles import ArticleFile
 from ...content.loader import LEDGER_FILE
 from ...content.registry import Group, Site
 
@@ -48,61 +49,76 @@ class Ledger:
 
 
 def assign_numbers(
-    group: Group, site: Site, articles: list[tuple[str, str, datetime, str]]
+    group: Group, site: Site, articles: list[ArticleFile]
 ) -> tuple[Ledger, list[Violation]]:
-    """Numbers for ``articles`` (slug, file shown, date, index_no written or '') of a site."""
+    """Numbers for the dated ``articles`` a site publishes (its own and its library copies),
+    after the ``numbers`` rules checked the ledger and the numbers written in them."""
     ledger = Ledger(site.id, group.root / site.id / LEDGER_FILE)
-    problems: list[Violation] = []
-    unit = str(site.get("unit_code") or "")
-    if site.ledger is not None:
-        if site.ledger.error is not None:
-            problems.append(
-                Violation(
-                    site.id, site.ledger.shown, "(YAML)", f"无法读取：{site.ledger.error}", ARTICLE
-                )
-            )
-        elif isinstance(site.ledger.data, dict):
+    if site.ledger is not None and site.ledger.error is None:
+        if isinstance(site.ledger.data, dict):
             ledger.numbers = {str(k): str(v) for k, v in site.ledger.data.items()}
-    written = {slug: (shown, no) for slug, shown, _, no in articles if no}
-    for slug, (shown, number) in written.items():
-        match = INDEX_NO.match(number)
-        if not match or (unit and match["unit"] != unit):
-            problems.append(
-                Violation(
-                    site.id,
-                    shown,
-                    "index_no",
-                    f"索引号应为「{unit or '<unit_code>'}/YYYY-NNNNN」，实为「{number}」",
-                    ARTICLE,
-                )
-            )
-        ledger.numbers[slug] = number
+    for article in articles:
+        if written(article):
+            ledger.numbers[article.slug] = written(article)
+    problems = run_rules("numbers", site, articles, ledger)
+    unit = unit_code(site)
     if not UNIT_CODE.match(unit):
         return ledger, problems  # the unit_code rule of the registry reports the site
-    used: dict[str, str] = {}
-    for slug, number in ledger.numbers.items():
-        if number in used and slug in written:
-            problems.append(
-                Violation(
-                    site.id,
-                    written[slug][0],
-                    "index_no",
-                    f"索引号「{number}」已用于「{used[number]}」",
-                    ARTICLE,
-                )
-            )
-        used.setdefault(number, slug)
     serials: dict[str, int] = {}
     for number in ledger.numbers.values():
         match = INDEX_NO.match(number)
         if match:
             year = match["year"]
             serials[year] = max(serials.get(year, 0), int(match["serial"]))
-    for slug, _, published, _ in sorted(articles, key=lambda a: (a[2], a[0])):
-        if slug in ledger.numbers:
+    for article in sorted(articles, key=lambda a: (a.published, a.slug)):
+        if article.slug in ledger.numbers:
             continue
-        year = f"{published:%Y}"
+        year = f"{article.published:%Y}"
         serials[year] = serials.get(year, 0) + 1
         number = f"{unit}/{year}-{serials[year]:05d}"
-        ledger.numbers[slug] = ledger.added[slug] = number
+        ledger.numbers[article.slug] = ledger.added[article.slug] = number
     return ledger, problems
+
+
+def written(article: ArticleFile) -> str:
+    """The 索引号 an editor wrote in the article ("" when the build gives it)."""
+    return article.meta.get("index_no", "")
+
+
+def unit_code(site: Site) -> str:
+    return str(site.get("unit_code") or "")
+
+
+@rule("numbers", "索引号登记簿可以读取", ARTICLE)
+def readable_ledger(site: Site, articles, ledger: Ledger) -> Iterator[Violation]:
+    if site.ledger is not None and site.ledger.error is not None:
+        message = f"无法读取：{site.ledger.error}"
+        yield Violation(site.id, site.ledger.shown, "(YAML)", message, ARTICLE)
+
+
+@rule("numbers", "文章写明的索引号为「信息公开单位代码/年份-五位序号」", ARTICLE)
+def written_number_form(site: Site, articles, ledger: Ledger) -> Iterator[Violation]:
+    unit = unit_code(site)
+    for shown, number in _written(articles).values():
+        match = INDEX_NO.match(number)
+        if not match or (unit and match["unit"] != unit):
+            expected = f"索引号应为「{unit or '<unit_code>'}/YYYY-NNNNN」，实为「{number}」"
+            yield Violation(site.id, shown, "index_no", expected, ARTICLE)
+
+
+@rule("numbers", "文章写明的索引号未被其他文章使用", ARTICLE)
+def written_number_unique(site: Site, articles, ledger: Ledger) -> Iterator[Violation]:
+    if not UNIT_CODE.match(unit_code(site)):
+        return  # the unit_code rule of the registry reports the site
+    given = _written(articles)
+    used: dict[str, str] = {}
+    for slug, number in ledger.numbers.items():
+        if number in used and slug in given:
+            message = f"索引号「{number}」已用于「{used[number]}」"
+            yield Violation(site.id, given[slug][0], "index_no", message, ARTICLE)
+        used.setdefault(number, slug)
+
+
+def _written(articles: list[ArticleFile]) -> dict[str, tuple[str, str]]:
+    """(file shown, 索引号) of each article with a written 索引号, by slug (the last wins)."""
+    return {a.slug: (a.shown, written(a)) for a in articles if written(a)}

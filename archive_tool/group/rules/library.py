@@ -46,6 +46,16 @@ class Placement:
     def is_repost(self) -> bool:
         return self.reposted is not None
 
+    @property
+    def page(self) -> str:
+        """The copy's page below its site's root (an item without a date has no copies)."""
+        return self.item.page(self.column) or ""
+
+    @property
+    def origin_page(self) -> str:
+        """The original's page below its site's root: a repost's canonical link."""
+        return self.item.page(self.origin_column) or ""
+
 
 def library_placements(group: Group) -> tuple[list[Placement], list[Violation]]:
     """Every copy of every library item, and every problem with the items."""
@@ -141,7 +151,7 @@ def valid_reposts(entry: Entry, group: Group) -> Iterator[Violation]:
 @rule("copies", "转载的信息与本站文章的 Slug 不重复", "内容格式")
 def copy_slug_unique(site, articles, copies: list[Placement]) -> Iterator[Violation]:
     """A copy whose slug is one of the site's own articles' would overwrite its page."""
-    own = {slug: shown for slug, shown, _, _ in articles}
+    own = {article.slug: article.shown for article in articles}
     for copy in copies:
         slug = copy.item.slug
         if slug in own:
@@ -154,15 +164,13 @@ def copy_slug_unique(site, articles, copies: list[Placement]) -> Iterator[Violat
             )
 
 
-def library_articles(articles, copies: list[Placement]):
-    """(slug, file shown, date, index_no) of each copy a site publishes beside its own
-    ``articles`` (as articlerules.published_articles): a copy with an own slug is not."""
-    own = {slug for slug, _, _, _ in articles}
-    return [
-        (item.slug, item.shown, item.published, item.meta.get("index_no", ""))
-        for item in (copy.item for copy in copies)
-        if item.slug not in own
-    ]
+def library_articles(
+    articles: list[ArticleFile], copies: list[Placement]
+) -> list[ArticleFile]:
+    """The item of each copy a site publishes beside its own ``articles``
+    (articlerules.published_articles): a copy with an own slug is not."""
+    own = {article.slug for article in articles}
+    return [copy.item for copy in copies if copy.item.slug not in own]
 
 
 def _not_a_column(value: str) -> str:

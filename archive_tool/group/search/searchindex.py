@@ -24,13 +24,17 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 
 import lxml.html
 from lxml import etree
 
+from ...content.registry import Site
 from ...urls import page_url
+from ..rules.articlerules import published_articles
+from ..rules.check import GroupReport
 
 # A language pagefind neither segments (zh, ja, th) nor stems: the tokens stay as written.
 INDEX_LANGUAGE = "und"
@@ -149,12 +153,38 @@ def _edges() -> re.Pattern[str]:
     return re.compile(rf"\A(?=[{token}])|(?<=[{after}])\Z")
 
 
-def index_page(source: bytes, site_name: str, own_url: str | None = None) -> bytes:
+def page_dates(report: GroupReport, site: Site) -> dict[str, str]:
+    """The publish day (YYYY-MM-DD) of each dated page ``site`` builds, by its path below the
+    site's root: the date its page shows as PubDate, from the content model (the loader
+    and the group check parsed it once), so the index need not read it back out of HTML."""
+    moments: dict[str, date | None] = {
+        article.page() or "": article.published for article in published_articles(site)
+    }
+    for copy in report.library:
+        if copy.site == site.id:  # a repost shows the original's date, and its 转载时间
+            moments[copy.page] = copy.item.published
+    for item in report.services.get(site.id, []):
+        moments[item.url] = item.updated
+    interaction = report.interaction.get(site.id)
+    if interaction:
+        for letter in interaction.published_letters:
+            moments[letter.url] = letter.answered or letter.received
+        for item in interaction.consultations:
+            moments[item["url"]] = item["开始日期"]
+        for item in interaction.interviews:
+            moments[item["url"]] = item["访谈时间"]
+    return {page: f"{day:%Y-%m-%d}" for page, day in moments.items() if page and day}
+
+
+def index_page(
+    source: bytes, site_name: str, own_url: str | None = None, published: str = ""
+) -> bytes:
     """The copy of one built page that the index reads: its text in tokens, and as pagefind
-    metadata the site's name (group results name their site), the page's date (shown with
-    each result) and its 索引号 and 文号 (searchable, tokenized like the text); a page whose
-    canonical link names another page than ``own_url`` (a copy of another site's item) gets
-    the REPOST filter, so the group's search lists each item once, at its original."""
+    metadata the site's name (group results name their site), its ``published`` day (shown
+    with each result) and its 索引号 and 文号 (searchable, tokenized like the text); a page
+    whose canonical link names another page than ``own_url`` (a copy of another site's
+    item) gets the REPOST filter, so the group's search lists each item once, at its
+    original."""
     document = lxml.html.document_fromstring(source)
     body = document.find("body")
     head = document.find("head")
@@ -162,7 +192,6 @@ def index_page(source: bytes, site_name: str, own_url: str | None = None) -> byt
         return source
     origin = REPOST if own_url and canonical_elsewhere(document, own_url) else OWN
     fields = {"site": site_name}
-    published = document.xpath("string(//meta[@name='PubDate']/@content)")[:10]
     if published:
         fields["date"] = published
         body.set("data-pagefind-sort", f"date:{published}")
@@ -200,11 +229,15 @@ def indexed_pages(site_dir: Path) -> Iterable[tuple[str, bytes]]:
             yield relative, source
 
 
-def write_index_copy(site_dir: Path, copy_dir: Path, site_name: str, domain: str) -> int:
-    """Write the index copy of a built site into ``copy_dir``; returns the number of pages."""
+def write_index_copy(
+    site_dir: Path, copy_dir: Path, site_name: str, domain: str, dates: Mapping[str, str]
+) -> int:
+    """Write the index copy of a built site into ``copy_dir``, with the publish day of each
+    dated page from ``dates`` (page_dates); returns the number of pages."""
     count = 0
     for relative, source in indexed_pages(site_dir):
-        page = index_page(source, site_name, page_url(domain, relative))
+        own = page_url(domain, relative)
+        page = index_page(source, site_name, own, dates.get(relative, ""))
         target = copy_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(page)

@@ -23,12 +23,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -39,9 +38,6 @@ from .searchindex import index_page, indexed_pages, pagefind_arguments
 
 SHARDS_FILE = "shards.json"
 UNDATED = "undated"
-# The year of the page's PubDate (themes/gov/templates/_macros.html writes it so): read
-# from the bytes, without parsing, so an unchanged shard is never parsed at all.
-PUBLISHED = re.compile(rb'<meta name="PubDate" content="(\d{4})-')
 # pagefind's ready-made interfaces: search.js uses only pagefind.js, its worker and its
 # WebAssembly, so these are not published once per shard.
 UNUSED = (
@@ -66,28 +62,29 @@ class ShardReport:
     reused: list[str] = field(default_factory=list)
 
 
-def shard_of(source: bytes) -> str:
-    """The shard of a built page: the year it was published.
+def shard_of(published: str) -> str:
+    """The shard of a page published on ``published`` (YYYY-MM-DD, or "" for an undated
+    page): the year it was published.
 
-    >>> shard_of(b'<meta name="PubDate" content="2025-08-29 09:00">'), shard_of(b"<p></p>")
+    >>> shard_of("2025-08-29"), shard_of("")
     ('2025', 'undated')
     """
-    found = PUBLISHED.search(source)
-    return found.group(1).decode("ascii") if found else UNDATED
+    return published[:4] or UNDATED
 
 
-def partition(site_dir: Path) -> list[tuple[str, list[Page]]]:
-    """The pages pagefind indexes, by shard: newest year first, ``undated`` last."""
+def partition(site_dir: Path, dates: Mapping[str, str]) -> list[tuple[str, list[Page]]]:
+    """The pages pagefind indexes, by shard: newest year first, ``undated`` last. ``dates``:
+    each dated page's publish day, from the content model (searchindex.page_dates)."""
     shards: dict[str, list[Page]] = {}
     for relative, source in indexed_pages(site_dir):
-        shards.setdefault(shard_of(source), []).append((relative, source))
+        shards.setdefault(shard_of(dates.get(relative, "")), []).append((relative, source))
     years = sorted((name for name in shards if name != UNDATED), reverse=True)
     return [(name, shards[name]) for name in (*years, UNDATED) if name in shards]
 
 
-def fingerprint(pages: list[Page], site_name: str, domain: str) -> str:
-    """What a shard's bundle is made of: its pages, the site's name and domain (they are in
-    the index), the tokenizing code and pagefind's version."""
+def fingerprint(pages: list[Page], site_name: str, domain: str, dates: Mapping[str, str]) -> str:
+    """What a shard's bundle is made of: its pages and their dates, the site's name and
+    domain (they are in the index), the tokenizing code and pagefind's version."""
     digest = hashlib.sha256()
     code = Path(__file__).with_name("searchindex.py").read_bytes()
     for part in (code, metadata.version("pagefind").encode(), site_name.encode(), domain.encode()):
@@ -95,6 +92,7 @@ def fingerprint(pages: list[Page], site_name: str, domain: str) -> str:
     for relative, source in pages:
         digest.update(hashlib.sha256(relative.encode()).digest())
         digest.update(hashlib.sha256(source).digest())
+        digest.update(hashlib.sha256(dates.get(relative, "").encode()).digest())
     return digest.hexdigest()
 
 
@@ -111,25 +109,26 @@ def index_site(
     site_dir: Path,
     site_name: str,
     domain: str,
+    dates: Mapping[str, str],
     previous: Path | None = None,
     run: Indexer | None = None,
 ) -> ShardReport:
     """Search (第七条): index the built site ``site_dir`` shard by shard into its
     ``pagefind/``, linking each shard unchanged since ``previous`` (the site's published
-    folder) from there."""
+    folder) from there. ``dates``: each dated page's publish day (searchindex.page_dates)."""
     run = run or run_pagefind
     bundle = site_dir / "pagefind"
     known = published_fingerprints(previous)
     report, listed = ShardReport(), []
-    for name, pages in partition(site_dir):
-        stamp = fingerprint(pages, site_name, domain)
+    for name, pages in partition(site_dir, dates):
+        stamp = fingerprint(pages, site_name, domain, dates)
         listed.append({"name": name, "fingerprint": stamp, "pages": len(pages)})
         published = previous / "pagefind" / name if previous is not None else None
         if published is not None and known.get(name) == stamp and published.is_dir():
             shutil.copytree(published, bundle / name, copy_function=os.link)
             report.reused.append(name)
             continue
-        index_shard(pages, bundle / name, site_name, domain, run)
+        index_shard(pages, bundle / name, site_name, domain, dates, run)
         report.indexed.append(name)
     bundle.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"shards": listed}, ensure_ascii=False, indent=1) + "\n"
@@ -137,14 +136,22 @@ def index_site(
     return report
 
 
-def index_shard(pages: list[Page], target: Path, site_name: str, domain: str, run: Indexer):
+def index_shard(
+    pages: list[Page],
+    target: Path,
+    site_name: str,
+    domain: str,
+    dates: Mapping[str, str],
+    run: Indexer,
+):
     """pagefind over the tokenized copy (group.search.searchindex) of one shard's pages."""
     copy = Path(tempfile.mkdtemp(prefix="sitegroup-search-"))
     try:
         for relative, source in pages:
             page = copy / relative
             page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_bytes(index_page(source, site_name, page_url(domain, relative)))
+            own = page_url(domain, relative)
+            page.write_bytes(index_page(source, site_name, own, dates.get(relative, "")))
         run(*pagefind_arguments(copy, target))
     finally:
         shutil.rmtree(copy, ignore_errors=True)
