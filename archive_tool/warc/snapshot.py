@@ -26,6 +26,7 @@ from .writer import WarcOutput, WriteError
 
 MAX_RESUME_PARSE = 16 * 1024 * 1024
 LOCK_SUFFIX = ".lock"
+SETTINGS_FIELD = "capture-settings"  # in the warcinfo: what a --resume must repeat
 
 # Lock descriptors this process holds; a forked worker closes its copies (see below).
 _held_locks: set[int] = set()
@@ -111,8 +112,9 @@ class ResumeState:
     records: int
 
 
-def prepare_output(path: Path, resume: bool) -> ResumeState | None:
-    """Check the output path; with resume, cut a torn tail and read back what is there."""
+def prepare_output(path: Path, resume: bool, settings: str | None = None) -> ResumeState | None:
+    """Check the output path; with resume, refuse another capture's file (``settings``
+    differ), cut a torn tail and read back what is there."""
     path = Path(path)
     open_path = path.with_name(path.name + W.OPEN_SUFFIX)
     if path.exists():
@@ -123,6 +125,8 @@ def prepare_output(path: Path, resume: bool) -> ResumeState | None:
         return None
     if not open_path.exists():
         raise ToolkitError(f"没有可继续的抓取：{open_path} 不存在")
+    if settings is not None:
+        check_same_capture(open_path, settings)
     try:
         cut_torn_tail(open_path)
     except OSError as error:
@@ -163,6 +167,39 @@ def cut_torn_tail(path: Path) -> int:
     with path.open("r+b") as stream:
         stream.truncate(end)
     return end
+
+
+def check_same_capture(open_path: Path, settings: str) -> None:
+    """Refuse (nothing touched) to resume a capture whose warcinfo records other settings."""
+    try:
+        with open_path.open("rb") as stream:
+            first = next(iter_members(stream), None)
+    except (OSError, MemberError):
+        first = None
+    recorded = warcinfo_field(first.head, SETTINGS_FIELD) if first else None
+    if recorded != settings:
+        raise ToolkitError(
+            f"{open_path} 是另一次抓取（来源或设置不同）的未完成文件，未做任何改动：\n"
+            f"  该文件记录的设置：{recorded or '（未记录）'}\n  本次的设置：{settings}\n"
+            "请用与该抓取相同的网址（或 --from-dir/--base-url）和设置加 --resume，"
+            "或换一个输出文件名"
+        )
+
+
+def warcinfo_field(head: bytes, name: str) -> str | None:
+    """A field of the warcinfo record at the start of ``head`` (its decompressed bytes).
+
+    >>> warcinfo_field(b"WARC/1.1\\r\\nWARC-Type: warcinfo\\r\\n\\r\\nrobots: obey\\r\\n", "robots")
+    'obey'
+    """
+    if record_type(head) != W.WARCINFO:
+        return None
+    body = head.split(b"\r\n\r\n", 1)[-1]
+    for line in body.split(b"\r\n"):
+        key, sep, value = line.partition(b":")
+        if sep and key.strip().decode("utf-8", "replace") == name:
+            return value.strip().decode("utf-8", "replace")
+    return None
 
 
 def record_type(head: bytes) -> str:
@@ -230,7 +267,7 @@ def snapshot(
     if from_dir is not None:
         check_source(from_dir, base_url or "")
     with OutputLock(output_path):
-        state = prepare_output(output_path, resume)
+        state = prepare_output(output_path, resume, info.get(SETTINGS_FIELD))
         output = WarcOutput(
             output_path, info, resume=resume, dedup=state.payloads if state else None
         )
