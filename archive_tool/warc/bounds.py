@@ -4,8 +4,9 @@ Every command that reads a WARC (verify, index, wacz, republish, continuity, red
 walks it with ``verify.walk_records`` (headers bounded, blocks read in pieces) under these
 bounds, and decodes a payload only through ``payload`` (each coding undone in bounded
 pieces). What the walk alone cannot bound is checked here, record by record: how many
-records a file may hold (and that their WARC-Record-IDs differ), how far a gzip member may
-inflate, and how long one file may take. Each breach is a defect at the record's offset.
+records a file may hold (and that their WARC-Record-IDs differ) and how long one file may
+take, each breach a defect at the record's offset; and, as a note, a gzip member that
+inflates like a bomb (valid WARC: the readers after the walk decode within bounds).
 """
 
 from __future__ import annotations
@@ -57,17 +58,22 @@ class Watch:
             return f"读取超过 {self.bounds.max_seconds:.0f} 秒的时间上限，其后的记录未检查"
         return None
 
+    def notes(self, record) -> list[str]:
+        """What is worth knowing about ``record`` (a verify.Record): a block inflating like a
+        bomb is valid WARC, so a note; what reads it (republish) bounds what it decodes."""
+        declared = (record.headers.get_header("Content-Length") or "").strip()
+        block = int(declared) if declared.isdigit() else 0
+        if record.gzipped and self.bounds.inflates_too_far(block, record.length):
+            return [
+                f"记录块解压后 {block} 字节，是其 gzip 数据（{record.length} 字节）的 "
+                f"{block // max(record.length, 1)} 倍，疑似压缩炸弹（只按上限读取）"
+            ]
+        return []
+
     def problems(self, record) -> list[str]:
         """What is wrong with ``record`` (a verify.Record) by these bounds."""
         self.count += 1
         found = []
-        declared = (record.headers.get_header("Content-Length") or "").strip()
-        block = int(declared) if declared.isdigit() else 0
-        if record.gzipped and self.bounds.inflates_too_far(block, record.length):
-            found.append(
-                f"记录块解压后 {block} 字节，是其 gzip 数据（{record.length} 字节）的 "
-                f"{block // max(record.length, 1)} 倍，疑似压缩炸弹"
-            )
         record_id = record.headers.get_header(W.RECORD_ID)
         if record_id:
             key = int.from_bytes(hashlib.blake2b(record_id.encode(), digest_size=8).digest())

@@ -7,6 +7,7 @@ response whose request was cut) and re-reading what was captured.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from .fromdir import check_source, snapshot_directory
 from .gzipmembers import MemberError, iter_members
 from .httpfetch import Fetcher
 from .parallel import crawl_in_processes
+from .payload import PayloadError, PayloadReader
 from .scope import normalize
 from .writer import WarcOutput, WriteError
 
@@ -222,8 +224,10 @@ def read_back(path: Path) -> ResumeState:
     from warcio.archiveiterator import ArchiveIterator
 
     state = ResumeState(set(), {}, [], 0)
-    with path.open("rb") as stream:
-        for record in ArchiveIterator(stream):
+    payloads = PayloadReader()
+    with path.open("rb") as stream, contextlib.closing(payloads):
+        records = ArchiveIterator(stream)
+        for record in records:
             state.records += 1
             if record.rec_type not in (W.RESPONSE, W.REVISIT):
                 continue
@@ -240,7 +244,13 @@ def read_back(path: Path) -> ResumeState:
             )
             content_type = content_type.split(";")[0].strip().lower()
             if record.rec_type == W.RESPONSE and content_type in LINKED_TYPES:
-                data = record.content_stream().read(MAX_RESUME_PARSE)
+                # Decoded by the bounded decoder: warcio undoes br in one unbounded call.
+                try:
+                    data = payloads.head(
+                        str(path), records.get_record_offset(), True, MAX_RESUME_PARSE
+                    )
+                except PayloadError:
+                    continue
                 state.links += [
                     (link.url, link.requisite) for link in extract_links(data, content_type, uri)
                 ]

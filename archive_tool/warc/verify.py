@@ -7,7 +7,7 @@ gzip, a record shorter than its Content-Length (torn), data right after a block 
 Content-Length is short: warcio only warns, but the block's end would be lost) or after a
 record that is not the next record, a block or payload digest that does not match, a
 version other than WARC/1.0 or 1.1, an empty file, and what ``bounds`` refuses (records
-sharing a WARC-Record-ID, a gzip member inflating like a bomb, too many records). Every defect names the
+sharing a WARC-Record-ID, too many records, too long a walk). Every defect names the
 byte offset of its record (or gzip member); what is merely worth knowing is a note, shown
 but not failing the file.
 
@@ -467,7 +467,7 @@ def walk_records(
         yield Defect(0, "文件为空（0 字节），不是 WARC 文件")
         return
     watch = Watch(bounds)
-    records = 0
+    seen = 0  # records and defects
     for item in _walk_file(path, arc):
         if isinstance(item, Record):
             why = watch.over()
@@ -475,9 +475,10 @@ def walk_records(
                 yield Defect(item.offset, why)
                 return
             item.problems += watch.problems(item)
-            records += 1
+            item.notes += watch.notes(item)
+        seen += 1
         yield item
-    if records == 0:
+    if seen == 0:
         yield Defect(0, "文件中没有任何 WARC 记录")
 
 
