@@ -28,6 +28,7 @@ import itertools
 import os
 import secrets
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -140,23 +141,19 @@ def republish(
     """
     looks = Templates(templates) if templates is not None else SHIPPED
     refuse_unsafe_templates(looks)
-    with tempfile.TemporaryDirectory(prefix="republish-index-") as scratch:
-        index = CaptureIndex(Path(scratch) / "index.sqlite")
-        try:
-            return _republish(
-                index,
-                [Path(w) for w in warcs],
-                Path(out_dir),
-                live_url,
-                at,
-                on_progress,
-                salvage,
-                limits,
-                banner_key,
-                looks,
-            )
-        finally:
-            index.close()
+    args = ([Path(w) for w in warcs], Path(out_dir), live_url, at, on_progress, salvage)
+    try:
+        with tempfile.TemporaryDirectory(prefix="republish-index-") as scratch:
+            index = CaptureIndex(Path(scratch) / "index.sqlite")
+            try:
+                return _republish(index, *args, limits, banner_key, looks)
+            finally:
+                index.close()
+    except (OSError, sqlite3.Error) as error:  # the output's are ToolkitErrors by now
+        raise ToolkitError(
+            f"无法写入临时索引（{tempfile.gettempdir()}：{error}）：临时目录所在磁盘可能已满；"
+            "未发布任何内容，可设置 TMPDIR 指向有空间的目录"
+        ) from None
 
 
 def _republish(
@@ -213,6 +210,8 @@ FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 def write_failure(error: OSError) -> str:
     """What went wrong writing, for a message."""
     where = f" {error.filename}" if error.filename else ""
+    if error.errno == errno.EFBIG:
+        return f"文件超过系统允许的大小（ulimit -f），无法写入{where}"
     if error.errno in FULL:
         return f"磁盘空间不足，无法写入{where}"
     return f"无法写入{where}（{error.strerror or error}）"
