@@ -13,18 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import archive_tool_measured
 
 sys.path.insert(0, str(Path(__file__).parent))
 import hostile  # noqa: E402
 
 PEAK_KB = 200 * 1024
 COMMANDS = ("verify", "index", "wacz", "republish")
-MEASURE = (
-    "import resource, subprocess, sys\n"
-    "code = subprocess.run(sys.argv[1:]).returncode\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
-    "sys.exit(code)\n"
-)
 CORRUPT_GZIP = ("gzip 数据损坏", "文件在一条记录中间结束", "不是 gzip 数据块的开头", "记录头")
 NOT_A_WARC = "此处不是 WARC 记录的开头"
 ACCEPTED = None  # exit 0: a valid WARC (a bomb is only a bomb when decoded: nothing is whole)
@@ -73,19 +68,7 @@ def corpus(tmp_path_factory):
 
 def run_measured(command: str, warc: Path, out: Path) -> tuple[subprocess.CompletedProcess, int]:
     """``archive-tool <command>`` on the WARC in a fresh process, and its peak RSS in KiB."""
-    args = [str(warc)]
-    if command != "verify":
-        args += ["-o", str(out)]
-    completed = subprocess.run(
-        [sys.executable, "-c", MEASURE, sys.executable, "-m", "archive_tool", command, *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    *lines, peak = completed.stderr.rstrip("\n").split("\n")
-    completed.stderr = "\n".join(lines)
-    return completed, int(peak)
+    return archive_tool_measured(command, warc, *([] if command == "verify" else ["-o", out]))
 
 
 def test_every_case_has_one_expected_outcome():
