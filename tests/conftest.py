@@ -72,6 +72,28 @@ def archive_tool(*args, timeout=300) -> subprocess.CompletedProcess:
     )
 
 
+MEASURE = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:]).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def archive_tool_measured(*args, timeout=600) -> tuple[subprocess.CompletedProcess, int]:
+    """archive_tool() in a fresh process, and that process's peak RSS in KiB."""
+    completed = subprocess.run(
+        [sys.executable, "-c", MEASURE, sys.executable, "-m", "archive_tool", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    *lines, peak = completed.stderr.rstrip("\n").split("\n")
+    completed.stderr = "\n".join(lines)
+    return completed, int(peak)
+
+
 @pytest.fixture(scope="session")
 def demo_warc(demo_build, tmp_path_factory) -> Path:
     """The demo portal served on loopback and crawled by archive-tool snapshot."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -74,6 +75,12 @@ class Progress:
 @number_option("--delay", default=0.0, low=0, help="对同一主机两次请求之间的最短间隔（秒）。")
 @number_option("--timeout", default=30.0, low=0.1, help="连接和每次读取的超时（秒）。")
 @number_option("--response-timeout", default=300.0, low=0.1, help="单个响应的最长接收时间（秒）。")
+@number_option(
+    "--max-response-size",
+    default=1024,
+    low=1,
+    help="单个响应的大小上限（MiB）；超过时停止接收，该网址列为失败，不写入 WARC。",
+)
 @click.option("--reason", default="", help="归档原因，写入 warcinfo，如：改版归档。")
 @click.option("--operator", default="", help="操作单位或人员，写入 warcinfo。")
 @click.option("--resume", is_flag=True, help="继续被中断的抓取（FILE.open），不重复已有记录。")
@@ -94,6 +101,7 @@ def snapshot(
     delay,
     timeout,
     response_timeout,
+    max_response_size,
     reason,
     operator,
     resume,
@@ -111,10 +119,15 @@ def snapshot(
     """
     from ..warc.crawl import CrawlOptions
     from ..warc.httpfetch import Fetcher
+    from ..warc.snapshot import SETTINGS_FIELD
     from ..warc.snapshot import snapshot as run_snapshot
 
     if from_dir is None and not urls:
         raise ToolkitError("请给出要抓取的网址，或用 --from-dir 指定站点目录")
+    if from_dir is not None and urls:
+        raise ToolkitError(
+            f"不能同时给出网址（{urls[0]}）和 --from-dir：一次只抓取一个来源，请分两次抓取"
+        )
     if from_dir is not None and not base_url:
         raise ToolkitError("使用 --from-dir 时须用 --base-url 指定该目录对应的网址")
     try:
@@ -127,6 +140,7 @@ def snapshot(
         "isPartOf": "亳州市人民政府网站群",
         "robots": "ignore" if no_robots or from_dir else "obey",
         "seeds": " ".join(urls) or base_url,
+        SETTINGS_FIELD: capture_settings(urls, from_dir, base_url, scope, exclude, no_robots),
     }
     options = CrawlOptions(
         seeds=list(urls),
@@ -145,7 +159,9 @@ def snapshot(
                 output,
                 info,
                 options=options,
-                fetcher=Fetcher(timeout, response_timeout),
+                fetcher=Fetcher(
+                    timeout, response_timeout, max_response_bytes=max_response_size * 1024**2
+                ),
                 from_dir=from_dir,
                 base_url=base_url,
                 resume=resume,
@@ -162,6 +178,17 @@ def snapshot(
         sys.exit(128 + stopped_by.get("signal", signal.SIGINT))
     if result.errors:
         sys.exit(1)
+
+
+def capture_settings(urls, from_dir, base_url, scope, exclude, no_robots) -> str:
+    """What makes a capture this capture, as one line for its warcinfo: a --resume must give
+    the same. Limits and speed (--max-pages, --timeout, --processes) may change on resume."""
+    if from_dir is not None:
+        sources = {"from-dir": str(Path(from_dir).resolve()), "base-url": base_url}
+    else:
+        sources = {"urls": list(urls)}
+    settings = {**sources, "scope": scope, "exclude": list(exclude), "robots": not no_robots}
+    return json.dumps(settings, ensure_ascii=False, sort_keys=True)
 
 
 @contextlib.contextmanager

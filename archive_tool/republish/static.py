@@ -23,10 +23,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
+import errno
 import itertools
 import os
 import secrets
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +40,7 @@ import lxml.html
 
 from ..errors import ToolkitError
 from ..regions import SHANGHAI
+from ..warc.payload import Limits, PayloadError, PayloadReader, size_text
 from ..warc.scope import normalize
 from .bounds import TooCostly
 from .captureindex import CaptureIndex
@@ -52,7 +55,6 @@ from .ownpages import (
     write_overview,
 )
 from .paths import NOT_ARCHIVED, cleaned_extension
-from .payload import Limits, PayloadError, PayloadReader, size_text
 from .rewrite import (
     MAX_PAGE_BYTES,
     Banner,
@@ -139,23 +141,19 @@ def republish(
     """
     looks = Templates(templates) if templates is not None else SHIPPED
     refuse_unsafe_templates(looks)
-    with tempfile.TemporaryDirectory(prefix="republish-index-") as scratch:
-        index = CaptureIndex(Path(scratch) / "index.sqlite")
-        try:
-            return _republish(
-                index,
-                [Path(w) for w in warcs],
-                Path(out_dir),
-                live_url,
-                at,
-                on_progress,
-                salvage,
-                limits,
-                banner_key,
-                looks,
-            )
-        finally:
-            index.close()
+    args = ([Path(w) for w in warcs], Path(out_dir), live_url, at, on_progress, salvage)
+    try:
+        with tempfile.TemporaryDirectory(prefix="republish-index-") as scratch:
+            index = CaptureIndex(Path(scratch) / "index.sqlite")
+            try:
+                return _republish(index, *args, limits, banner_key, looks)
+            finally:
+                index.close()
+    except (OSError, sqlite3.Error) as error:  # the output's are ToolkitErrors by now
+        raise ToolkitError(
+            f"无法写入临时索引（{tempfile.gettempdir()}：{error}）：临时目录所在磁盘可能已满；"
+            "未发布任何内容，可设置 TMPDIR 指向有空间的目录"
+        ) from None
 
 
 def _republish(
@@ -188,12 +186,35 @@ def _republish(
         write_not_archived_page(staging, templates)
         write_archive_index(staging, archive_id, index, origins, templates)
         staging.rename(target)
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise ToolkitError(
+                f"{write_failure(error)}；未发布任何内容，{out_dir} 中没有留下不完整的归档"
+            ) from None
         raise
     result.pages = index.page_count()
-    write_overview(out_dir, templates)
+    try:
+        write_overview(out_dir, templates)
+    except OSError as error:
+        raise ToolkitError(
+            f"归档 {target} 已发布，但{write_failure(error)}，总览页 {out_dir / 'index.html'} "
+            "未更新；腾出空间后再次发布任一归档即可更新"
+        ) from None
     return result
+
+
+FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def write_failure(error: OSError) -> str:
+    """What went wrong writing, for a message."""
+    where = f" {error.filename}" if error.filename else ""
+    if error.errno == errno.EFBIG:
+        return f"文件超过系统允许的大小（ulimit -f），无法写入{where}"
+    if error.errno in FULL:
+        return f"磁盘空间不足，无法写入{where}"
+    return f"无法写入{where}（{error.strerror or error}）"
 
 
 def _size_of(warc: Path) -> int:
@@ -281,6 +302,8 @@ class ArchiveWriter:
         ) as error:
             self._skip(entry, destination, _reason(error))
         except OSError as error:
+            if error.errno in FULL:  # every later file would fail too: stop, publish nothing
+                raise OSError(error.errno, error.strerror, str(destination)) from None
             self._skip(entry, destination, f"无法写入文件（{error.strerror or error}）")
         except ToolkitError:
             raise  # a path outside the archive: nothing may be written for it

@@ -3,7 +3,8 @@
 Owns WARC record writing (``names``, ``record``, ``writer``), what a capture holds
 (``capture``), fetching over HTTP (``httpfetch``), the crawl and its scope (``crawl``,
 ``scope``), parallel workers (``parallel``), capture from a built folder (``fromdir``),
-the snapshot command's core (``snapshot``), verification (``verify``, ``gzipmembers``)
-and CDXJ/WACZ (``packaging``). May import: the shared leaves only (``errors``,
+the snapshot command's core (``snapshot``), verification (``verify``, ``gzipmembers``),
+the bounds every command reads a WARC within (``bounds``), bounded payload decoding
+(``payload``) and CDXJ/WACZ (``packaging``). May import: the shared leaves only (``errors``,
 ``links``, ``urls``).
 """

@@ -8,12 +8,15 @@ run leaves out the URLs already in the file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import mimetypes
 import multiprocessing
 import os
 import signal
+import stat
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import format_datetime, formatdate
 from functools import lru_cache
@@ -23,7 +26,7 @@ from urllib.parse import quote, urlsplit
 from ..errors import ToolkitError
 from .capture import Body, Capture, warc_digest
 from .crawl import CrawlResult
-from .httpfetch import USER_AGENT, request_head, target_request_head
+from .httpfetch import USER_AGENT, FetchError, request_head, target_request_head
 from .parallel import die_with_parent
 from .record import http_head, warc_date
 from .scope import normalize
@@ -72,18 +75,69 @@ def content_type(path: Path) -> str:
     return f"{kind}; charset=utf-8" if kind.startswith(TEXT_TYPES) else kind
 
 
-def iter_site_files(root: Path) -> Iterator[str]:
-    """Every file under root as a relative POSIX path, folders and names in sorted order.
+def iter_site_files(root: Path, skipped: list[Skipped] | None = None) -> Iterator[str]:
+    """Every regular file under root as a relative POSIX path, folders and names in sorted
+    order. What a web server would not serve from the folder is appended to ``skipped``:
+    special files (a FIFO would block the read: none is ever opened), symbolic links to
+    outside the folder (a link to /etc/passwd) and folders that cannot be listed.
 
     Strings, not Path objects: a Path per file was a fifth of the writing process's time.
     """
-    prefix = len(os.path.join(str(root), ""))
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        inner = folder[prefix:].replace(os.sep, "/")
-        inner = inner + "/" if inner else ""
-        for name in sorted(files):
-            yield inner + name
+    skipped = [] if skipped is None else skipped
+    real_root = os.path.realpath(root)
+    stack = [(str(root), "")]
+    while stack:
+        folder, inner = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            skipped.append(Skipped(inner or "./", f"无法读取目录（{error.strerror}）"))
+            continue
+        folders = []
+        for entry in entries:
+            relative = inner + entry.name
+            kind = _kind(entry, real_root)
+            if kind == "file":
+                yield relative
+            elif kind == "folder":
+                folders.append((entry.path, relative + "/"))
+            else:
+                skipped.append(Skipped(relative, kind))
+        stack.extend(reversed(folders))
+
+
+def _kind(entry: os.DirEntry, real_root: str) -> str:
+    """"file", "folder" or why the entry is left out (d_type makes the common case free)."""
+    try:
+        if not entry.is_symlink():
+            if entry.is_file(follow_symlinks=False):
+                return "file"
+            if entry.is_dir(follow_symlinks=False):
+                return "folder"
+            return "不是普通文件（FIFO、设备或套接字），未读取"
+        target = os.path.realpath(entry.path)
+        if os.path.commonpath([real_root, target]) != real_root:
+            return "符号链接指向站点目录之外，未读取"
+        mode = os.stat(target).st_mode
+    except (OSError, ValueError) as error:
+        return f"无法读取（{getattr(error, 'strerror', None) or error}）"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "指向目录的符号链接，未跟随"  # as os.walk: no loops, no second copy
+    return "符号链接指向的不是普通文件，未读取"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file of the folder left out of the capture, and why (shown in the summary)."""
+
+    relative: str
+    reason: str
+
+    def error(self, base_url: str) -> FetchError:
+        return FetchError(base_url + quote(self.relative), "skipped", self.reason)
 
 
 def urls_for(relative: str, base_url: str) -> list[str]:
@@ -113,10 +167,12 @@ def check_source(root: Path, base_url: str) -> str:
 
 
 def file_captures(root: Path, relative: str, base_url: str, started: datetime) -> list[Capture]:
-    """The captures of one file: under its own URL and, for index.html, its folder's."""
+    """The captures of one file: under its own URL and, for index.html, its folder's.
+    OSError if it cannot be read or is no longer a regular file."""
     path = root / relative
+    status, _ = _read_small(str(path))
     data = path.read_bytes()
-    modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    modified = datetime.fromtimestamp(status.st_mtime, timezone.utc)
     headers = [
         ("Date", format_datetime(started, usegmt=True)),
         ("Server", SERVER),
@@ -154,7 +210,11 @@ def _prepare_files(task: tuple[str, list[str], str, datetime]) -> list[PreparedB
     date = warc_date(started)
     base = urlsplit(base_url)  # base_url + quote(name): no query, no fragment
     for relative in names:
-        status, data = _read_small(os.path.join(root, relative))
+        try:
+            status, data = _read_small(os.path.join(root, relative))
+        except OSError as error:  # unreadable, deleted while the capture ran, replaced
+            out.append(Skipped(relative, f"无法读取（{error.strerror or error}）"))
+            continue
         if data is None:
             if prepared:
                 out.append(PreparedBatch.of(prepared))
@@ -197,9 +257,12 @@ def _read_small(path: str) -> tuple[os.stat_result, bytes | None]:
 
     os.open/os.read: io.open builds a buffered file object per file, a tenth of the time.
     """
-    fd = os.open(path, os.O_RDONLY)
+    # O_NONBLOCK: a file replaced by a FIFO since the walk must not block the open.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
         status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(errno.EINVAL, "读取时已不是普通文件")
         if status.st_size > INLINE_BYTES:
             return status, None
         pieces = []
@@ -250,9 +313,10 @@ def _batches(
     skip: tuple[str, ...] = (),
     base_url: str = "",
     captured: set[str] | None = None,
+    skipped: list[Skipped] | None = None,
 ):
     batch = []
-    for relative in iter_site_files(root):
+    for relative in iter_site_files(root, skipped):
         if relative.startswith(skip):
             continue
         if captured and all(normalize(url) in captured for url in urls_for(relative, base_url)):
@@ -288,14 +352,24 @@ def snapshot_directory(
     result = CrawlResult()
     started = datetime.now(timezone.utc)
     captured = captured or set()
+    skipped: list[Skipped] = []
     tasks = (
         (str(root), batch, base_url, started)
-        for batch in _batches(root, BATCH_FILES, skip, base_url, captured)
+        for batch in _batches(root, BATCH_FILES, skip, base_url, captured, skipped)
     )
 
-    def place(item: PreparedBatch | str) -> None:
-        if isinstance(item, str):
-            for capture in file_captures(root, item, base_url, started):
+    def place(item: PreparedBatch | Skipped | str) -> None:
+        if isinstance(item, Skipped):
+            result.errors.append(item.error(base_url))
+        elif isinstance(item, str):
+            try:
+                captures = file_captures(root, item, base_url, started)
+            except OSError as error:
+                result.errors.append(
+                    Skipped(item, f"无法读取（{error.strerror or error}）").error(base_url)
+                )
+                return
+            for capture in captures:
                 if normalize(capture.url) not in captured:
                     result.add_capture(output.write_capture(capture), 200, capture.content_type)
                 capture.body.close()
@@ -322,4 +396,5 @@ def snapshot_directory(
         result.interrupted = True
     finally:
         _captured = set()
+    result.errors += [skip.error(base_url) for skip in skipped]
     return result

@@ -24,6 +24,8 @@ from .capture import Body, Capture
 
 USER_AGENT = f"archive-tool/{__version__} (+https://www.bozhou.gov.cn/; government web archiving)"
 READ_BYTES = 64 * 1024
+MAX_RESPONSE_BYTES = 1024**3  # one response body, by default: a page that streams forever stops
+RESPONSE_SECONDS = 300.0  # one response, by default
 # curl error codes (libcurl-errors(3)) by the kind of failure the crawl reports
 DNS_ERRORS = {pycurl.E_COULDNT_RESOLVE_HOST}
 TIMEOUT_ERRORS = {pycurl.E_OPERATION_TIMEDOUT}
@@ -84,8 +86,10 @@ class FetchError(Exception):
 class _Exchange:
     """What libcurl's callbacks collect during one request."""
 
-    def __init__(self, body: Body) -> None:
+    def __init__(self, body: Body, limit: int) -> None:
         self.body = body
+        self.limit = limit
+        self.too_large = False
         self.sent = b""
         self.status_line = ""
         self.headers: list[tuple[str, str]] = []
@@ -107,6 +111,9 @@ class _Exchange:
             self.headers.append((name.strip(), value.strip()))
 
     def write(self, data: bytes) -> int | None:
+        if self.body.length + len(data) > self.limit:
+            self.too_large = True
+            return 0  # libcurl aborts the transfer; nothing past the limit is kept
         try:
             self.body.write(data)
         except BaseException as error:  # noqa: BLE001 — raised again after perform()
@@ -116,17 +123,19 @@ class _Exchange:
 
 
 class Fetcher:
-    """GET URLs with a per-read timeout and a deadline for the whole response."""
+    """GET URLs with a per-read timeout, a deadline and a size limit for each response."""
 
     def __init__(
         self,
         timeout: float = 30.0,
-        response_timeout: float = 300.0,
+        response_timeout: float = RESPONSE_SECONDS,
         user_agent: str = USER_AGENT,
         verify_tls: bool = True,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ):
         self.timeout = timeout
         self.response_timeout = response_timeout
+        self.max_response_bytes = max_response_bytes
         self.user_agent = user_agent
         self.verify_tls = verify_tls
         self.local = threading.local()
@@ -150,7 +159,14 @@ class Fetcher:
                 raise self._failure(url, code, reason, time.monotonic() - started) from None
         raise AssertionError("unreachable")
 
+    def _too_large(self) -> str:
+        size = self.max_response_bytes
+        shown = f"{size / 1024**2:g} MiB" if size >= 1024**2 else f"{size} 字节"
+        return f"响应超过 {shown} 的上限，已停止接收，未写入 WARC（可用 --max-response-size 调整）"
+
     def _failure(self, url: str, code: int, reason: str, seconds: float) -> FetchError:
+        if code == pycurl.E_FILESIZE_EXCEEDED:
+            return FetchError(url, "too-large", self._too_large())
         if code in TIMEOUT_ERRORS:
             if seconds >= self.response_timeout:
                 return FetchError(url, "timeout", f"超时：{self.response_timeout:g} 秒内未收完响应")
@@ -166,7 +182,7 @@ class Fetcher:
     def _exchange(self, url: str, headers: list[str]) -> Capture:
         curl = self._handle()
         body = Body()
-        exchange = _Exchange(body)
+        exchange = _Exchange(body, self.max_response_bytes)
         curl.setopt(pycurl.URL, url)
         curl.setopt(pycurl.HTTPHEADER, headers)
         curl.setopt(pycurl.DEBUGFUNCTION, exchange.debug)
@@ -178,6 +194,8 @@ class Fetcher:
             body.close()
             if exchange.error is not None:
                 raise exchange.error from None
+            if exchange.too_large:
+                raise FetchError(url, "too-large", self._too_large()) from None
             raise
         version, _, rest = exchange.status_line.partition(" ")
         status_text, _, reason = rest.partition(" ")
@@ -218,6 +236,7 @@ class Fetcher:
         curl.setopt(pycurl.LOW_SPEED_LIMIT, 1)
         curl.setopt(pycurl.LOW_SPEED_TIME, max(1, math.ceil(self.timeout)))
         curl.setopt(pycurl.TIMEOUT_MS, max(1, int(self.response_timeout * 1000)))
+        curl.setopt(pycurl.MAXFILESIZE_LARGE, self.max_response_bytes)  # by Content-Length
         curl.setopt(pycurl.VERBOSE, 1)  # for DEBUGFUNCTION: the request bytes as sent
         if self.verify_tls:
             paths = ssl.get_default_verify_paths()

@@ -7,6 +7,7 @@ response whose request was cut) and re-reading what was captured.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from collections.abc import Callable
@@ -21,11 +22,13 @@ from .fromdir import check_source, snapshot_directory
 from .gzipmembers import MemberError, iter_members
 from .httpfetch import Fetcher
 from .parallel import crawl_in_processes
+from .payload import PayloadError, PayloadReader
 from .scope import normalize
 from .writer import WarcOutput, WriteError
 
 MAX_RESUME_PARSE = 16 * 1024 * 1024
 LOCK_SUFFIX = ".lock"
+SETTINGS_FIELD = "capture-settings"  # in the warcinfo: what a --resume must repeat
 
 # Lock descriptors this process holds; a forked worker closes its copies (see below).
 _held_locks: set[int] = set()
@@ -111,8 +114,9 @@ class ResumeState:
     records: int
 
 
-def prepare_output(path: Path, resume: bool) -> ResumeState | None:
-    """Check the output path; with resume, cut a torn tail and read back what is there."""
+def prepare_output(path: Path, resume: bool, settings: str | None = None) -> ResumeState | None:
+    """Check the output path; with resume, refuse another capture's file (``settings``
+    differ), cut a torn tail and read back what is there."""
     path = Path(path)
     open_path = path.with_name(path.name + W.OPEN_SUFFIX)
     if path.exists():
@@ -123,6 +127,8 @@ def prepare_output(path: Path, resume: bool) -> ResumeState | None:
         return None
     if not open_path.exists():
         raise ToolkitError(f"没有可继续的抓取：{open_path} 不存在")
+    if settings is not None:
+        check_same_capture(open_path, settings)
     try:
         cut_torn_tail(open_path)
     except OSError as error:
@@ -165,6 +171,39 @@ def cut_torn_tail(path: Path) -> int:
     return end
 
 
+def check_same_capture(open_path: Path, settings: str) -> None:
+    """Refuse (nothing touched) to resume a capture whose warcinfo records other settings."""
+    try:
+        with open_path.open("rb") as stream:
+            first = next(iter_members(stream), None)
+    except (OSError, MemberError):
+        first = None
+    recorded = warcinfo_field(first.head, SETTINGS_FIELD) if first else None
+    if recorded != settings:
+        raise ToolkitError(
+            f"{open_path} 是另一次抓取（来源或设置不同）的未完成文件，未做任何改动：\n"
+            f"  该文件记录的设置：{recorded or '（未记录）'}\n  本次的设置：{settings}\n"
+            "请用与该抓取相同的网址（或 --from-dir/--base-url）和设置加 --resume，"
+            "或换一个输出文件名"
+        )
+
+
+def warcinfo_field(head: bytes, name: str) -> str | None:
+    """A field of the warcinfo record at the start of ``head`` (its decompressed bytes).
+
+    >>> warcinfo_field(b"WARC/1.1\\r\\nWARC-Type: warcinfo\\r\\n\\r\\nrobots: obey\\r\\n", "robots")
+    'obey'
+    """
+    if record_type(head) != W.WARCINFO:
+        return None
+    body = head.split(b"\r\n\r\n", 1)[-1]
+    for line in body.split(b"\r\n"):
+        key, sep, value = line.partition(b":")
+        if sep and key.strip().decode("utf-8", "replace") == name:
+            return value.strip().decode("utf-8", "replace")
+    return None
+
+
 def record_type(head: bytes) -> str:
     """The WARC-Type in the start of a record.
 
@@ -185,8 +224,10 @@ def read_back(path: Path) -> ResumeState:
     from warcio.archiveiterator import ArchiveIterator
 
     state = ResumeState(set(), {}, [], 0)
-    with path.open("rb") as stream:
-        for record in ArchiveIterator(stream):
+    payloads = PayloadReader()
+    with path.open("rb") as stream, contextlib.closing(payloads):
+        records = ArchiveIterator(stream)
+        for record in records:
             state.records += 1
             if record.rec_type not in (W.RESPONSE, W.REVISIT):
                 continue
@@ -203,7 +244,13 @@ def read_back(path: Path) -> ResumeState:
             )
             content_type = content_type.split(";")[0].strip().lower()
             if record.rec_type == W.RESPONSE and content_type in LINKED_TYPES:
-                data = record.content_stream().read(MAX_RESUME_PARSE)
+                # Decoded by the bounded decoder: warcio undoes br in one unbounded call.
+                try:
+                    data = payloads.head(
+                        str(path), records.get_record_offset(), True, MAX_RESUME_PARSE
+                    )
+                except PayloadError:
+                    continue
                 state.links += [
                     (link.url, link.requisite) for link in extract_links(data, content_type, uri)
                 ]
@@ -230,7 +277,7 @@ def snapshot(
     if from_dir is not None:
         check_source(from_dir, base_url or "")
     with OutputLock(output_path):
-        state = prepare_output(output_path, resume)
+        state = prepare_output(output_path, resume, info.get(SETTINGS_FIELD))
         output = WarcOutput(
             output_path, info, resume=resume, dedup=state.payloads if state else None
         )

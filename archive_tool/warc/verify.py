@@ -3,8 +3,11 @@
 Accepts what WARC 1.1 accepts, as ``warcio check`` does: records from wget, warcio or
 pywb, responses without a request record, URL-agnostic revisits, status lines without a
 reason phrase. It is stricter only where the standard is broken: damaged or truncated
-gzip, a record shorter than its Content-Length (torn), data after a record that is not
-the next record, a block or payload digest that does not match. Every defect names the
+gzip, a record shorter than its Content-Length (torn), data right after a block (its
+Content-Length is short: warcio only warns, but the block's end would be lost) or after a
+record that is not the next record, a block or payload digest that does not match, a
+version other than WARC/1.0 or 1.1, an empty file, and what ``bounds`` refuses (records
+sharing a WARC-Record-ID, too many records, too long a walk). Every defect names the
 byte offset of its record (or gzip member); what is merely worth knowing is a note, shown
 but not failing the file.
 
@@ -20,6 +23,7 @@ import binascii
 import hashlib
 import io
 import re
+import stat
 import zlib
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
@@ -32,6 +36,7 @@ from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 
 from ..errors import ToolkitError
 from . import names as W
+from .bounds import DEFAULT_BOUNDS, Bounds, Watch
 from .gzipmembers import GZIP_MAGIC, TRIAL_BYTES, walk_members
 
 READ_BYTES = 256 * 1024
@@ -48,7 +53,8 @@ MULTIPLE = (
     "一个 gzip 数据块中有多条记录（文件是整体压缩的，而不是逐条压缩）；"
     "其后的记录无法按偏移读取，可用 warcio recompress 修复"
 )
-SHORT = "记录之后紧接着还有数据（Content-Length 可能偏小；warcio check 也只是警告）"
+SHORT = "记录之后紧接着还有数据：Content-Length 偏小，记录块不完整"
+VERSIONS = (b"WARC/1.1", b"WARC/1.0", b"WARC/0.18", b"WARC/0.17")  # what warcio reads too
 BETWEEN = "记录之后有无法识别的数据（不是下一条记录）"
 NEXT = "next"
 
@@ -113,6 +119,9 @@ class Record:
 
     def defects(self) -> list[Defect]:
         where = f"{self.kind or '未知类型'} 记录" + (f" {shorten(self.uri)}" if self.uri else "")
+        record_id = self.headers.get_header(W.RECORD_ID)
+        if record_id and not self.uri:  # the URL names a record best; else its ID
+            where += f" {shorten(record_id, 60)}"
         return [Defect(self.offset, f"{where}：{problem}") for problem in self.problems]
 
 
@@ -254,6 +263,10 @@ def read_warc_head(reader: ByteReader) -> StatusAndHeaders:
             raise RecordError("记录头不完整（文件在记录头中间结束）")
         if not head and not line.startswith(b"WARC/"):
             raise RecordError(f"此处不是 WARC 记录的开头（读到「{shorten(_text(line), 40)}」）")
+        if not head and line.rstrip() not in VERSIONS:
+            raise RecordError(
+                f"不支持的 WARC 版本「{shorten(_text(line), 20)}」（支持 WARC/1.0 和 WARC/1.1）"
+            )
         head += line
         if len(head) > MAX_HEAD_BYTES:
             raise RecordError("记录头超过 1 MiB 仍未结束，不是有效的 WARC 记录")
@@ -440,10 +453,36 @@ def read_record(reader: ByteReader, offset: int) -> Record:
 # -- the walk ----------------------------------------------------------------------------
 
 
-def walk_records(path: Path, arc: bool = True) -> Iterator[Record | Defect]:
+def walk_records(
+    path: Path, arc: bool = True, bounds: Bounds = DEFAULT_BOUNDS
+) -> Iterator[Record | Defect]:
     """Every record of the file in order (with what is wrong with it), and the defects
-    found between records. ARC files (WARC's predecessor) are read with warcio when
-    ``arc`` is true, else reported as unsupported."""
+    found between records, within ``bounds``. ARC files (WARC's predecessor) are read with
+    warcio when ``arc`` is true, else reported as unsupported. OSError if it cannot be
+    read; ToolkitError if it is not a regular file (a FIFO would block the walk)."""
+    path = Path(path)
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise ToolkitError(f"{path} 不是普通文件，无法作为 WARC 读取")
+    if path.stat().st_size == 0:
+        yield Defect(0, "文件为空（0 字节），不是 WARC 文件")
+        return
+    watch = Watch(bounds)
+    seen = 0  # records and defects
+    for item in _walk_file(path, arc):
+        if isinstance(item, Record):
+            why = watch.over()
+            if why is not None:
+                yield Defect(item.offset, why)
+                return
+            item.problems += watch.problems(item)
+            item.notes += watch.notes(item)
+        seen += 1
+        yield item
+    if seen == 0:
+        yield Defect(0, "文件中没有任何 WARC 记录")
+
+
+def _walk_file(path: Path, arc: bool) -> Iterator[Record | Defect]:
     with open(path, "rb") as stream:
         gzipped = stream.read(2) == GZIP_MAGIC
         stream.seek(0)
@@ -494,7 +533,7 @@ def _walk_gzip(stream: BinaryIO) -> Iterator[Record | Defect]:
             continue
         record.length, record.gzipped = member.length, True
         if after == SHORT:
-            record.notes.append(SHORT)
+            record.problems.append(SHORT)
         yield record
         if after in (NEXT, BETWEEN):
             yield Defect(member.offset, MULTIPLE if after == NEXT else BETWEEN)
@@ -530,7 +569,7 @@ def _walk_plain(stream: BinaryIO) -> Iterator[Record | Defect]:
         start = reader.position
         found = after in (None, NEXT) or _resync(reader)
         if after == SHORT:
-            record.notes.append(f"{SHORT}，已跳过其后 {reader.position - start} 字节")
+            record.problems.append(f"{SHORT}（其后 {reader.position - start} 字节无法识别）")
         yield record
         if after == BETWEEN:
             yield Defect(start, f"{BETWEEN}，已跳过 {reader.position - start} 字节")

@@ -29,7 +29,7 @@ import lxml.etree
 import lxml.html
 import pytest
 import tinycss2
-from conftest import archive_tool
+from conftest import archive_tool, archive_tool_measured
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
@@ -184,27 +184,9 @@ def scheme_of(value: str) -> str:
 
 # -- running the command -----------------------------------------------------------------
 
-MEASURE = (
-    "import resource, subprocess, sys\n"
-    "code = subprocess.run(sys.argv[1:]).returncode\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
-    "sys.exit(code)\n"
-)
-
-
 def republish_measured(warc: Path, out: Path, *extra) -> tuple[subprocess.CompletedProcess, int]:
     """archive-tool republish in a fresh process, and its peak RSS in KiB."""
-    completed = subprocess.run(
-        [sys.executable, "-c", MEASURE, sys.executable, "-m", "archive_tool", "republish"]
-        + [str(warc), "-o", str(out), *map(str, extra)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    *lines, peak = completed.stderr.rstrip("\n").split("\n")
-    completed.stderr = "\n".join(lines)
-    return completed, int(peak)
+    return archive_tool_measured("republish", warc, "-o", out, *extra)
 
 
 def republish_ok(warc: Path, out: Path, *extra) -> subprocess.CompletedProcess:

@@ -263,14 +263,17 @@ def test_pywb_whole_file_gzip_sample_gives_a_real_offset():
     )
 
 
-def test_data_right_after_a_block_is_a_note_as_warcio_only_warns(tmp_path):
+def test_data_right_after_a_block_is_a_defect_though_warcio_only_warns(tmp_path):
+    """A Content-Length too small leaves the end of the block outside the record: republish
+    would publish the page without it (issue 25), so it fails, where warcio only warns."""
     plain = write_warc(tmp_path / "plain.warc", pages(2), gzipped=False)
     data = plain.read_bytes()
     end = data.index(b"\r\n\r\nWARC/1", 10)  # the end of the first record's block
     noisy = tmp_path / "noisy.warc"
     noisy.write_bytes(data[:end] + b"junk" + data[end:])
-    result, _ = verify(noisy)
-    assert result.returncode == 0 and "Content-Length 可能偏小" in result.stdout
+    result, offsets = verify(noisy)
+    assert result.returncode == 1 and offsets == [0]
+    assert "Content-Length 偏小" in result.stderr
     assert warcio_check(noisy) == 0
 
 

@@ -1,4 +1,5 @@
-"""A capture's payload, read from its WARC record into a file, decoded and bounded.
+"""A capture's payload, read from its WARC record, decoded and bounded (the only place a
+payload is decoded: republish spools payloads with it, wacz reads page titles with it).
 
 The record is read in pieces, never whole into memory. Chunked transfer coding and the
 gzip, deflate and br content codings are undone, each in bounded pieces too. The decoded
@@ -15,9 +16,9 @@ from typing import BinaryIO
 
 import brotlicffi
 
-from ..warc import names as W
-from ..warc.gzipmembers import GZIP_MAGIC, MemberReader
-from ..warc.verify import (
+from . import names as W
+from .gzipmembers import GZIP_MAGIC, MemberReader
+from .verify import (
     MAX_HTTP_HEAD_BYTES,
     ByteReader,
     RecordError,
@@ -253,6 +254,18 @@ class PayloadReader:
             target.unlink(missing_ok=True)
             raise PayloadError(f"记录的 gzip 数据损坏（{source.error.message}）")
         return size
+
+    def head(self, warc: str, offset: int, gzipped: bool, size: int) -> bytes:
+        """The first ``size`` bytes of the decoded payload of the record at ``offset``
+        (decoded in bounded pieces, so a bomb costs no more); PayloadError if unreadable."""
+        stream = self._stream(warc)
+        stream.seek(offset)
+        source = MemberReader(stream, offset) if gzipped else stream
+        body = self._body(ByteReader(source, offset))
+        data = bytearray()
+        while len(data) < size and (piece := body.read(min(PIECE_BYTES, size - len(data)))):
+            data += piece
+        return bytes(data)
 
     def _body(self, reader: ByteReader):
         try:

@@ -1,0 +1,119 @@
+"""Every command that reads a WARC, on every hostile WARC of the corpus (``hostile.py``).
+
+One expected outcome per case and command: refused with a Chinese message naming the file,
+the offset and what is wrong (exit 1, no output file), or accepted (exit 0). Never a
+traceback or a warcio exception, and never more than 200 MB of memory (peak RSS of the
+command's process, measured with getrusage(RUSAGE_CHILDREN) in a wrapper process).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import archive_tool_measured
+
+sys.path.insert(0, str(Path(__file__).parent))
+import hostile  # noqa: E402
+
+PEAK_KB = 200 * 1024
+COMMANDS = ("verify", "index", "wacz", "republish")
+CORRUPT_GZIP = ("gzip 数据损坏", "文件在一条记录中间结束", "不是 gzip 数据块的开头", "记录头")
+NOT_A_WARC = "此处不是 WARC 记录的开头"
+ACCEPTED = None  # exit 0: a valid WARC (a bomb is only a bomb when decoded: nothing is whole)
+BOMB_SKIPPED = {"republish": "警告：已跳过"}  # the record is left out, named
+# what an accepted case must still say, by command
+SAID = {
+    "1 GiB record block in a 1 MB gzip member": {"verify": "疑似压缩炸弹", **BOMB_SKIPPED},
+    "2 GiB gzip Content-Encoding bomb": BOMB_SKIPPED,
+    "2 GiB deflate Content-Encoding bomb": BOMB_SKIPPED,
+    "2 GiB br Content-Encoding bomb": BOMB_SKIPPED,
+}
+
+# case → what each command must say when it refuses the file (any of the texts), or ACCEPTED
+EXPECTED = {
+    "gzip WARC cut mid-member": ("文件在一条记录中间结束",),
+    "16 flipped bytes": CORRUPT_GZIP,
+    "trailing garbage": ("不是 gzip 数据块的开头",),
+    "PNG named .warc.gz": (NOT_A_WARC,),
+    "HTML named .warc.gz": (NOT_A_WARC,),
+    "bzip2 named .warc.gz": (NOT_A_WARC,),
+    "record claiming WARC/9.9": ("不支持的 WARC 版本「WARC/9.9」",),
+    "1 GiB record block in a 1 MB gzip member": ACCEPTED,
+    "2 GiB gzip Content-Encoding bomb": ACCEPTED,
+    "2 GiB deflate Content-Encoding bomb": ACCEPTED,
+    "2 GiB br Content-Encoding bomb": ACCEPTED,
+    "Content-Length 100 bytes short": ("Content-Length 偏小",),
+    "Content-Length 99,999,999,999": ("Content-Length 为 99999999999 字节，实际只有",),
+    "Content-Length -5": ("Content-Length 无效（「-5」）",),
+    "0-byte .warc.gz": ("文件为空（0 字节）",),
+    "3,000 records sharing one WARC-Record-ID": ("WARC-Record-ID <urn:uuid:",),
+}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    built: dict[str, Path] = {}
+
+    def get(name: str) -> Path:
+        if name not in built:
+            built[name] = hostile.build(name, folder)
+        return built[name]
+
+    return get
+
+
+def run_measured(command: str, warc: Path, out: Path) -> tuple[subprocess.CompletedProcess, int]:
+    """``archive-tool <command>`` on the WARC in a fresh process, and its peak RSS in KiB."""
+    return archive_tool_measured(command, warc, *([] if command == "verify" else ["-o", out]))
+
+
+def test_every_case_has_one_expected_outcome():
+    assert set(EXPECTED) == set(hostile.CASES)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("case", EXPECTED)
+def test_hostile_warc(case, command, corpus, tmp_path):
+    warc = corpus(case)
+    out = tmp_path / ("archive" if command == "republish" else f"out.{command}")
+    result, peak_kb = run_measured(command, warc, out)
+    said = result.stdout + result.stderr
+    print(f"{case} / {command}: exit {result.returncode}, peak RSS {peak_kb // 1024} MiB")
+    assert "Traceback" not in said and "warcio" not in said.replace("warcio recompress", "")
+    assert peak_kb < PEAK_KB, f"peak RSS {peak_kb // 1024} MiB"
+    expected = EXPECTED[case]
+    if expected is ACCEPTED:
+        assert result.returncode == 0, said
+        assert SAID.get(case, {}).get(command, "") in said
+        return
+    assert result.returncode == 1, said
+    errors = [line for line in result.stderr.splitlines() if "偏移" in line]
+    assert any(str(warc) in line or str(warc) in result.stderr for line in errors), said
+    assert any(text in line for line in errors for text in expected), said
+    assert not out.exists() or not [p for p in out.rglob("*") if p.is_file()], "no output"
+    assert not list(tmp_path.glob("*.partial")) and not list(tmp_path.glob("*.pages.jsonl"))
+
+
+def test_index_and_wacz_refuse_an_output_folder_that_does_not_exist(corpus, tmp_path):
+    warc = hostile.good_pages(tmp_path / "good.warc.gz")
+    for command in ("index", "wacz"):
+        target = tmp_path / "missing" / f"x.{command}"
+        result, _ = run_measured(command, warc, target)
+        assert result.returncode == 1, result.stderr
+        assert f"输出文件所在的目录不存在：{target.parent}" in result.stderr
+        assert "Traceback" not in result.stderr and not target.parent.exists()
+
+
+def test_a_good_warc_is_still_indexed_packaged_and_republished(tmp_path):
+    warc = hostile.good_pages(tmp_path / "good.warc.gz", count=5)
+    for command in COMMANDS:
+        out = tmp_path / f"out-{command}"
+        result, peak_kb = run_measured(command, warc, out)
+        assert result.returncode == 0, result.stderr
+        assert "结论：通过" in result.stdout if command == "verify" else out.exists()
+    lines = (tmp_path / "out-index").read_text().splitlines()
+    assert len(lines) == 5 and all("hostile.example" in line for line in lines)
