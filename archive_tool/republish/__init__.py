@@ -2,7 +2,7 @@
 
 Owns the static archive (``static``), the first pass over the WARCs (``captures``), the
 index of captures it reads (``captureindex``), payloads read within bounds (``payload``),
-HTML rewriting and the banner (``rewrite``), the templates of the banner and of the
+HTML rewriting and the banner (``rewrite``), each page's banner element (``bannerparts``), the templates of the banner and of the
 archive's own pages, a group's first (``templating``, ``templates/``), those pages
 (``ownpages``), style sheets (``css``), SVG files (``svg``), XML files (``inertxml``), the
 one policy on what is active content (``active``), what a document may cost to parse

@@ -42,6 +42,7 @@ from .active import (
     scheme_of,
     url_role,
 )
+from .bannerparts import page_banner_parts
 from .bounds import parse_html
 from .css import StyleTooLarge, decode_css, rewrite_css, rewrite_stylesheet
 from .templating import BANNER_PIN, SHIPPED, Banner, Templates
@@ -317,7 +318,7 @@ def decorate(document, banner: Banner, templates: Templates = SHIPPED) -> bytes:
     if document.get("id"):
         document.set("data-archive-original-id", document.get("id"))
     document.set("id", f"{banner.nonce}-root")  # lets pin_css pin <html> and <body>
-    style, element = banner_parts(templates.banner(banner))
+    style, element = page_banner_parts(banner, templates)
     _set_head(document, banner, pin_css(banner.nonce) + style)
     _insert_banner(document, element)
     return lxml.html.tostring(document, encoding="utf-8", method="html", doctype="<!DOCTYPE html>")
@@ -451,23 +452,6 @@ def pin_css(nonce: str) -> str:
         f"{page}::before,{page}::after,{page}>body{BANNER_PIN}::before,{page}>body{BANNER_PIN}::after"
         "{z-index:auto!important}"
     )
-
-
-def banner_parts(rendered: str) -> tuple[str, etree._Element]:
-    """The rendered banner template as its style text and its element (``check`` has made
-    sure, before anything was written, that these are all it holds)."""
-    style, element = "", None
-    for part in lxml.html.fragments_fromstring(xml_safe(rendered)):
-        if isinstance(part, str):
-            continue
-        if part.tag == "style":
-            style += part.text or ""
-        elif part.get("data-archive-banner") is not None:
-            element = part
-    if element is None:
-        raise ValueError("横幅模板没有带 data-archive-banner 属性的元素")
-    element.tail = None
-    return style, element
 
 
 def _insert_banner(document, element) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import io
 import re
@@ -351,8 +352,7 @@ def parse_digest(value: str) -> tuple[str, bytes]:
     algorithm, sep, text = value.strip().partition(":")
     if not sep or not algorithm:
         raise DigestError("缺少算法名（应为「算法:摘要值」，如 sha1:…）")
-    size = _digest_size(algorithm)
-    base32_length = len(base64.b32encode(bytes(size)))
+    name, size, base32_length = _algorithm(algorithm)
     if len(text) == base32_length:
         raw = _decode_base32(text)
     elif len(text) > base32_length:
@@ -361,17 +361,19 @@ def parse_digest(value: str) -> tuple[str, bytes]:
         raw = _decode_base64(text)
     if len(raw) != size:
         raise DigestError(f"长度不对：{algorithm} 摘要应为 {size} 字节，这里是 {len(raw)} 字节")
-    return hashlib.new(algorithm).name, raw
+    return name, raw
 
 
-def _digest_size(algorithm: str) -> int:
+@functools.lru_cache(maxsize=64)
+def _algorithm(algorithm: str) -> tuple[str, int, int]:
+    """hashlib's name of the algorithm, its digest's size, and that size in base32."""
     try:
-        size = hashlib.new(algorithm).digest_size
+        hasher = hashlib.new(algorithm)
     except (ValueError, TypeError):
-        size = 0
-    if not size:  # unknown, or of variable length (shake_*): nothing to compare with
+        hasher = None
+    if hasher is None or not hasher.digest_size:  # unknown, or of variable length (shake_*)
         raise DigestError(f"未知的摘要算法 {shorten(algorithm, 20)}")
-    return size
+    return hasher.name, hasher.digest_size, len(base64.b32encode(bytes(hasher.digest_size)))
 
 
 def _decode_base32(text: str) -> bytes:
