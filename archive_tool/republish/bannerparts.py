@@ -16,12 +16,12 @@ import re
 import lxml.html
 from lxml import etree
 
+from .nodes import xml_safe
 from .templating import BANNER_VALUES, SHIPPED, Banner, Templates, banner_values
 
 # Characters that rendering and parsing may change (line breaks, which one_line joins;
 # controls; what XML cannot hold): a value holding one is rendered the slow way.
 CHANGED_BY_PARSING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
-NOT_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 PLACEHOLDER = "\ue000archive-{}\ue000"  # private-use: no page value can be mistaken for it
 MAX_SHAPES = 64
 
@@ -32,7 +32,7 @@ def banner_parts(rendered: str) -> tuple[str, etree._Element]:
     """The rendered banner template as its style text and its element (``check`` has made
     sure, before anything was written, that these are all it holds)."""
     style, element = "", None
-    for part in lxml.html.fragments_fromstring(NOT_XML_CHARS.sub("", rendered)):
+    for part in lxml.html.fragments_fromstring(xml_safe(rendered)):
         if isinstance(part, str):
             continue
         if part.tag == "style":

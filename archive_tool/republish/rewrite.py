@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import quote, urldefrag, urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -35,7 +35,6 @@ from .active import (
     SCRIPT_ELEMENTS,
     WEB_SCHEMES,
     is_event_attribute,
-    is_safe_data_url,
     local_name,
     mentions_script,
     normalize_url,
@@ -44,6 +43,8 @@ from .active import (
 )
 from .bannerparts import page_banner_parts
 from .bounds import parse_html
+from .nodes import remove_keeping_tail, xml_safe
+from .references import locate, requisite_url
 from .css import StyleTooLarge, decode_css, rewrite_css, rewrite_stylesheet
 from .templating import BANNER_PIN, SHIPPED, Banner, Templates
 
@@ -69,7 +70,6 @@ CSP = ARCHIVE_POLICY  # also the archive's header in the nginx configuration
 DROPPED_ELEMENTS = SCRIPT_ELEMENTS | {"noembed", "noframes", "base"}
 TEXT_ONLY_ELEMENTS = frozenset({"title", "textarea", "xmp", "plaintext", "listing", "iframe"})
 KEPT_HTTP_EQUIV = frozenset({"x-ua-compatible", "content-language"})
-NOT_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Attribute names lxml can look up; a parser can produce others from garbage, which mean
 # nothing to a browser but an event handler or a link, so they go.
 ATTRIBUTE_NAME = re.compile(r"[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?\Z")
@@ -116,15 +116,6 @@ def decode_html(data: bytes, content_type: str) -> str:
         except (LookupError, UnicodeDecodeError):
             continue
     return data.decode("utf-8", "replace")
-
-
-def xml_safe(text: str) -> str:
-    """The text without the characters lxml (and XML) cannot hold.
-
-    >>> xml_safe("a\\x01b\\x0cc")
-    'ab\\x0cc'
-    """
-    return NOT_XML_CHARS.sub("", text)
 
 
 def parse_page(data: bytes, content_type: str):
@@ -237,15 +228,10 @@ class _Rewriter:
 
     def requisite_url(self, tag: str, raw: str) -> str | None:
         """Where a requisite is loaded from: the archive, a fragment, an image data: URL."""
-        value = normalize_url(raw)
-        if not value or value.startswith("#"):
-            return value
-        scheme = scheme_of(value)
-        if scheme == "data":
-            return value if tag in IMAGE_ELEMENTS and is_safe_data_url(value) else None
-        if scheme not in WEB_SCHEMES:
-            return None
-        href, kind = self.resolved(value, True)
+        return requisite_url(raw, self.archived, tag in IMAGE_ELEMENTS)
+
+    def archived(self, url: str) -> str | None:
+        href, kind = self.resolved(url, True)
         return href if kind == "archived" else None
 
     def rewrite_link(self, element, tag: str, attribute: str, value: str) -> None:
@@ -290,11 +276,10 @@ class _Rewriter:
         return answer
 
     def _resolve(self, raw: str, requisite: bool) -> tuple[str | None, str]:
-        try:
-            absolute, fragment = urldefrag(urljoin(self.base_url, raw))
-        except ValueError:  # e.g. an unbalanced "[" in the host
+        located = locate(self.base_url, raw, self.resolve)
+        if located is None:
             return None, "external"
-        target = self.resolve(absolute)
+        absolute, fragment, target = located
         suffix = f"#{fragment}" if fragment else ""
         if target.kind == "archived":
             return target.href + suffix, "archived"
@@ -350,7 +335,7 @@ def _strip_active_elements(document) -> None:
     """Remove what runs or could be read two ways, and the page's own charset, robots,
     canonical, CSP and forged banners."""
     for node in list(document.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity)):
-        _remove_keeping_tail(node)
+        remove_keeping_tail(node)
     for element in list(document.iter(etree.Element)):
         if not isinstance(element.tag, str):
             continue
@@ -394,19 +379,6 @@ def _animates_a_link(element) -> bool:
         or target in ("style", "srcdoc")
         or mentions_script(values)
     )
-
-
-def _remove_keeping_tail(node) -> None:
-    parent = node.getparent()
-    if parent is None:
-        return
-    if node.tail:
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
 
 
 def _set_head(document, banner: Banner, css: str) -> None:
