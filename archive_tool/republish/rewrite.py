@@ -17,6 +17,7 @@ written so that both read it alike.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -184,15 +185,14 @@ class _Rewriter:
 
     def rewrite_attribute(self, element, tag: str, attribute: str) -> None:
         value = element.get(attribute)
-        name = local_name(attribute)
-        if is_event_attribute(name) or name in DROPPED_ATTRIBUTES:
+        role = _attribute_role(tag, attribute)
+        if role == "dropped":
             del element.attrib[attribute]
             return
-        if name == "style":
+        if role == "style":
             style = INLINE_Z_INDEX_IMPORTANT.sub(r"\1", value)
             element.set(attribute, xml_safe(self.css(style)))
             return
-        role = url_role(tag, attribute)
         if role == "srcset":
             self.rewrite_srcset(element, tag, attribute, value)
         elif role == "navigation":
@@ -288,6 +288,29 @@ class _Rewriter:
         return absolute + suffix, "external"
 
 
+def _remembered(function):
+    """The function, remembering its answers for short names (the ones real pages use;
+    a hostile page's megabyte-long names are worked out each time, not kept)."""
+    cached = functools.lru_cache(maxsize=4096)(function)
+
+    def call(*names: str):
+        return cached(*names) if sum(map(len, names)) <= 128 else function(*names)
+
+    return call
+
+
+@_remembered
+def _attribute_role(tag: str, attribute: str) -> str | None:
+    """What an attribute of this name is on this element: "dropped" (it runs, or may),
+    "style", or its ``url_role``. Names repeat from page to page: each is worked out once."""
+    name = local_name(attribute)
+    if is_event_attribute(name) or name in DROPPED_ATTRIBUTES:
+        return "dropped"
+    if name == "style":
+        return "style"
+    return url_role(tag, attribute)
+
+
 def _keep_sane_attributes(element) -> None:
     items = element.attrib.items()
     if all(ATTRIBUTE_NAME.match(name) for name, _ in items):
@@ -339,21 +362,23 @@ def _strip_active_elements(document) -> None:
     for element in list(document.iter(etree.Element)):
         if not isinstance(element.tag, str):
             continue
-        tag = local_name(element.tag)
-        if not VALID_TAG.match(tag):
+        tag, rule = _element_rule(element.tag)
+        if rule is None:
+            continue
+        if rule == "invalid":
             # "<a<script>" parses as one element named "a<script"; written back it reads as
             # a script start tag to anything that tokenizes less carefully than a browser.
             element.drop_tag()
-        elif tag in DROPPED_ELEMENTS:
+        elif rule == "dropped":
             element.drop_tree()
-        elif tag in TEXT_ONLY_ELEMENTS:
+        elif rule == "text only":
             text = element.text_content() if tag != "iframe" else ""
             for child in list(element):
                 element.remove(child)
             element.text = text or None
             if tag in ("xmp", "plaintext", "listing"):
                 element.tag = "pre"
-        elif tag in ANIMATION_ELEMENTS and _animates_a_link(element):
+        elif _animates_a_link(element):
             element.drop_tree()
     for element in STRIPPED(document):
         if element.get("data-archive-banner") is not None:
@@ -367,6 +392,22 @@ def _strip_active_elements(document) -> None:
             continue
         else:
             element.drop_tree()
+
+
+@_remembered
+def _element_rule(name: str) -> tuple[str, str | None]:
+    """An element's local name and what stripping may do to it: "invalid" (a name no
+    browser reads), "dropped", "text only", "animation", or None (nothing)."""
+    tag = local_name(name)
+    if not VALID_TAG.match(tag):
+        return tag, "invalid"
+    if tag in DROPPED_ELEMENTS:
+        return tag, "dropped"
+    if tag in TEXT_ONLY_ELEMENTS:
+        return tag, "text only"
+    if tag in ANIMATION_ELEMENTS:
+        return tag, "animation"
+    return tag, None
 
 
 def _animates_a_link(element) -> bool:
