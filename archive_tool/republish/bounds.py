@@ -32,7 +32,12 @@ ASCII_COMPATIBLE = re.compile(
 )
 XML_DECLARATION = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([^"']{1,40})["']""")
 
-_TAG = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*)")
+_TAG_OR_COMMENT = re.compile(r"<(?:(!--)|(/?)([A-Za-z][^\t\n\f\r />]*))")
+# The rest of a start tag, as ``_attributes`` reads it, in one match (possessive: linear).
+_TAG_REST = re.compile(
+    r"""(?:[\t\n\f\r /]*+[^\t\n\f\r />][^\t\n\f\r />=]*+[\t\n\f\r ]*+"""
+    r"""(?:=[\t\n\f\r ]*+(?:"[^"]*+"?|'[^']*+'?|[^\t\n\f\r >]*+))?)*+[\t\n\f\r /]*+>?"""
+)
 _SPACE_OR_SLASH = re.compile(r"[\t\n\f\r /]*")
 _SPACE = re.compile(r"[\t\n\f\r ]*")
 _NAME = re.compile(r"[^\t\n\f\r />][^\t\n\f\r />=]*")
@@ -47,38 +52,39 @@ class TooCostly(ValueError):
         self.message = message
 
 
-def html_tag_attributes(text: str) -> int:
-    """The attributes of the HTML start tag that has the most (stopping past the limit).
+def html_tag_attributes(text: str, limit: int = MAX_TAG_ATTRIBUTES) -> int:
+    """The attributes of the HTML start tag that has the most, when that is more than
+    ``limit`` (stopping past it); otherwise some number no more than ``limit``.
 
-    >>> html_tag_attributes('<p a b="x>y" c=d><img src=x><!-- <i a b c d e> -->')
+    >>> html_tag_attributes('<p a b="x>y" c=d><img src=x><!-- <i a b c d e> -->', limit=2)
     3
+    >>> html_tag_attributes('<p a b="x>y" c=d>', limit=3) <= 3
+    True
     """
     worst = 0
     position = 0
     end = len(text)
     while True:
-        position = text.find("<", position)
-        if position < 0:
+        tag = _TAG_OR_COMMENT.search(text, position)
+        if tag is None:
             return worst
-        if text.startswith("<!--", position):
-            close = text.find("-->", position + 4)
+        if tag.group(1):
+            close = text.find("-->", tag.end())
             position = end if close < 0 else close + 3
             continue
-        tag = _TAG.match(text, position)
-        if tag is None:
-            position += 1
-            continue
-        count, position = _attributes(text, tag.end())
-        worst = max(worst, count)
-        if worst > MAX_TAG_ATTRIBUTES:
-            return worst
-        name = tag.group(2).lower()
-        if not tag.group(1) and name in RAW_TEXT:  # its content is text up to its end tag
+        position = _TAG_REST.match(text, tag.end()).end()
+        # Each attribute takes a character at least: only a longer tag is counted.
+        if position - tag.end() > limit:
+            worst = max(worst, _attributes(text, tag.end(), limit)[0])
+            if worst > limit:
+                return worst
+        name = tag.group(3).lower()
+        if not tag.group(2) and name in RAW_TEXT:  # its content is text up to its end tag
             close = re.compile(f"</{re.escape(name)}", re.IGNORECASE).search(text, position)
             position = end if close is None else close.start()
 
 
-def _attributes(text: str, position: int) -> tuple[int, int]:
+def _attributes(text: str, position: int, limit: int) -> tuple[int, int]:
     """How many attributes the tag whose name ends at ``position`` has, and where it ends."""
     count = 0
     end = len(text)
@@ -87,7 +93,7 @@ def _attributes(text: str, position: int) -> tuple[int, int]:
         if position >= end or text[position] == ">":
             return count, position + 1
         count += 1
-        if count > MAX_TAG_ATTRIBUTES:
+        if count > limit:
             return count, position
         position = _NAME.match(text, position).end()
         position = _SPACE.match(text, position).end()
@@ -105,12 +111,20 @@ def parse_html(text: str):
     """The HTML document's root, parsed within the bounds; TooCostly past them."""
     if html_tag_attributes(text) > MAX_TAG_ATTRIBUTES:
         raise TooCostly(f"页面中有一个标签的属性超过 {MAX_TAG_ATTRIBUTES} 个")
-    parser = etree.HTMLPullParser(events=("start",), **HTML_OPTIONS)
+    # Every element or attribute takes a character of the text, or two for the few the
+    # parser adds (html, body, p): a shorter text cannot reach the bound, so nothing is
+    # counted (the pieces fed stay the same, and so does the tree).
+    counted = len(text) > MAX_NODES // 2 - 2
+    if counted:
+        parser = etree.HTMLPullParser(events=("start",), **HTML_OPTIONS)
+    else:
+        parser = etree.HTMLParser(**HTML_OPTIONS)
     parser.set_element_class_lookup(lxml.html.HtmlElementClassLookup())
     nodes = 0
     for start in range(0, len(text), FEED_CHARS):
         parser.feed(text[start : start + FEED_CHARS])
-        nodes += sum(1 + len(element.attrib) for _, element in parser.read_events())
+        if counted:
+            nodes += sum(1 + len(element.attrib) for _, element in parser.read_events())
         if nodes > MAX_NODES:
             raise TooCostly(f"页面的元素和属性超过 {MAX_NODES} 个")
     try:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from urllib.parse import urldefrag, urljoin
 
 import tinycss2
 from tinycss2 import ast
 
 from ..warc.verify import shorten
-from .active import WEB_SCHEMES, is_safe_data_url, normalize_url, scheme_of
+from .active import WEB_SCHEMES, is_safe_data_url, scheme_of
+from .references import archived_href, requisite_url
 
 MAX_STYLE_CHARS = 1024 * 1024  # tinycss2 holds every token: about 60 MB per MiB of CSS
 INVALID = "about:invalid"
@@ -128,23 +128,13 @@ def rewrite_stylesheet(data: bytes, content_type: str, base_url: str, resolve: R
 
 
 def _url_rewriter(base_url: str, resolve: Resolver) -> Callable[[str], str]:
+    def archived(url: str) -> str | None:
+        return archived_href(base_url, url, resolve)
+
     def rewrite(raw: str) -> str:
-        value = normalize_url(raw)
-        if not value or value.startswith("#"):
-            return value  # a reference within the same document, e.g. url(#gradient)
-        scheme = scheme_of(value)
-        if scheme == "data":
-            return value if is_safe_data_url(value) else INVALID
-        if scheme not in WEB_SCHEMES:
-            return INVALID
-        try:
-            absolute, fragment = urldefrag(urljoin(base_url, value))
-        except ValueError:
-            return INVALID
-        target = resolve(absolute)
-        if target.kind != "archived":
-            return INVALID
-        return target.href + (f"#{fragment}" if fragment else "")
+        # data: URLs are taken only as images, fonts or media; from nowhere is about:invalid
+        kept = requisite_url(raw, archived, True)
+        return INVALID if kept is None else kept
 
     return rewrite
 

@@ -17,10 +17,11 @@ written so that both read it alike.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import quote, urldefrag, urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -35,14 +36,16 @@ from .active import (
     SCRIPT_ELEMENTS,
     WEB_SCHEMES,
     is_event_attribute,
-    is_safe_data_url,
     local_name,
     mentions_script,
     normalize_url,
     scheme_of,
     url_role,
 )
+from .bannerparts import page_banner_parts
 from .bounds import parse_html
+from .nodes import remove_keeping_tail, xml_safe
+from .references import locate, requisite_url
 from .css import StyleTooLarge, decode_css, rewrite_css, rewrite_stylesheet
 from .templating import BANNER_PIN, SHIPPED, Banner, Templates
 
@@ -68,7 +71,6 @@ CSP = ARCHIVE_POLICY  # also the archive's header in the nginx configuration
 DROPPED_ELEMENTS = SCRIPT_ELEMENTS | {"noembed", "noframes", "base"}
 TEXT_ONLY_ELEMENTS = frozenset({"title", "textarea", "xmp", "plaintext", "listing", "iframe"})
 KEPT_HTTP_EQUIV = frozenset({"x-ua-compatible", "content-language"})
-NOT_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Attribute names lxml can look up; a parser can produce others from garbage, which mean
 # nothing to a browser but an event handler or a link, so they go.
 ATTRIBUTE_NAME = re.compile(r"[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?\Z")
@@ -115,15 +117,6 @@ def decode_html(data: bytes, content_type: str) -> str:
         except (LookupError, UnicodeDecodeError):
             continue
     return data.decode("utf-8", "replace")
-
-
-def xml_safe(text: str) -> str:
-    """The text without the characters lxml (and XML) cannot hold.
-
-    >>> xml_safe("a\\x01b\\x0cc")
-    'ab\\x0cc'
-    """
-    return NOT_XML_CHARS.sub("", text)
 
 
 def parse_page(data: bytes, content_type: str):
@@ -192,15 +185,14 @@ class _Rewriter:
 
     def rewrite_attribute(self, element, tag: str, attribute: str) -> None:
         value = element.get(attribute)
-        name = local_name(attribute)
-        if is_event_attribute(name) or name in DROPPED_ATTRIBUTES:
+        role = _attribute_role(tag, attribute)
+        if role == "dropped":
             del element.attrib[attribute]
             return
-        if name == "style":
+        if role == "style":
             style = INLINE_Z_INDEX_IMPORTANT.sub(r"\1", value)
             element.set(attribute, xml_safe(self.css(style)))
             return
-        role = url_role(tag, attribute)
         if role == "srcset":
             self.rewrite_srcset(element, tag, attribute, value)
         elif role == "navigation":
@@ -236,15 +228,10 @@ class _Rewriter:
 
     def requisite_url(self, tag: str, raw: str) -> str | None:
         """Where a requisite is loaded from: the archive, a fragment, an image data: URL."""
-        value = normalize_url(raw)
-        if not value or value.startswith("#"):
-            return value
-        scheme = scheme_of(value)
-        if scheme == "data":
-            return value if tag in IMAGE_ELEMENTS and is_safe_data_url(value) else None
-        if scheme not in WEB_SCHEMES:
-            return None
-        href, kind = self.resolved(value, True)
+        return requisite_url(raw, self.archived, tag in IMAGE_ELEMENTS)
+
+    def archived(self, url: str) -> str | None:
+        href, kind = self.resolved(url, True)
         return href if kind == "archived" else None
 
     def rewrite_link(self, element, tag: str, attribute: str, value: str) -> None:
@@ -289,17 +276,39 @@ class _Rewriter:
         return answer
 
     def _resolve(self, raw: str, requisite: bool) -> tuple[str | None, str]:
-        try:
-            absolute, fragment = urldefrag(urljoin(self.base_url, raw))
-        except ValueError:  # e.g. an unbalanced "[" in the host
+        located = locate(self.base_url, raw, self.resolve)
+        if located is None:
             return None, "external"
-        target = self.resolve(absolute)
+        absolute, fragment, target = located
         suffix = f"#{fragment}" if fragment else ""
         if target.kind == "archived":
             return target.href + suffix, "archived"
         if requisite or target.kind == "missing":
             return (None if requisite else target.href), target.kind
         return absolute + suffix, "external"
+
+
+def _remembered(function):
+    """The function, remembering its answers for short names (the ones real pages use;
+    a hostile page's megabyte-long names are worked out each time, not kept)."""
+    cached = functools.lru_cache(maxsize=4096)(function)
+
+    def call(*names: str):
+        return cached(*names) if sum(map(len, names)) <= 128 else function(*names)
+
+    return call
+
+
+@_remembered
+def _attribute_role(tag: str, attribute: str) -> str | None:
+    """What an attribute of this name is on this element: "dropped" (it runs, or may),
+    "style", or its ``url_role``. Names repeat from page to page: each is worked out once."""
+    name = local_name(attribute)
+    if is_event_attribute(name) or name in DROPPED_ATTRIBUTES:
+        return "dropped"
+    if name == "style":
+        return "style"
+    return url_role(tag, attribute)
 
 
 def _keep_sane_attributes(element) -> None:
@@ -317,7 +326,7 @@ def decorate(document, banner: Banner, templates: Templates = SHIPPED) -> bytes:
     if document.get("id"):
         document.set("data-archive-original-id", document.get("id"))
     document.set("id", f"{banner.nonce}-root")  # lets pin_css pin <html> and <body>
-    style, element = banner_parts(templates.banner(banner))
+    style, element = page_banner_parts(banner, templates)
     _set_head(document, banner, pin_css(banner.nonce) + style)
     _insert_banner(document, element)
     return lxml.html.tostring(document, encoding="utf-8", method="html", doctype="<!DOCTYPE html>")
@@ -349,25 +358,27 @@ def _strip_active_elements(document) -> None:
     """Remove what runs or could be read two ways, and the page's own charset, robots,
     canonical, CSP and forged banners."""
     for node in list(document.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity)):
-        _remove_keeping_tail(node)
+        remove_keeping_tail(node)
     for element in list(document.iter(etree.Element)):
         if not isinstance(element.tag, str):
             continue
-        tag = local_name(element.tag)
-        if not VALID_TAG.match(tag):
+        tag, rule = _element_rule(element.tag)
+        if rule is None:
+            continue
+        if rule == "invalid":
             # "<a<script>" parses as one element named "a<script"; written back it reads as
             # a script start tag to anything that tokenizes less carefully than a browser.
             element.drop_tag()
-        elif tag in DROPPED_ELEMENTS:
+        elif rule == "dropped":
             element.drop_tree()
-        elif tag in TEXT_ONLY_ELEMENTS:
+        elif rule == "text only":
             text = element.text_content() if tag != "iframe" else ""
             for child in list(element):
                 element.remove(child)
             element.text = text or None
             if tag in ("xmp", "plaintext", "listing"):
                 element.tag = "pre"
-        elif tag in ANIMATION_ELEMENTS and _animates_a_link(element):
+        elif _animates_a_link(element):
             element.drop_tree()
     for element in STRIPPED(document):
         if element.get("data-archive-banner") is not None:
@@ -383,6 +394,22 @@ def _strip_active_elements(document) -> None:
             element.drop_tree()
 
 
+@_remembered
+def _element_rule(name: str) -> tuple[str, str | None]:
+    """An element's local name and what stripping may do to it: "invalid" (a name no
+    browser reads), "dropped", "text only", "animation", or None (nothing)."""
+    tag = local_name(name)
+    if not VALID_TAG.match(tag):
+        return tag, "invalid"
+    if tag in DROPPED_ELEMENTS:
+        return tag, "dropped"
+    if tag in TEXT_ONLY_ELEMENTS:
+        return tag, "text only"
+    if tag in ANIMATION_ELEMENTS:
+        return tag, "animation"
+    return tag, None
+
+
 def _animates_a_link(element) -> bool:
     """An SVG animation that sets a link, an event handler or a style (or names a script)."""
     target = local_name(element.get("attributename") or "")
@@ -393,19 +420,6 @@ def _animates_a_link(element) -> bool:
         or target in ("style", "srcdoc")
         or mentions_script(values)
     )
-
-
-def _remove_keeping_tail(node) -> None:
-    parent = node.getparent()
-    if parent is None:
-        return
-    if node.tail:
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
 
 
 def _set_head(document, banner: Banner, css: str) -> None:
@@ -451,23 +465,6 @@ def pin_css(nonce: str) -> str:
         f"{page}::before,{page}::after,{page}>body{BANNER_PIN}::before,{page}>body{BANNER_PIN}::after"
         "{z-index:auto!important}"
     )
-
-
-def banner_parts(rendered: str) -> tuple[str, etree._Element]:
-    """The rendered banner template as its style text and its element (``check`` has made
-    sure, before anything was written, that these are all it holds)."""
-    style, element = "", None
-    for part in lxml.html.fragments_fromstring(xml_safe(rendered)):
-        if isinstance(part, str):
-            continue
-        if part.tag == "style":
-            style += part.text or ""
-        elif part.get("data-archive-banner") is not None:
-            element = part
-    if element is None:
-        raise ValueError("横幅模板没有带 data-archive-banner 属性的元素")
-    element.tail = None
-    return style, element
 
 
 def _insert_banner(document, element) -> None:

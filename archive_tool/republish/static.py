@@ -327,21 +327,22 @@ class ArchiveWriter:
             return
         kind = cleaned_extension(entry.mime)
         cap = {".html": MAX_PAGE_BYTES, ".css": MAX_STYLE_CHARS, ".svg": MAX_SVG_BYTES}.get(kind)
-        spool = self.spool(entry, cap)
-        try:
+        if cap is not None:  # parsed in memory anyway: read it there, not through a file
+            data = self.payload(entry, cap)
             if kind == ".html":
-                self._write_page(entry, destination, spool.read_bytes(), resolve)
+                self._write_page(entry, destination, data, resolve)
             elif kind == ".css":
-                data = rewrite_stylesheet(
-                    spool.read_bytes(), entry.content_type, entry.url, resolve
+                destination.write_bytes(
+                    rewrite_stylesheet(data, entry.content_type, entry.url, resolve)
                 )
-                destination.write_bytes(data)
-            elif kind == ".svg":
-                destination.write_bytes(clean_svg(spool.read_bytes(), entry.url, resolve))
             else:
-                if kind == ".xml":
-                    check_inert_xml(spool)
-                os.replace(spool, destination)
+                destination.write_bytes(clean_svg(data, entry.url, resolve))
+            return
+        spool = self.spool(entry)
+        try:
+            if kind == ".xml":
+                check_inert_xml(spool)
+            os.replace(spool, destination)
         finally:
             spool.unlink(missing_ok=True)
 
@@ -367,8 +368,26 @@ class ArchiveWriter:
         archived_at = entry.captured.astimezone(SHANGHAI).isoformat(timespec="seconds")
         self.index.add_page(entry.url, entry.path, title or entry.url, archived_at)
 
-    def spool(self, entry: Entry, cap: int | None) -> Path:
+    def payload(self, entry: Entry, cap: int) -> bytes:
+        """The capture's decoded payload in memory (a page, style sheet or SVG: at most
+        ``cap`` bytes), within the limits."""
+        limit, too_large = self._limit(entry, cap)
+        data = self.payloads.read(entry.warc, entry.offset, bool(entry.gzipped), limit, too_large)
+        self.written += len(data)
+        return data
+
+    def spool(self, entry: Entry) -> Path:
         """The capture's decoded payload in a spool file, within the limits."""
+        limit, too_large = self._limit(entry, None)
+        spool = self.spool_dir / f"{next(self.spool_names)}.part"
+        size = self.payloads.spool(
+            entry.warc, entry.offset, bool(entry.gzipped), spool, limit, too_large
+        )
+        self.written += size
+        return spool
+
+    def _limit(self, entry: Entry, cap: int | None) -> tuple[int, str]:
+        """How many decoded bytes the capture may have, and the message past them."""
         by_ratio = self.limits.allowed(entry.length)
         left = self.budget - self.written
         if left <= 0:
@@ -387,12 +406,7 @@ class ArchiveWriter:
                 f"解码后超过 {size_text(limit)} 的上限（超过它在 WARC 中大小的 "
                 f"{self.limits.ratio} 倍，可能是压缩炸弹）"
             )
-        spool = self.spool_dir / f"{next(self.spool_names)}.part"
-        size = self.payloads.spool(
-            entry.warc, entry.offset, bool(entry.gzipped), spool, limit, too_large
-        )
-        self.written += size
-        return spool
+        return limit, too_large
 
     def _skip(self, entry: Entry, destination: Path, reason: str) -> None:
         self.result.skipped.add(Skipped(entry.warc, entry.offset, entry.url, reason))

@@ -13,13 +13,11 @@ in an SVG file is not allowed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urldefrag, urljoin
 
 from lxml import etree
 
 from ..warc.verify import shorten
 from .active import (
-    WEB_SCHEMES,
     is_event_attribute,
     is_safe_data_url,
     mentions_script,
@@ -28,6 +26,8 @@ from .active import (
 )
 from .bounds import TooCostly, check_xml_cost
 from .css import css_problems, rewrite_css
+from .nodes import remove_keeping_tail
+from .references import archived_href, requisite_url
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -80,23 +80,13 @@ def clean_svg(data: bytes, base_url: str, resolve) -> bytes:
     """The SVG file with only what draws, every reference inside the archive."""
     root = parse_svg(data)
 
+    def archived(url: str) -> str | None:
+        return archived_href(base_url, url, resolve)
+
     def policy(element: str, url: str) -> str | None:
-        value = normalize_url(url)
-        if value.startswith("#"):
-            return value
-        scheme = scheme_of(value)
-        if scheme == "data":
-            return value if element in IMAGE_ELEMENTS and is_safe_data_url(value) else None
-        if scheme not in WEB_SCHEMES:
-            return None
-        try:
-            absolute, fragment = urldefrag(urljoin(base_url, value))
-        except ValueError:
-            return None
-        target = resolve(absolute)
-        if target.kind != "archived":
-            return None
-        return target.href + (f"#{fragment}" if fragment else "")
+        if not normalize_url(url):  # the document itself: its archived copy
+            return archived("")
+        return requisite_url(url, archived, element in IMAGE_ELEMENTS)
 
     _clean_element(root, "svg", policy, lambda css: rewrite_css(css, base_url, resolve), [])
     _walk(root, policy, lambda css: rewrite_css(css, base_url, resolve), [])
@@ -183,13 +173,4 @@ def _clean_attribute(node, name, attribute, policy, style, removed) -> None:
 
 def _remove(node, removed: list[str], what: str) -> None:
     removed.append(f"SVG 中有{what}")
-    parent = node.getparent()
-    if parent is None:
-        return
-    if node.tail:
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
+    remove_keeping_tail(node)

@@ -40,6 +40,19 @@ class Banner:
     live_url: str | None
 
 
+BANNER_VALUES = ("archived_at", "time", "original_url", "live_url")
+
+
+def banner_values(banner: Banner) -> dict[str, str | None]:
+    """What the banner template shows of one page, by name."""
+    return {
+        "archived_at": banner.captured.isoformat(timespec="seconds"),
+        "time": banner.captured.strftime("%Y-%m-%d %H:%M"),
+        "original_url": banner.original_url,
+        "live_url": banner.live_url,
+    }
+
+
 def one_line(text: str) -> str:
     """Each line without its indentation, the lines joined: a template is written readably
     and renders as the one line the archive has always had.
@@ -80,14 +93,11 @@ class Templates:
 
     def banner(self, banner: Banner) -> str:
         """The banner's <style> (its look, scoped to its id) and its element."""
-        return self._get("banner.html").render(
-            id=banner.nonce,
-            pin=BANNER_PIN,
-            archived_at=banner.captured.isoformat(timespec="seconds"),
-            time=banner.captured.strftime("%Y-%m-%d %H:%M"),
-            original_url=banner.original_url,
-            live_url=banner.live_url,
-        )
+        return self.render_banner(banner.nonce, **banner_values(banner))
+
+    def render_banner(self, nonce: str, **values: str | None) -> str:
+        """The banner rendered with these ``BANNER_VALUES`` (strings as they are shown)."""
+        return self._get("banner.html").render(id=nonce, pin=BANNER_PIN, **values)
 
     def not_archived(self) -> str:
         return self._get("not_archived.html").render(csp_meta=Markup(ARCHIVE_META))

@@ -240,18 +240,26 @@ class PayloadReader:
         Raises PayloadError (and leaves no ``target``) when it cannot be read, or with the
         message ``too_large`` when it exceeds ``limit`` bytes.
         """
-        stream = self._stream(warc)
-        stream.seek(offset)
-        source = MemberReader(stream, offset) if gzipped else stream
-        reader = ByteReader(source, offset)
         try:
-            body = self._body(reader)
-            size = _copy(body, target, limit, too_large)
+            with open(target, "wb") as out:
+                return self._decode(warc, offset, gzipped, out.write, limit, too_large)
         except BaseException:
             target.unlink(missing_ok=True)
             raise
+
+    def read(self, warc: str, offset: int, gzipped: bool, limit: int, too_large: str) -> bytes:
+        """The decoded payload of the record at ``offset``, for one small enough to be held
+        (a page, a style sheet): as ``spool``, without the round trip through a file."""
+        pieces: list[bytes] = []
+        self._decode(warc, offset, gzipped, pieces.append, limit, too_large)
+        return b"".join(pieces)
+
+    def _decode(self, warc, offset, gzipped, sink, limit: int, too_large: str) -> int:
+        stream = self._stream(warc)
+        stream.seek(offset)
+        source = MemberReader(stream, offset) if gzipped else stream
+        size = _copy(self._body(ByteReader(source, offset)), sink, limit, too_large)
         if gzipped and source.error is not None:
-            target.unlink(missing_ok=True)
             raise PayloadError(f"记录的 gzip 数据损坏（{source.error.message}）")
         return size
 
@@ -302,14 +310,13 @@ def _read_http_head(block: ByteReader):
     return http
 
 
-def _copy(body, target: Path, limit: int, too_large: str) -> int:
+def _copy(body, sink, limit: int, too_large: str) -> int:
     size = 0
-    with open(target, "wb") as out:
-        while piece := body.read(PIECE_BYTES):
-            size += len(piece)
-            if size > limit:
-                raise PayloadError(too_large)
-            out.write(piece)
+    while piece := body.read(PIECE_BYTES):
+        size += len(piece)
+        if size > limit:
+            raise PayloadError(too_large)
+        sink(piece)
     return size
 
 

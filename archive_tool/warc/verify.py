@@ -5,7 +5,8 @@ pywb, responses without a request record, URL-agnostic revisits, status lines wi
 reason phrase. It is stricter only where the standard is broken: damaged or truncated
 gzip, a record shorter than its Content-Length (torn), data right after a block (its
 Content-Length is short: warcio only warns, but the block's end would be lost) or after a
-record that is not the next record, a block or payload digest that does not match, a
+record that is not the next record, a block or payload digest that does not match or cannot be read (at least as
+strict as ``warcio check`` on every digest form, see ``parse_digest``), a
 version other than WARC/1.0 or 1.1, an empty file, and what ``bounds`` refuses (records
 sharing a WARC-Record-ID, too many records, too long a walk). Every defect names the
 byte offset of its record (or gzip member); what is merely worth knowing is a note, shown
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import io
 import re
@@ -335,57 +337,99 @@ class HttpHeadFinder:
 
 
 # -- digests -----------------------------------------------------------------------------
+#
+# WARC 1.1 names the algorithm but not the encoding of a digest. Like ``warcio check`` the
+# encoding is told by the length: the length of the digest in base32 (RFC 4648, upper case,
+# padded) means base32, longer means hexadecimal, shorter means base64 (standard or URL-safe
+# alphabet, padded). Stricter than warcio: every form must decode exactly (no stray
+# characters, the digest's own size, canonical base32), and a digest that cannot be read
+# fails the record instead of being skipped.
 
 
-def parse_digest(value: str) -> tuple[str, bytes] | None:
-    """(hashlib name, expected digest) of a WARC digest in base32, base16 or base64.
+class DigestError(ValueError):
+    """A labelled digest that cannot be read; the message says why, in Chinese."""
+
+
+def parse_digest(value: str) -> tuple[str, bytes]:
+    """(hashlib name, expected digest) of a WARC labelled digest; DigestError if unreadable.
 
     >>> parse_digest("sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ")[0]
     'sha1'
-    >>> parse_digest("sha1:not-a-digest") is None
-    True
+    >>> parse_digest("sha-1:da39a3ee5e6b4b0d3255bfef95601890afd80709")[1].hex()[:8]
+    'da39a3ee'
+    >>> parse_digest("sha1:3i42h3s6nnfq2msvx7xzkyayscx5qbyj")
+    Traceback (most recent call last):
+    ...
+    archive_tool.warc.verify.DigestError: 不是有效的 base32（须为大写字母 A–Z 与数字 2–7）
     """
     algorithm, sep, text = value.strip().partition(":")
-    name = algorithm.strip().lower().replace("-", "")
-    if not sep or not name.isalnum():
-        return None
+    if not sep or not algorithm:
+        raise DigestError("缺少算法名（应为「算法:摘要值」，如 sha1:…）")
+    name, size, base32_length = _algorithm(algorithm)
+    if len(text) == base32_length:
+        raw = _decode_base32(text)
+    elif len(text) > base32_length:
+        raw = _decode_base16(text)
+    else:
+        raw = _decode_base64(text)
+    if len(raw) != size:
+        raise DigestError(f"长度不对：{algorithm} 摘要应为 {size} 字节，这里是 {len(raw)} 字节")
+    return name, raw
+
+
+@functools.lru_cache(maxsize=64)
+def _algorithm(algorithm: str) -> tuple[str, int, int]:
+    """hashlib's name of the algorithm, its digest's size, and that size in base32."""
     try:
-        size = hashlib.new(name).digest_size
+        hasher = hashlib.new(algorithm)
     except (ValueError, TypeError):
-        return None
-    text = text.strip()
-    for decode in (_base16, _base32, _base64):
-        try:
-            raw = decode(text)
-        except (ValueError, binascii.Error):
-            continue
-        if len(raw) == size:
-            return name, raw
-    return None
+        hasher = None
+    if hasher is None or not hasher.digest_size:  # unknown, or of variable length (shake_*)
+        raise DigestError(f"未知的摘要算法 {shorten(algorithm, 20)}")
+    return hasher.name, hasher.digest_size, len(base64.b32encode(bytes(hasher.digest_size)))
 
 
-def _base16(text: str) -> bytes:
-    return bytes.fromhex(text)
+def _decode_base32(text: str) -> bytes:
+    try:
+        raw = base64.b32decode(text)
+    except (ValueError, binascii.Error):
+        raw = None
+    if raw is None or base64.b32encode(raw).decode("ascii") != text:
+        raise DigestError("不是有效的 base32（须为大写字母 A–Z 与数字 2–7）")
+    return raw
 
 
-def _base32(text: str) -> bytes:
-    return base64.b32decode(text.upper() + "=" * (-len(text) % 8))
+def _decode_base16(text: str) -> bytes:
+    try:
+        return base64.b16decode(text, casefold=True)
+    except (ValueError, binascii.Error):
+        raise DigestError("不是有效的十六进制（比 base32 写法长，只能是十六进制）") from None
 
 
-def _base64(text: str) -> bytes:
-    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+def _decode_base64(text: str) -> bytes:
+    if "-" in text or "_" in text:
+        text = text.replace("-", "+").replace("_", "/")
+    try:
+        return base64.b64decode(text, validate=True)
+    except (ValueError, binascii.Error):
+        raise DigestError("不是有效的 base32、十六进制或 base64（长度或字符不对）") from None
 
 
 class DigestCheck:
     """One declared digest, computed as the bytes it covers go by."""
 
-    def __init__(self, header: str, value: str):
+    def __init__(self, header: str, value: str, compute: bool = True):
         self.header = header
         self.value = value
-        parsed = parse_digest(value)
-        self.readable = parsed is not None
-        self.expected = parsed[1] if parsed else b""
-        self.hasher = hashlib.new(parsed[0]) if parsed else None
+        self.problem = ""
+        self.hasher = None
+        try:
+            name, self.expected = parse_digest(value)
+        except DigestError as error:
+            self.problem = str(error)
+            return
+        if compute:
+            self.hasher = hashlib.new(name)
 
     def update(self, data: bytes) -> None:
         if self.hasher is not None and data:
@@ -397,13 +441,13 @@ class DigestCheck:
 
 def _digest_checks(headers: StatusAndHeaders, kind: str) -> tuple[DigestCheck | None, ...]:
     block = headers.get_header(W.BLOCK_DIGEST)
-    # A revisit's payload digest is the original's; a segment's covers the whole payload.
-    payload = None
-    if kind != W.REVISIT and not headers.get_header("WARC-Segment-Number"):
-        payload = headers.get_header(W.PAYLOAD_DIGEST)
+    payload = headers.get_header(W.PAYLOAD_DIGEST)
+    # A revisit's payload digest is the original's; a segment's covers the whole payload:
+    # neither can be computed here, but each must still be a readable digest.
+    computed = kind != W.REVISIT and not headers.get_header("WARC-Segment-Number")
     return (
-        DigestCheck(W.BLOCK_DIGEST, block) if block else None,
-        DigestCheck(W.PAYLOAD_DIGEST, payload) if payload else None,
+        DigestCheck(W.BLOCK_DIGEST, block) if block is not None else None,
+        DigestCheck(W.PAYLOAD_DIGEST, payload, computed) if payload is not None else None,
     )
 
 
@@ -440,9 +484,9 @@ def read_record(reader: ByteReader, offset: int) -> Record:
     for check in (block_check, payload_check):
         if check is None:
             continue
-        if not check.readable:
-            record.notes.append(
-                f"无法校验 {check.header}（未知的算法或写法：{shorten(check.value, 60)}）"
+        if check.problem:
+            record.problems.append(
+                f"{check.header} 无法校验：{check.problem}（{shorten(check.value, 80)}）"
             )
         elif not check.matches():
             label = "块" if check.header == W.BLOCK_DIGEST else "载荷"
