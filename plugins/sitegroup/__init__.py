@@ -162,9 +162,14 @@ def refuse_skipped_articles(generator):
     (Pelican only logs it and goes on); the group's rules should have caught it first."""
     if not generator.settings.get("GROUP_SITE"):
         return
+    # Pelican 4.9 renamed the context's "filenames" to "generated_content".
+    recorded = {
+        **generator.context.get("filenames", {}),
+        **generator.context.get("generated_content", {}),
+    }
     failed = sorted(
         name
-        for name, content in generator.context.get("filenames", {}).items()
+        for name, content in recorded.items()
         if content is None and name.endswith((".md", ".markdown"))
     )
     if failed:

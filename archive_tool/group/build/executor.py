@@ -34,6 +34,27 @@ def default_workers(jobs: int) -> int:
     return max(1, min(jobs, os.cpu_count() or 1))
 
 
+def worker_count(setting: Any, jobs: int) -> int:
+    """BUILD_WORKERS as set (None: one per core), at most one per site; refused unless it is
+    a whole number of at least 1, before anything is built.
+
+    >>> worker_count(None, 3) >= 1, worker_count(8, 3), worker_count("2", 3)
+    (True, 3, 2)
+    """
+    if setting is None or setting == "":
+        return default_workers(jobs)
+    try:
+        count = int(setting) if not isinstance(setting, (bool, float)) else 0
+    except (TypeError, ValueError):
+        count = 0
+    if count < 1:
+        raise ToolkitError(
+            f"设置 BUILD_WORKERS 应为不小于 1 的整数（同时构建的工作进程数；不写则每个 CPU 核一个），"
+            f"实为「{str(setting)[:40]}」"
+        )
+    return max(1, min(count, jobs))
+
+
 @contextmanager
 def site_executor(scheduler: str | None, workers: int) -> Iterator[Executor]:
     """An executor for per-site jobs: local worker processes, or a Dask cluster's."""
