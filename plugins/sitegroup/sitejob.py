@@ -8,6 +8,8 @@ the pages for search — all into the site's folder in the staging folder.
 
 from __future__ import annotations
 
+import functools
+import os
 import shutil
 import subprocess
 import sys
@@ -27,6 +29,7 @@ from archive_tool.group.continuity.redesign import (
 )
 from archive_tool.group.search.searchindex import pagefind_arguments, write_index_copy
 from archive_tool.group.build.settings import with_template_functions
+from archive_tool.warc.parallel import die_with_parent
 
 
 def build_site(job: SiteJob) -> SiteOutcome:
@@ -65,6 +68,9 @@ def run_pagefind(*arguments: str) -> None:
         stderr=subprocess.PIPE,
         text=True,
         check=False,
+        # A killed worker (a stopped build) takes pagefind with it: nothing writes into the
+        # staging folder after the build removed it.
+        preexec_fn=functools.partial(die_with_parent, os.getpid()),
     )
     if process.returncode:
         raise ToolkitError(f"生成搜索索引失败（pagefind）：{process.stderr.strip()[-500:]}")
