@@ -27,6 +27,8 @@ CASES = [
     ("sigterm-main", signal.SIGTERM, False, 143, "构建已中断（SIGTERM）"),
     ("sigterm-group", signal.SIGTERM, True, 143, "构建已中断（SIGTERM）"),
     ("kill-9-main", signal.SIGKILL, False, -9, ""),
+    ("archive-tool-ctrl-c", signal.SIGINT, True, 130, "构建已中断（Ctrl-C（SIGINT））"),
+    ("archive-tool-sigterm", signal.SIGTERM, False, 143, "构建已中断（SIGTERM）"),
 ]
 
 
@@ -61,9 +63,13 @@ def test_a_stopped_build_leaves_everything_as_it_was(case, tmp_path: Path):
     output = tmp_path / "output"
     output.mkdir()
     (output / "keep.txt").write_text("previous", "utf-8")
-    command = [*PELICAN, str(DEMO_CONTENT), "-o", str(output), "-s", str(REPO / "pelicanconf.py")]
+    if case[0].startswith("archive-tool"):  # the same build through archive-tool build
+        command = [sys.executable, "-m", "archive_tool", "build", "-o", str(output), "--full"]
+    else:
+        command = [*PELICAN, str(DEMO_CONTENT), "-o", str(output), "-s", str(REPO / "pelicanconf.py")]
+        command += ["-e", "INCREMENTAL_BUILD=false"]
     build = subprocess.Popen(
-        [*command, "-e", "INCREMENTAL_BUILD=false"],
+        command,
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
