@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from datetime import date
@@ -57,4 +58,22 @@ def build(settings_file, output, scheduler, workers, full, build_date) -> None:
         command += ["-o", str(output)]
     if settings:  # one -e with every pair: pelican keeps only the last -e given
         command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in settings.items())]
-    sys.exit(subprocess.run(command, check=False).returncode)
+    sys.exit(run_stoppable(command))
+
+
+def run_stoppable(command: list[str]) -> int:
+    """Run the build and stop it as it stops itself: Ctrl-C reaches pelican from the
+    terminal (this process only waits), SIGTERM is passed on; a build that a signal ended
+    exits 128 + the signal, as pelican would. (subprocess.run would kill pelican -9 on
+    Ctrl-C, in the middle of its cleanup.)"""
+    process = subprocess.Popen(command)
+    previous = {
+        signal.SIGINT: signal.signal(signal.SIGINT, signal.SIG_IGN),
+        signal.SIGTERM: signal.signal(signal.SIGTERM, lambda signum, _: process.terminate()),
+    }
+    try:
+        status = process.wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return 128 - status if status < 0 else status

@@ -34,6 +34,7 @@ class ArticleFile:
     text: str = ""  # the whole file, for the publishing-safety scan
     body_line: int = 1  # the line number where the body starts
     unreadable: str = ""  # why the file could not be read, when metadata is None
+    repeated: tuple[str, ...] = ()  # keys written more than once (Pelican keeps the last)
 
     @property
     def meta(self) -> dict[str, str]:
@@ -88,25 +89,30 @@ def read_article(path: Path, folder: Path, shown: str) -> ArticleFile:
     # Line ends as Markdown reads them (\r\n and \r are \n), so that line numbers and the
     # body the safety scan reads are the ones Pelican renders.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    metadata, body_line = parse_metadata(text.split("\n"))
-    return ArticleFile(path, shown, parts, metadata, text, body_line)
+    metadata, body_line, repeated = parse_metadata(text.split("\n"))
+    return ArticleFile(path, shown, parts, metadata, text, body_line, repeated=repeated)
 
 
-def parse_metadata(lines: list[str]) -> tuple[dict[str, str], int]:
-    """The metadata block at the top of an article's lines, and the line its body starts on.
+def parse_metadata(lines: list[str]) -> tuple[dict[str, str], int, tuple[str, ...]]:
+    """The metadata block at the top of an article's lines, the line its body starts on, and
+    the keys written more than once (as first written).
 
-    >>> parse_metadata(["Title: 通知", "Date: 2026-01-02", "", "正文"])
-    ({'title': '通知', 'date': '2026-01-02'}, 3)
+    >>> parse_metadata(["Title: 通知", "Date: 2026-01-02", "title: 另一个", "", "正文"])
+    ({'title': '另一个', 'date': '2026-01-02'}, 4, ('Title',))
     """
     metadata: dict[str, str] = {}
+    spelt: dict[str, str] = {}
+    repeated: list[str] = []
     for number, line in enumerate(lines, 1):
-        if not line.strip():
-            return metadata, number
-        match = META_LINE.match(line)
+        match = META_LINE.match(line) if line.strip() else None
         if not match:
-            return metadata, number
-        metadata[match["key"].lower()] = match["value"].strip()
-    return metadata, len(lines) + 1
+            return metadata, number, tuple(repeated)
+        key = match["key"].lower()
+        if key in metadata and spelt[key] not in repeated:
+            repeated.append(spelt[key])
+        spelt.setdefault(key, match["key"])
+        metadata[key] = match["value"].strip()
+    return metadata, len(lines) + 1, tuple(repeated)
 
 
 def parse_date(text: str) -> datetime | None:

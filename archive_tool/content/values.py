@@ -4,14 +4,19 @@ The YAML loader (yamlfile.py) leaves dates as text, so that an impossible date
 (``2026-02-30``) is a message rather than a traceback, and ``2026-11-20 08:00`` (no
 seconds) is read exactly as ``2026-11-20 08:00:00``. Times are 北京时间: a value with an
 offset is converted, so that no naive and aware times ever meet.
+
+A date that parses may still be a slip of the keyboard (``0001-01-01``, ``2099-12-31``):
+``implausible`` names one outside the window every content date lies in, and ``count_problem``
+a count that is negative, not a whole number, NaN or infinite.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from ..compliance import shorten
@@ -57,6 +62,63 @@ def parse_day(value: Any) -> date | None:
     """
     moment = parse_moment(value)
     return moment.date() if moment else None
+
+
+# The window every date of the content folder lies in. No page of a government of the
+# People's Republic predates 1949-10-01; a date more than a year after the build date is a
+# slip (2099 for 2026), while a notice or consultation may be written months ahead.
+EARLIEST = date(1949, 10, 1)
+AHEAD = timedelta(days=366)
+
+
+def implausible(moment: datetime | date | None, today: date | None = None) -> str | None:
+    """Why a parsed date lies outside the window as of ``today`` (the build date); None when
+    it lies inside, or is no date.
+
+    >>> implausible(datetime(1, 1, 1), date(2026, 11, 26))
+    '日期早于 1949-10-01，请检查年份'
+    >>> implausible(date(2099, 12, 31), date(2026, 11, 26))
+    '日期晚于构建日期一年以上（最晚 2027-11-27），请检查年份'
+    >>> implausible(date(2027, 3, 1), date(2026, 11, 26)) is None
+    True
+    """
+    if moment is None:
+        return None
+    day = moment.date() if isinstance(moment, datetime) else moment
+    latest = (today or date.today()) + AHEAD
+    if day < EARLIEST:
+        return f"日期早于 {EARLIEST.isoformat()}，请检查年份"
+    if day > latest:
+        return f"日期晚于构建日期一年以上（最晚 {latest.isoformat()}），请检查年份"
+    return None
+
+
+def count_problem(value: Any, least: int = 0) -> str | None:
+    """Why a count (份数, 收到意见数) as written is not a whole number of at least ``least``;
+    None when it is one, or is text that is no number (「按实际情况」).
+
+    >>> [count_problem(value, 1) for value in (1, "2", "1份", "按实际情况")]
+    [None, None, None, None]
+    >>> count_problem(-3)
+    '应为不小于 0 的整数，实为「-3」'
+    >>> count_problem(float("nan")) == count_problem("1e400") == None
+    False
+    """
+    if isinstance(value, bool):
+        return f"应为不小于 {least} 的整数，实为「{value}」"
+    if isinstance(value, str):
+        try:
+            number: Any = float(value.strip())
+        except ValueError:
+            return None  # words, not a number
+    elif isinstance(value, (int, float)):
+        number = value
+    else:
+        return None
+    whole = isinstance(number, int) or (math.isfinite(number) and number == int(number))
+    if whole and number >= least:
+        return None
+    return f"应为不小于 {least} 的整数，实为「{shorten(value)}」"
 
 
 def unknown_keys(given: Iterable[Any], known: Iterable[str]) -> list[tuple[str, str | None]]:

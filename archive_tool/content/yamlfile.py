@@ -5,7 +5,8 @@ with its error, and the module that owns the file turns that into a violation.
 
 Parsing is bounded, because a content folder is hostile input: a file over
 ``MAX_YAML_BYTES`` is not parsed, aliases (``*name``, the "billion laughs" bomb) are
-refused, and nesting deeper than Python's stack allows is an error. Dates stay text:
+refused, a key written twice in one mapping is refused (PyYAML would keep the last one
+without a word), and nesting deeper than Python's stack allows is an error. Dates stay text:
 ``values.parse_moment`` reads them, so an impossible date is a message, not a crash.
 Where PyYAML has libyaml, its C parser reads the text (``FastLoader``: 3-5x faster on the
 索引号 ledgers) and the checks above stay in Python.
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from ..compliance import shorten
 
 MAX_YAML_BYTES = 1024 * 1024  # a record, a notice or a site.yaml
 MAX_LEDGER_BYTES = 32 * 1024 * 1024  # a 索引号 ledger grows with the site
@@ -36,8 +39,31 @@ class _NoAliases:
         return super().compose_node(parent, index)
 
 
-class BoundedLoader(_NoAliases, yaml.SafeLoader):
-    """PyYAML's safe loader without aliases and without implicit timestamps."""
+class _NoDuplicateKeys:
+    """Refuse a key written twice in one mapping (PyYAML's SafeConstructor keeps the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[object, int] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
+                try:
+                    first = seen.get(key)
+                except TypeError:  # an unhashable key: SafeConstructor names it
+                    continue
+                if first is not None:
+                    where = f"第 {first} 行" if first == line else f"第 {first} 行与第 {line} 行"
+                    raise ContentError(
+                        f"字段「{shorten(str(key))}」重复（{where}）："
+                        "同一字段只能写一次，请删去或合并多余的一项"
+                    )
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+class BoundedLoader(_NoAliases, _NoDuplicateKeys, yaml.SafeLoader):
+    """PyYAML's safe loader without aliases, duplicate keys and implicit timestamps."""
 
 
 # The same resolvers without the timestamp: dates stay text (values.parse_moment).
@@ -54,6 +80,7 @@ else:
 
     class FastLoader(
         _NoAliases,
+        _NoDuplicateKeys,
         yaml.composer.Composer,
         CParser,
         yaml.constructor.SafeConstructor,
@@ -61,7 +88,7 @@ else:
     ):
         """BoundedLoader with libyaml's C scanner and parser (most of the time of loading a
         large ledger), composing and constructing in Python as BoundedLoader does: aliases
-        are refused and deep nesting is a RecursionError, not a crash of C code
+        and duplicate keys are refused and deep nesting is a RecursionError, not a crash of C code
         (yaml.CSafeLoader composes in C, recursively and with aliases)."""
 
         yaml_implicit_resolvers = BoundedLoader.yaml_implicit_resolvers

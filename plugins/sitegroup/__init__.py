@@ -9,6 +9,7 @@ below adjust the articles.
 
 from __future__ import annotations
 
+import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -50,6 +51,9 @@ class SiteGroupGenerator:
         self.report = None
 
     def generate_context(self):
+        # From here to the end of generate_output, Ctrl-C and SIGTERM stop the build with
+        # 128 + the signal (Pelican would exit 0 after a KeyboardInterrupt).
+        self.signals = stop_on_signals()
         self.today = build_date(self.settings)
         try:
             self.report = check_for_build(self.content_root, self.theme, self.today)
@@ -77,6 +81,9 @@ class SiteGroupGenerator:
             )
         except ToolkitError as error:
             fail(f"{error}\n{NOTHING_WRITTEN}")
+        finally:
+            for signum, handler in self.signals.items():
+                signal.signal(signum, handler)
 
 
 # Each site's own build, in a worker process: imported there by name (group.build.executor).
@@ -95,6 +102,24 @@ def build_date(settings) -> date:
         except ValueError:
             fail(f"构建失败：BUILD_DATE 应为 YYYY-MM-DD，实为「{value}」")
     return date.today()
+
+
+STOP_SIGNALS = {signal.SIGINT: "Ctrl-C（SIGINT）", signal.SIGTERM: "SIGTERM"}
+STOPPED = "构建已中断（{}）：未替换 output 目录，原有输出保持不变。"
+
+
+def stop_on_signals() -> dict:
+    """Make Ctrl-C and SIGTERM end the build with exit status 128 + the signal (130, 143),
+    through a SystemExit that the core's build (group.build.staging) cleans up after; a
+    second signal does not interrupt that cleanup. Returns the previous handlers."""
+
+    def stop(signum, frame):
+        for other in STOP_SIGNALS:
+            signal.signal(other, signal.SIG_IGN)
+        print(STOPPED.format(STOP_SIGNALS[signum]), file=sys.stderr, flush=True)
+        raise SystemExit(128 + signum)
+
+    return {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
 
 
 def fail(message: str):
@@ -160,9 +185,14 @@ def refuse_skipped_articles(generator):
     (Pelican only logs it and goes on); the group's rules should have caught it first."""
     if not generator.settings.get("GROUP_SITE"):
         return
+    # Pelican 4.9 renamed the context's "filenames" to "generated_content".
+    recorded = {
+        **generator.context.get("filenames", {}),
+        **generator.context.get("generated_content", {}),
+    }
     failed = sorted(
         name
-        for name, content in generator.context.get("filenames", {}).items()
+        for name, content in recorded.items()
         if content is None and name.endswith((".md", ".markdown"))
     )
     if failed:

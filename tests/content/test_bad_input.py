@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import DEMO_CONTENT, run_pelican
+from conftest import DEMO_CONTENT, REPO, run_pelican
 
 from archive_tool.cli import cli
 
@@ -150,6 +150,27 @@ CASES = [
     ("library-not-utf8", lambda c: write(c, "_library/gbk.md", b"Title: \xb9\xab\xb8\xe6\n"), "_library/gbk.md", "(文件)"),
     ("library-origin", lambda c: write(c, "_library/x.md", ARTICLE.format(extra="Origin: nosite/zwdt")), "_library/x.md", "Origin"),
     ("lexicon-not-utf8", lambda c: write(c, "_policy/敏感词.txt", b"\xb9\xab\n"), "_policy/敏感词.txt", "(文件)"),
+    # values that parse but make no sense (group/rules/plausible.py, yamlfile duplicates)
+    ("article-date-year-1", lambda c: write(c, "fgw/zwdt/a.md", "Title: t\nDate: 0001-01-01\ndisclosure: 主动公开\n\nx\n"), "fgw/zwdt/a.md", "Date"),
+    ("article-date-2099", lambda c: write(c, "fgw/zwdt/a.md", "Title: t\nDate: 2099-12-31\ndisclosure: 主动公开\n\nx\n"), "fgw/zwdt/a.md", "Date"),
+    ("article-modified-2099", lambda c: article(c, "fgw/zwdt/a.md", "Modified: 2099-12-31"), "fgw/zwdt/a.md", "Modified"),
+    ("article-source-date-1900", lambda c: article(c, "fgw/zwdt/a.md", "source: x\nsource_date: 1900-01-01"), "fgw/zwdt/a.md", "source_date"),
+    ("letter-date-year-1", lambda c: replace_in(c, LETTER, "留言时间: 2026-01-08 10:22", "留言时间: 0001-01-01 08:00"), LETTER, "留言时间"),
+    ("letter-date-2099", lambda c: replace_in(c, LETTER, "受理日期: 2026-01-08", "受理日期: 2099-12-31"), LETTER, "受理日期"),
+    ("article-title-twice", lambda c: write(c, "fgw/zwdt/a.md", "Title: 一\nDate: 2026-11-20\ntitle: 二\ndisclosure: 主动公开\n\nx\n"), "fgw/zwdt/a.md", "Title"),
+    ("letter-title-twice", lambda c: replace_in(c, LETTER, "留言内容:", "标题: 第二个标题\n留言内容:"), LETTER, "(YAML)"),
+    ("site-key-twice", lambda c: replace_in(c, "fgw/site.yaml", "status:", "name: 另一个名称\nstatus:"), "fgw/site.yaml", "(YAML)"),
+    ("service-copies-negative", lambda c: replace_in(c, SERVICE, "份数: 1", "份数: -3"), SERVICE, "办理材料[1].份数"),
+    ("service-copies-nan", lambda c: replace_in(c, SERVICE, "份数: 1", "份数: .nan"), SERVICE, "办理材料[1].份数"),
+    ("service-copies-huge", lambda c: replace_in(c, SERVICE, "份数: 1", "份数: 1e400"), SERVICE, "办理材料[1].份数"),
+    ("service-copies-inf", lambda c: replace_in(c, SERVICE, "份数: 1", "份数: 1.0e+400"), SERVICE, "办理材料[1].份数"),
+    ("consultation-opinions", lambda c: edit_yaml(c, f"bozhou/consultations/{CONSULTATION}", 收到意见数=-5), f"bozhou/consultations/{CONSULTATION}", "收到意见数"),
+    ("portal-parent-cycle", lambda c: (edit_yaml(c, "bozhou/site.yaml", parent="fgw")), "bozhou/site.yaml", "parent"),
+    ("portal-parent-self", lambda c: (edit_yaml(c, "bozhou/site.yaml", parent="bozhou")), "bozhou/site.yaml", "parent"),
+    ("article-title-nul", lambda c: write(c, "fgw/zwdt/a.md", "Title: a\x00b\nDate: 2026-11-20\ndisclosure: 主动公开\n\nx\n"), "fgw/zwdt/a.md", "Title"),
+    ("article-body-control", lambda c: article(c, "fgw/zwdt/a.md", body="正文\x1b[31m红字"), "fgw/zwdt/a.md", "(正文)"),
+    ("article-deep-list", lambda c: article(c, "fgw/zwdt/a.md", body="\n".join("    " * i + "- 层" for i in range(300))), "fgw/zwdt/a.md", "(正文)"),
+    ("article-deep-quote", lambda c: article(c, "fgw/zwdt/a.md", body="> " * 40 + "引用"), "fgw/zwdt/a.md", "(正文)"),
 ]  # fmt: skip
 
 
@@ -223,3 +244,46 @@ def test_a_refused_build_writes_nothing_anywhere(copy: Path, tmp_path: Path):
     assert "Traceback" not in result.stderr
     assert [p.name for p in output.iterdir()] == ["keep.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
+
+
+# Through pelican, where Pelican itself failed before: a traceback, an article dropped with
+# exit 0, a ValueError from ProcessPoolExecutor. (case, break, extra arguments, words shown)
+BUILD_CASES = [
+    ("title-nul", lambda c: write(c, "fgw/zwdt/a.md", "Title: a\x00b\nDate: 2026-11-20\ndisclosure: 主动公开\n\nx\n"), (), "content/fgw/zwdt/a.md：站点「fgw」字段「Title」"),
+    ("deep-list", lambda c: article(c, "fgw/zwdt/a.md", body="\n".join("    " * i + "- 层" for i in range(300))), (), "content/fgw/zwdt/a.md：站点「fgw」字段「(正文)」"),
+    ("workers-negative", lambda c: None, ("-e", "BUILD_WORKERS=-3"), "BUILD_WORKERS 应为不小于 1 的整数"),
+    ("workers-text", lambda c: None, ("-e", 'BUILD_WORKERS="many"'), "实为「many」"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BUILD_CASES, ids=[case[0] for case in BUILD_CASES])
+def test_the_build_refuses_before_writing(case, copy: Path, tmp_path: Path):
+    _, breaks, extra, shown = case
+    breaks(copy)
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "keep.txt").write_text("previous", "utf-8")
+    result = run_pelican(copy, output, *extra)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr and "Error:" not in result.stderr
+    assert shown in result.stderr, result.stderr[-2000:]
+    assert [p.name for p in output.iterdir()] == ["keep.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
+
+
+def test_an_article_pelican_drops_fails_the_build():
+    """The backstop behind the rules: Pelican 4.12 records a file it could not read as None
+    under "generated_content" (it was "filenames"); the plugin must see it there."""
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(REPO / "plugins"))  # the plugin is not an installed package
+    from sitegroup import refuse_skipped_articles
+
+    from archive_tool.errors import ToolkitError
+
+    generator = SimpleNamespace(
+        settings={"GROUP_SITE": "fgw"},
+        context={"generated_content": {"zwdt/a.md": None, "zwdt/b.md": object()}},
+    )
+    with pytest.raises(ToolkitError, match="content/fgw/zwdt/a.md"):
+        refuse_skipped_articles(generator)

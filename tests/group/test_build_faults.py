@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -11,7 +12,13 @@ import pytest
 from conftest import DEMO_CONTENT
 
 from archive_tool.errors import ToolkitError
-from archive_tool.group.build.staging import SiteJob, SiteOutcome, build_group
+from archive_tool.group.build.staging import (
+    SiteJob,
+    SiteOutcome,
+    build_group,
+    remove_stale,
+    staging_dir,
+)
 from archive_tool.group.rules.check import check_group
 
 TODAY = date(2026, 11, 26)
@@ -115,3 +122,34 @@ def test_a_site_whose_inputs_did_not_change_is_kept_from_the_published_output(re
     third = build(report, output, build_site, lambda site: stamps[site.id], incremental=False)
     assert sorted(runs) == ["bozhou", "fgw", "qcq", "sjj"] and not third.kept
 
+
+
+def test_an_output_that_is_a_symlink_is_replaced_where_it_points(report, tmp_path: Path):
+    """output/ -> a web server's root: the root is updated in place (two renames beside it),
+    the link stays a link, and nothing is left beside either."""
+    webroot = tmp_path / "srv" / "www"
+    (webroot / "www.bozhou.gov.cn").mkdir(parents=True)
+    (webroot / "www.bozhou.gov.cn" / "index.html").write_text("上一版", "utf-8")
+    link = tmp_path / "site" / "output"
+    link.parent.mkdir()
+    link.symlink_to(webroot)
+
+    def build_site(site, path: Path):
+        path.mkdir(parents=True)
+        (path / "index.html").write_text(site.name, "utf-8")
+
+    build(report, link, build_site)
+    assert link.is_symlink() and os.readlink(link) == str(webroot)
+    assert (webroot / "www.bozhou.gov.cn" / "index.html").read_text("utf-8") == "亳州市人民政府"
+    assert [p.name for p in webroot.parent.iterdir()] == ["www"]
+    assert [p.name for p in link.parent.iterdir()] == ["output"]
+
+
+def test_a_staging_folder_of_a_killed_build_is_removed_by_the_next(report, previous: Path):
+    """A build killed outright (kill -9) cannot clean up; the next one removes what a dead
+    process left, and keeps a running build's folder."""
+    dead, running = previous.parent / ".output.building-999999999", staging_dir(previous, "building")
+    for folder in (dead, running):
+        (folder / "www.bozhou.gov.cn").mkdir(parents=True)
+    remove_stale(previous)
+    assert not dead.exists() and running.exists()

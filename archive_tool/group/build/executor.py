@@ -12,6 +12,12 @@ site and does not know which it has:
   (``dask worker tcp://host:8786 --nthreads 1``: Pelican is not thread-safe).
 
 No scheduling of our own: Dask and the standard library do that.
+
+A local worker ends with the build, however the build ends: it ignores SIGINT (Ctrl-C
+reaches the whole process group; the main process decides how to stop), it dies when the
+main process does, even by ``kill -9`` (``follow_main``: a pidfd the kernel wakes when the
+main process exits; its parent, the forkserver, by PR_SET_PDEATHSIG), and ``halt`` kills
+the pool's workers when the build is stopped, before the staging folder is removed.
 """
 
 from __future__ import annotations
@@ -20,18 +26,43 @@ import functools
 import importlib
 import multiprocessing
 import os
+import select
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
 from ...errors import ToolkitError
+from ...warc.parallel import die_with_parent
 
 
 def default_workers(jobs: int) -> int:
     """One worker per core, no more than there are sites to build."""
     return max(1, min(jobs, os.cpu_count() or 1))
+
+
+def worker_count(setting: Any, jobs: int) -> int:
+    """BUILD_WORKERS as set (None: one per core), at most one per site; refused unless it is
+    a whole number of at least 1, before anything is built.
+
+    >>> worker_count(None, 3) >= 1, worker_count(8, 3), worker_count("2", 3)
+    (True, 3, 2)
+    """
+    if setting is None or setting == "":
+        return default_workers(jobs)
+    try:
+        count = int(setting) if not isinstance(setting, (bool, float)) else 0
+    except (TypeError, ValueError):
+        count = 0
+    if count < 1:
+        raise ToolkitError(
+            f"设置 BUILD_WORKERS 应为不小于 1 的整数（同时构建的工作进程数；不写则每个 CPU 核一个），"
+            f"实为「{str(setting)[:40]}」"
+        )
+    return max(1, min(count, jobs))
 
 
 @contextmanager
@@ -46,8 +77,59 @@ def site_executor(scheduler: str | None, workers: int) -> Iterator[Executor]:
     # memory is its site's build only.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["pelican", "markdown", "lxml.html", "archive_tool.group.build.staging"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=follow_main, initargs=(os.getpid(),)
+    ) as executor:
         yield executor
+
+
+def follow_main(main: int) -> None:
+    """Worker initializer: leave stopping to the main process, and end with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(os.getppid())  # the forkserver
+    try:
+        watched = os.pidfd_open(main)
+    except (AttributeError, OSError):  # no pidfd (before Linux 5.3), or main already gone
+        watched = None
+        if not alive(main):
+            os._exit(1)
+
+    def watch() -> None:
+        if watched is not None:
+            select.select([watched], [], [])  # readable once the process has exited
+        else:
+            while alive(main):
+                threading.Event().wait(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="follow-main", daemon=True).start()
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def halt(executor: Executor) -> None:
+    """Stop a build's executor now: queued jobs cancelled, local workers killed and reaped
+    (their half-written sites are discarded with the staging folder). Returns once no
+    local worker can write any more; its futures may never complete."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:  # ProcessPoolExecutor's workers
+        process.kill()
+    for process in processes:
+        process.join(timeout=10)
+    try:
+        executor.shutdown(wait=False, cancel_futures=True)
+    except TypeError:  # an executor without cancel_futures
+        executor.shutdown(wait=False)
 
 
 def by_name(target: str, import_paths: list[str]) -> Callable[[Any], Any]:

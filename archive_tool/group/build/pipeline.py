@@ -29,7 +29,7 @@ from ...lifecycle.kinds import notices_of, placement
 from ...lifecycle.serving import offline_windows
 from .staging import GroupBuild, SiteJob, build_group
 from ..rules.check import GroupReport, check_group
-from .executor import by_name, default_workers, site_executor
+from .executor import by_name, site_executor, worker_count
 from .groupfiles import BUILD_REPORT, write_group_files
 from .manifest import shared_stamp, site_fingerprint
 from .settings import content_settings, site_settings
@@ -124,7 +124,7 @@ def build_whole_group(
     for job in jobs:
         job.fingerprint = site_fingerprint(content_root / job.site.id, shared, job.settings)
     scheduler = settings.get("BUILD_SCHEDULER")
-    workers = int(settings.get("BUILD_WORKERS") or default_workers(len(jobs)))
+    workers = worker_count(settings.get("BUILD_WORKERS"), len(jobs))
 
     def write_index(staging: Path, build: GroupBuild) -> None:
         """The group's own files, into the staging folder once every site is built."""

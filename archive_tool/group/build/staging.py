@@ -4,6 +4,13 @@ A failed build leaves the previous output exactly as it was: nothing is written 
 output folder until every site has been built. Sites are built in parallel, one job per
 site through an executor (group.build.executor); a site whose inputs did not change since the
 published build (group.build.manifest) is copied from it instead of being built again.
+
+A build stopped by a signal (KeyboardInterrupt, or the SystemExit the front end raises
+for SIGTERM) kills its workers (group.build.executor.halt) before the staging folder is
+removed, so nothing writes into it afterwards. An ``output/`` that is a symbolic link (to
+a web server's root) is replaced where it points: the staging folder is made beside the
+link's target, on the target's file system, so the swap stays two renames and the link
+keeps pointing at the new output.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from ...content.registry import Site
 from ...errors import ToolkitError
 from ...safety.gate import Exposure, Gate, GatePolicy, gate_report, identities, locate_sources
 from ..rules.check import GroupReport
+from .executor import alive, halt
 from .manifest import link_tree, read_manifest, write_manifest
 
 
@@ -30,6 +38,15 @@ def staging_dir(output_root: Path, purpose: str) -> Path:
     path = output_root.parent / f".{output_root.name}.{purpose}-{os.getpid()}"
     shutil.rmtree(path, ignore_errors=True)
     return path
+
+
+def remove_stale(output_root: Path) -> None:
+    """Remove the staging folders that builds killed outright (kill -9, a power cut) left
+    beside output_root: those whose process is gone; a running build's is kept."""
+    for path in output_root.parent.glob(f".{output_root.name}.*-*"):
+        purpose, _, pid = path.name[len(output_root.name) + 2 :].rpartition("-")
+        if purpose in ("building", "previous") and pid.isdigit() and not alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def replace_tree(new: Path, target: Path) -> None:
@@ -43,6 +60,13 @@ def replace_tree(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         new.rename(target)
+
+
+def swap_target(output_root: Path) -> Path:
+    """Where the new output goes: the folder itself, or the folder a symbolic link names."""
+    if output_root.is_symlink():
+        return Path(os.path.realpath(output_root))
+    return output_root
 
 
 @dataclass
@@ -103,8 +127,9 @@ def build_group(
     only then replace the output folder."""
     if not report.ok:
         raise ToolkitError("网站群存在不合规问题，不能构建")
-    output_root = Path(output_root)
+    output_root = swap_target(Path(output_root))
     output_root.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(output_root)
     staging = staging_dir(output_root, "building")
     published = read_manifest(output_root) if incremental else {}
     result = GroupBuild()
@@ -138,8 +163,12 @@ def build_group(
     except OSError as error:
         _discard(futures, staging)
         raise ToolkitError(write_failure(error)) from error
-    except BaseException:
-        _discard(futures, staging)
+    except BaseException as stop:
+        if isinstance(stop, Exception):
+            _discard(futures, staging)
+        else:  # Ctrl-C, SIGTERM: stop now, not when the running sites finish
+            halt(executor)
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     return result
 

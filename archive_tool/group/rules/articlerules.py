@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -39,6 +39,7 @@ class SiteArticles:
     duplicates read it article by article, the ``articles`` rules once at the end."""
 
     site: Site
+    today: date | None = None  # the build date: dates are checked against it
     columns: set[str] = field(default_factory=set)
     slugs: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # redirect page → its article
@@ -55,7 +56,7 @@ class SiteArticles:
             site_id, shown = self.site.id, article.shown
             return Violation(site_id, shown, field_name, message, rule_article, severity)
 
-        return Entry(article, problem, "内容格式", self)
+        return Entry(article, problem, "内容格式", self, self.today)
 
     def add(self, article: ArticleFile) -> None:
         """Count a checked article in."""
@@ -83,6 +84,7 @@ class Entry:
     problem: Callable[..., Violation]  # problem(field, message, article, severity=ERROR)
     file_source: str  # what a file that cannot be read cites
     seen: SiteArticles | None = None
+    today: date | None = None  # the build date (None: the day it runs)
 
 
 def metadata_rule(title: str, article: str):

@@ -19,7 +19,7 @@ from ...lifecycle.kinds import OFFLINE, OPENED, RETIRED, notices_of
 from ...lifecycle.serving import domain_on, site_state
 from ...safety.numbers import mask_personal_numbers
 from ...safety.scan import Waiver, scan_group
-from . import sitefiles, siterules  # noqa: F401  (registers the registry rules)
+from . import plausible, sitefiles, siterules  # noqa: F401  (registers the registry rules)
 from .articlerules import SiteArticles, published_articles
 from .indexnumbers import Ledger, assign_numbers
 from .interaction import Interaction, site_interaction
@@ -80,7 +80,7 @@ def check_content(group: Group, today: date | None = None) -> GroupReport:
     for rule in rules_of("group"):
         violations += rule.check(group)
     for site in group.sites.values():
-        seen = SiteArticles(site)
+        seen = SiteArticles(site, today)
         for article in site.articles:
             violations += run_rules("article", seen.entry(article))
             seen.add(article)
@@ -91,10 +91,10 @@ def check_content(group: Group, today: date | None = None) -> GroupReport:
         site = group.sites[notice.site]
         violations += run_rules("notice", notice, siblings, site, today, applies_to=notice.kind)
     # The builders below run the ``library`` and ``record`` rules on what they read.
-    report.library, found = library_placements(group)
+    report.library, found = library_placements(group, today)
     violations += found
     for site in group.sites.values():
-        report.services[site.id], found = service_items(site)
+        report.services[site.id], found = service_items(site, today)
         violations += found
         report.interaction[site.id], found = site_interaction(site, today)
         violations += found

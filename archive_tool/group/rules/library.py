@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from ...compliance import ERROR, WARNING, Violation, errors, rule, run_rules
@@ -57,11 +57,13 @@ class Placement:
         return self.item.page(self.origin_column) or ""
 
 
-def library_placements(group: Group) -> tuple[list[Placement], list[Violation]]:
+def library_placements(
+    group: Group, today: date | None = None
+) -> tuple[list[Placement], list[Violation]]:
     """Every copy of every library item, and every problem with the items."""
     placements, problems = [], []
     for item in group.library:
-        entry = Entry(item, _problem_in(item), ARTICLE)
+        entry = Entry(item, _problem_in(item), ARTICLE, today=today)
         found = run_rules("article", entry) + run_rules("library", entry, group)
         problems += found
         if not errors(found):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -68,12 +68,14 @@ class ServiceItem:
         return parse_moment(self.data.get(UPDATED))
 
 
-def service_items(site: Site) -> tuple[list[ServiceItem], list[Violation]]:
-    """The site's service items as loaded, and every problem with them."""
+def service_items(
+    site: Site, today: date | None = None
+) -> tuple[list[ServiceItem], list[Violation]]:
+    """The site's service items as loaded, and every problem with them (as of ``today``)."""
     records, problems = records_in(site, SERVICE_FOLDER, ARTICLE)
     items = []
     for record in records:
-        found = list(check_service(record, site.attachments))
+        found = list(check_service(record, site.attachments, today))
         problems += found
         if not found:
             items.append(ServiceItem(site.id, record.slug, normalised(record)))
@@ -81,9 +83,11 @@ def service_items(site: Site) -> tuple[list[ServiceItem], list[Violation]]:
     return items, problems
 
 
-def check_service(record: Record, attachments: frozenset[str]) -> list[Violation]:
+def check_service(
+    record: Record, attachments: frozenset[str], today: date | None = None
+) -> list[Violation]:
     """Every problem of one service item (the ``record`` rules for its folder)."""
-    return run_rules("record", record, attachments, None, applies_to=SERVICE_FOLDER)
+    return run_rules("record", record, attachments, today, applies_to=SERVICE_FOLDER)
 
 
 @record_rule(SERVICE_FOLDER, "办事指南要素齐全、取值有效", ARTICLE)

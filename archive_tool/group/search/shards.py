@@ -20,6 +20,7 @@ the group; which shard holds a page changes nothing of what a search finds.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -34,6 +35,7 @@ from pathlib import Path
 
 from ...errors import ToolkitError
 from ...urls import page_url
+from ...warc.parallel import die_with_parent
 from .searchindex import index_page, indexed_pages, pagefind_arguments
 
 SHARDS_FILE = "shards.json"
@@ -167,6 +169,9 @@ def run_pagefind(*arguments: str) -> None:
         stderr=subprocess.PIPE,
         text=True,
         check=False,
+        # A killed worker (a stopped build) takes pagefind with it: nothing writes into the
+        # staging folder after the build removed it.
+        preexec_fn=functools.partial(die_with_parent, os.getpid()),
     )
     if process.returncode:
         raise ToolkitError(f"生成搜索索引失败（pagefind）：{process.stderr.strip()[-500:]}")
