@@ -154,3 +154,50 @@ def test_archive_tool_build_takes_the_options_as_flags(tmp_path):
     wrong = archive_tool("build", "--date", "2026-02-30", "-o", str(tmp_path / "x"))
     assert wrong.returncode == 2 and "应为 YYYY-MM-DD，实为「2026-02-30」" in wrong.stderr
     assert not (tmp_path / "x").exists()
+
+
+NEXT_DAY = {"BUILD_DATE": "2026-11-27"}
+
+
+def test_a_new_day_rebuilds_only_the_sites_it_changes(group_copy, tmp_path):
+    """The build day is not in the fingerprint (group.build.buildday): fgw and sjj show
+    nothing of it and are kept; bozhou and qcq print it on their letters page
+    (统计截至) and are rebuilt. The result is a clean build of the new day."""
+    output = tmp_path / "output"
+    assert run_pelican(group_copy, output, *settings(**DAY)).returncode == 0
+    next_day = run_pelican(group_copy, output, *settings(**NEXT_DAY))
+    assert next_day.returncode == 0, next_day.stderr
+    assert rebuilt(next_day) == "重新生成（页面与搜索索引）：亳州市人民政府、亳州市谯城区人民政府", (
+        next_day.stdout
+    )
+    assert "亳州市发展和改革委员会" in kept(next_day) and "数据资源管理局" in kept(next_day)
+    letters = (output / "www.qcq.gov.cn" / "letters" / "index.html").read_text(encoding="utf-8")
+    assert "统计截至 2026-11-27" in letters
+    clean = run_pelican(group_copy, tmp_path / "clean", *settings(**NEXT_DAY, INCREMENTAL_BUILD=False))
+    assert clean.returncode == 0, clean.stderr
+    assert differences(output, tmp_path / "clean") == []
+
+
+def test_notices_starting_and_ending_rebuild_their_sites(group_copy, tmp_path):
+    """sjj's 开通公告 starts on 2026-11-27, fgw's ends that day (30 days after 2026-10-28):
+    the day after, both sites and the portal that shows them are rebuilt, and the output
+    is a clean build of that day."""
+    for site, approved, online in (("sjj", "2026-11-10", "2026-11-27"), ("fgw", "2026-10-01", "2026-10-28")):
+        opened = archive_tool(
+            "notice", "open", site, "--approved", approved, "--online", online, "--content", group_copy
+        )
+        assert opened.returncode == 0, opened.stderr
+    output = tmp_path / "output"
+    before = run_pelican(group_copy, output, *settings(**DAY))
+    assert before.returncode == 0, before.stderr
+    fgw_home = output / "fgw.bozhou.gov.cn" / "index.html"
+    assert "已于 2026-10-28 开通上线" in fgw_home.read_text(encoding="utf-8")
+    after = run_pelican(group_copy, output, *settings(**NEXT_DAY))
+    assert after.returncode == 0, after.stderr
+    assert rebuilt(after).count("、") == 3 and not kept(after), after.stdout
+    assert "已于 2026-10-28 开通上线" not in fgw_home.read_text(encoding="utf-8")
+    sjj_home = (output / "sjj.bozhou.gov.cn" / "index.html").read_text(encoding="utf-8")
+    assert "已于 2026-11-27 开通上线" in sjj_home
+    clean = run_pelican(group_copy, tmp_path / "clean", *settings(**NEXT_DAY, INCREMENTAL_BUILD=False))
+    assert clean.returncode == 0, clean.stderr
+    assert differences(output, tmp_path / "clean") == []

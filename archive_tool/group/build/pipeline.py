@@ -31,6 +31,7 @@ from ...lifecycle.serving import offline_windows
 from .staging import GroupBuild, SiteJob, build_group
 from ..rules.check import GroupReport, check_group
 from .executor import by_name, default_workers, site_executor
+from .buildday import day_outcomes, day_printed_elsewhere
 from .groupfiles import BUILD_REPORT, write_group_files
 from .manifest import shared_stamp, site_fingerprint
 from .settings import content_settings, site_settings
@@ -122,8 +123,10 @@ def build_whole_group(
         [content_root / LIBRARY_FOLDER, content_root / POLICY_FOLDER]
         + [Path(theme), worker.plugin, Path(archive_tool.__file__).parent]
     )
+    everywhere = day_printed_elsewhere(Path(theme))
     for job in jobs:
-        job.fingerprint = site_fingerprint(content_root / job.site.id, shared, job.settings)
+        day = day_outcomes(job.site, job.settings, today, everywhere)
+        job.fingerprint = site_fingerprint(content_root / job.site.id, shared, job.settings, day)
     scheduler = settings.get("BUILD_SCHEDULER")
     workers = int(settings.get("BUILD_WORKERS") or default_workers(len(jobs)))
 
