@@ -15,13 +15,15 @@ Every tool paginates its lists 15 to a page (the group's DEFAULT_PAGINATION). Ea
 runs every tool once per scenario, the tools interleaved so that a change in the
 machine's load falls on all of them: ``first`` (a fresh output folder; the group also
 writes its 索引号 ledgers), ``untouched`` (the same build again), ``edited`` (one article's
-text changed, then built again). Each build runs in a child process, timed by wall clock;
+text changed, then built again), ``next day`` (nothing changed, BUILD_DATE one day later:
+the group only; the other tools have no build day and are not run). Each build runs in a child process, timed by wall clock;
 ``os.wait4`` gives its CPU time and the peak RSS of the largest process it ran (pagefind
 and the group's site workers included: the bench is a child subreaper, so the workers'
 forkserver, which the build does not wait for, is reaped and counted too). Report the load average printed first with the numbers.
 
     python bench/build_bench.py --articles 2000 5000 --runs 3 --workdir /dev/shm
     python bench/build_bench.py --articles 5000 --baseline /tmp/main-export  # before/after
+    python bench/build_bench.py --articles 5000 20000 --tools group baseline  # the group only
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,7 +64,7 @@ WORDS = [
 ]
 PAGE_SIZE = 15  # the group's DEFAULT_PAGINATION
 BUILD_DATE = "2026-11-26"  # after every generated article: nothing is future-dated
-SCENARIOS = ("first", "untouched", "edited")
+SCENARIOS = ("first", "untouched", "edited", "next day")
 HUGO_LAYOUTS = {
     "_default/single.html": "<html><body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>",
     "_default/list.html": (
@@ -208,8 +211,14 @@ class Tool:
     ledgers: list[tuple[Path, bytes | None]] = field(default_factory=list)
 
     def reset(self) -> None:
-        """Back to a first build: no output, the group's ledgers as in the repository."""
+        """Back to a first build: no output, the group's ledgers as in the repository, the
+        bench's BUILD_DATE."""
         shutil.rmtree(self.output, ignore_errors=True)
+        shutil.rmtree(self.output.parent / f".{self.output.name}.cache", ignore_errors=True)
+        for command in self.commands:
+            for position, part in enumerate(command):
+                if part.startswith("BUILD_DATE="):
+                    command[position] = build_date_setting(BUILD_DATE)
         for path, data in self.ledgers:
             if data is None:
                 path.unlink(missing_ok=True)
@@ -220,7 +229,7 @@ class Tool:
 def group_tool(name: str, repo: Path, sources: Path, work: Path, edited: Path) -> Tool:
     output = work / f"out-{name}"
     command = [sys.executable, "-m", "pelican", str(sources), "-o", str(output)]
-    command += ["-s", "pelicanconf.py", "-e", f'BUILD_DATE="{BUILD_DATE}"']
+    command += ["-s", "pelicanconf.py", "-e", f'BUILD_DATE="{BUILD_DATE}"']  # see next_day
     env = {**os.environ, "PYTHONPATH": str(repo)}  # that checkout's archive_tool
     ledgers = [
         (
@@ -230,6 +239,22 @@ def group_tool(name: str, repo: Path, sources: Path, work: Path, edited: Path) -
         for site in SITES
     ]
     return Tool(name, [command], repo, output, edited, env, ledgers)
+
+
+def build_date_setting(day: str) -> str:
+    return f'BUILD_DATE="{day}"'
+
+
+def next_day(tool: Tool) -> bool:
+    """The group's command with its BUILD_DATE one day later; False for a tool without one."""
+    found = False
+    for command in tool.commands:
+        for position, part in enumerate(command):
+            if part.startswith("BUILD_DATE="):
+                day = date.fromisoformat(part.split('"')[1]) + timedelta(days=1)
+                command[position] = build_date_setting(day.isoformat())
+                found = True
+    return found
 
 
 def _read(path: Path) -> bytes | None:
@@ -307,6 +332,7 @@ def main() -> None:
     parser.add_argument(
         "--baseline", type=Path, default=None, help="another checkout's group build, timed too"
     )
+    parser.add_argument("--tools", nargs="+", default=None, help="only these tools (names)")
     args = parser.parse_args()
     become_subreaper()
     hugo, hugo_version = find_hugo(args.hugo)
@@ -316,6 +342,8 @@ def main() -> None:
         try:
             sources = generate(work, count)
             measured_tools = tools(sources, work, hugo, args.baseline)
+            if args.tools:
+                measured_tools = [tool for tool in measured_tools if tool.name in args.tools]
             runs: dict[tuple[str, str], list[Run]] = {}
             for round_number in range(1, args.runs + 1):
                 for scenario in SCENARIOS:
@@ -324,6 +352,8 @@ def main() -> None:
                             tool.reset()
                         elif scenario == "edited":
                             edit(tool.edited, round_number)
+                        elif scenario == "next day" and not next_day(tool):
+                            continue
                         run = measured(tool.commands, tool.cwd, tool.env)
                         runs.setdefault((tool.name, scenario), []).append(run)
                 print(f"  round {round_number}/{args.runs} done; load average {load()}")
@@ -338,7 +368,9 @@ def report(count: int, measured_tools: list[Tool], runs: dict[tuple[str, str], l
     print("|---|---|---|---|---|---|---|")
     for tool in measured_tools:
         for scenario in SCENARIOS:
-            found = runs[(tool.name, scenario)]
+            found = runs.get((tool.name, scenario))
+            if not found:
+                continue
             seconds = [run.seconds for run in found]
             cpu = statistics.median(run.cpu for run in found)
             print(

@@ -2,15 +2,21 @@
 
 What a site needs arrives as plain data (archive_tool.group.build.staging.SiteJob): its settings
 were computed by the group run, which checked every rule. Here: archive the published
-version if the site is redesigned today, republish its archives, run Pelican, and index
-the pages for search — all into the site's folder in the staging folder.
+version if the site is redesigned today, republish its archives, run Pelican (reusing the
+articles it parsed in earlier builds: group.build.contentcache), and index the pages for
+search — all into the site's folder in the staging folder.
 """
 
 from __future__ import annotations
 
+import copyreg
+from contextlib import nullcontext
+
 from pelican import Pelican
 from pelican.settings import configure_settings
+from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
+from archive_tool.group.build.contentcache import reader_cache
 from archive_tool.group.build.staging import SiteJob, SiteOutcome, gate_site
 from archive_tool.group.continuity.redesign import (
     ARCHIVE_FOLDER,
@@ -33,8 +39,28 @@ def build_site(job: SiteJob) -> SiteOutcome:
     archives = job.output / ARCHIVE_FOLDER
     looks = theme_templates(settings.get("THEME"))  # the group's look for its archives
     settings["ARCHIVES"] = publish_archives(site, job.content_root, archives, templates=looks)
-    Pelican(configure_settings(with_template_functions(settings))).run()
+    with reader_cache(job.cache) if job.cache else nullcontext({}) as cache:
+        settings.update(cache)
+        configured = configure_settings(with_template_functions(settings))
+        RUN_SETTINGS.clear()
+        RUN_SETTINGS.update(configured)
+        Pelican(configured).run()
     # Search (第七条), shard by shard; a shard unchanged since the published build is linked.
     index_site(job.output, site.name, str(site.domain), settings["PAGE_DATES"], job.published)
     gate_site(job, outcome)
     return outcome
+
+
+# The reader cache (group.build.contentcache) pickles what Pelican's reader gave for each
+# article, tags and categories included. Each of those holds the whole settings of its run,
+# theme functions too, which do not pickle; it is kept as its class and name and made again,
+# with the settings of the run that loads it, when it is read back.
+RUN_SETTINGS: dict = {}
+
+
+def _wrapper(kind: type, name: str) -> URLWrapper:
+    return kind(name, RUN_SETTINGS)
+
+
+for _kind in (Author, Category, Tag):
+    copyreg.pickle(_kind, lambda wrapper: (_wrapper, (type(wrapper), wrapper.name)))

@@ -220,4 +220,6 @@ def test_rebuild_replaces_previous_output(tmp_path):
     assert result.returncode == 0, result.stderr
     assert not stale.exists()
     assert (output / "www.bozhou.gov.cn" / "index.html").exists()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output")]
+    # No staging or previous output left; only the parsed articles (group.build.contentcache).
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".output")]
+    assert leftovers == [".output.cache"]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
+import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_CONTENT
+from conftest import DEMO_CONTENT, PELICAN, REPO, run_pelican
 
 from archive_tool.errors import ToolkitError
 from archive_tool.group.build.staging import (
@@ -153,3 +156,38 @@ def test_a_staging_folder_of_a_killed_build_is_removed_by_the_next(report, previ
         (folder / "www.bozhou.gov.cn").mkdir(parents=True)
     remove_stale(previous)
     assert not dead.exists() and running.exists()
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_build_killed_midway_leaves_the_output_and_the_next_build_is_correct(
+    group_copy, tmp_path
+):
+    """kill -9 of the build and its site workers while they write the staging folder: the
+    published output is as it was, and the next build equals a clean one."""
+    output = tmp_path / "output"
+    day = ("-e", 'BUILD_DATE="2026-11-26"')
+    assert run_pelican(group_copy, output, *day).returncode == 0
+    before = tree(output)
+    article = next((group_copy / "qcq" / "zwdt").glob("*.md"))
+    article.write_text(article.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    command = [*PELICAN, str(group_copy), "-o", str(output), "-s", str(REPO / "pelicanconf.py"), *day]
+    process = subprocess.Popen(command, cwd=REPO, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 240
+        # The event: a site worker has written a page into the staging folder.
+        while not list(tmp_path.glob(".output.building-*/www.qcq.gov.cn/**/*.html")):
+            assert process.poll() is None and time.monotonic() < deadline, "no page was written"
+            time.sleep(0.02)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert tree(output) == before
+    again = run_pelican(group_copy, output, *day)
+    assert again.returncode == 0, again.stderr
+    clean = run_pelican(group_copy, tmp_path / "clean", *day, "INCREMENTAL_BUILD=false")
+    assert clean.returncode == 0, clean.stderr
+    assert tree(output) == tree(tmp_path / "clean")
+    page = next((output / "www.qcq.gov.cn").rglob(article.stem + ".html"))
+    assert "补充。" in page.read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ import filecmp
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,112 @@ def test_archive_tool_build_takes_the_options_as_flags(tmp_path):
     wrong = archive_tool("build", "--date", "2026-02-30", "-o", str(tmp_path / "x"))
     assert wrong.returncode == 2 and "应为 YYYY-MM-DD，实为「2026-02-30」" in wrong.stderr
     assert not (tmp_path / "x").exists()
+
+
+NEXT_DAY = {"BUILD_DATE": "2026-11-27"}
+
+
+def test_a_new_day_rebuilds_only_the_sites_it_changes(group_copy, tmp_path):
+    """The build day is not in the fingerprint (group.build.buildday): fgw and sjj show
+    nothing of it and are kept; bozhou and qcq print it on their letters page
+    (统计截至) and are rebuilt. The result is a clean build of the new day."""
+    output = tmp_path / "output"
+    assert run_pelican(group_copy, output, *settings(**DAY)).returncode == 0
+    next_day = run_pelican(group_copy, output, *settings(**NEXT_DAY))
+    assert next_day.returncode == 0, next_day.stderr
+    assert rebuilt(next_day) == "重新生成（页面与搜索索引）：亳州市人民政府、亳州市谯城区人民政府", (
+        next_day.stdout
+    )
+    assert "亳州市发展和改革委员会" in kept(next_day) and "数据资源管理局" in kept(next_day)
+    letters = (output / "www.qcq.gov.cn" / "letters" / "index.html").read_text(encoding="utf-8")
+    assert "统计截至 2026-11-27" in letters
+    clean = run_pelican(group_copy, tmp_path / "clean", *settings(**NEXT_DAY, INCREMENTAL_BUILD=False))
+    assert clean.returncode == 0, clean.stderr
+    assert differences(output, tmp_path / "clean") == []
+
+
+def test_notices_starting_and_ending_rebuild_their_sites(group_copy, tmp_path):
+    """sjj's 开通公告 starts on 2026-11-27, fgw's ends that day (30 days after 2026-10-28):
+    the day after, both sites and the portal that shows them are rebuilt, and the output
+    is a clean build of that day."""
+    for site, approved, online in (("sjj", "2026-11-10", "2026-11-27"), ("fgw", "2026-10-01", "2026-10-28")):
+        opened = archive_tool(
+            "notice", "open", site, "--approved", approved, "--online", online, "--content", group_copy
+        )
+        assert opened.returncode == 0, opened.stderr
+    output = tmp_path / "output"
+    before = run_pelican(group_copy, output, *settings(**DAY))
+    assert before.returncode == 0, before.stderr
+    fgw_home = output / "fgw.bozhou.gov.cn" / "index.html"
+    assert "已于 2026-10-28 开通上线" in fgw_home.read_text(encoding="utf-8")
+    after = run_pelican(group_copy, output, *settings(**NEXT_DAY))
+    assert after.returncode == 0, after.stderr
+    assert rebuilt(after).count("、") == 3 and not kept(after), after.stdout
+    assert "已于 2026-10-28 开通上线" not in fgw_home.read_text(encoding="utf-8")
+    sjj_home = (output / "sjj.bozhou.gov.cn" / "index.html").read_text(encoding="utf-8")
+    assert "已于 2026-11-27 开通上线" in sjj_home
+    clean = run_pelican(group_copy, tmp_path / "clean", *settings(**NEXT_DAY, INCREMENTAL_BUILD=False))
+    assert clean.returncode == 0, clean.stderr
+    assert differences(output, tmp_path / "clean") == []
+
+
+def test_edits_additions_deletions_renames_and_library_changes_equal_a_clean_build(
+    group_copy, tmp_path
+):
+    """With each site's parsed articles reused from the last build (group.build.contentcache),
+    every kind of change gives the bytes of a clean build of the same content."""
+    output = tmp_path / "output"
+    assert run_pelican(group_copy, output, *settings(**DAY)).returncode == 0
+    assert any((tmp_path / ".output.cache" / "www.qcq.gov.cn").rglob("ArticlesGenerator-Readers"))
+    column = group_copy / "qcq" / "zwdt"
+    first, second, third = sorted(column.glob("*.md"))[:3]
+    steps = [
+        lambda: first.write_text(first.read_text(encoding="utf-8") + "\n更正：第二段数字有误。\n", encoding="utf-8"),
+        lambda: (column / "2026-11-20-qcq-xinwen.md").write_text(
+            "Title: 谯城区召开冬季安全生产会议\nDate: 2026-11-20 10:00\ndisclosure: 主动公开\n\n会议部署冬季安全生产工作。\n",
+            encoding="utf-8",
+        ),
+        lambda: second.unlink(),
+        lambda: third.rename(third.with_name("2026-renamed-" + third.name)),
+        lambda: (group_copy / "_library" / "2026-11-19-senlin-fanghuo.md").write_text(
+            (group_copy / "_library" / "2026-11-19-senlin-fanghuo.md")
+            .read_text(encoding="utf-8")
+            .replace("森林防火工作会议召开", "森林防火工作会议在市政府召开"),
+            encoding="utf-8",
+        ),
+    ]
+    for number, step in enumerate(steps):
+        step()
+        again = run_pelican(group_copy, output, *settings(**DAY))
+        assert again.returncode == 0, again.stderr
+        clean = run_pelican(group_copy, tmp_path / f"clean-{number}", *settings(**CLEAN))
+        assert clean.returncode == 0, clean.stderr
+        found = differences(output, tmp_path / f"clean-{number}")
+        if number == 2:  # an address gone since the published build: only a rebuild knows
+            report = (output / "build-report.txt").read_text(encoding="utf-8")
+            assert "旧网址将返回 404：1 个" in report and found == ["build-report.txt"]
+        else:
+            assert found == [], f"step {number}"
+    page = next((output / "www.qcq.gov.cn").rglob("2026-11-19-senlin-fanghuo.html"))
+    assert "森林防火工作会议在市政府召开" in page.read_text(encoding="utf-8")
+
+
+def test_generated_content_rebuilt_on_the_next_day_equals_a_clean_build(tmp_path):
+    """The bench's generated articles (bench/build_bench.py) over the demo group: an edit
+    and a new day, incremental, against a clean build of the same."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from build_bench import edit, generate
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    sources = generate(tmp_path / "work", 120)
+    output = tmp_path / "output"
+    assert run_pelican(sources.group, output, *settings(**DAY)).returncode == 0
+    edit(sources.edited["group"], 1)
+    edited = run_pelican(sources.group, output, *settings(**NEXT_DAY))
+    assert edited.returncode == 0, edited.stderr
+    clean = run_pelican(sources.group, tmp_path / "clean", *settings(**NEXT_DAY, INCREMENTAL_BUILD=False))
+    assert clean.returncode == 0, clean.stderr
+    assert differences(output, tmp_path / "clean") == []
+    page = next(output.rglob(sources.edited["group"].stem + ".html"))
+    assert "（第1次修改）" in page.read_text(encoding="utf-8")

@@ -43,7 +43,8 @@ def test_the_core_builds_the_whole_group_into_its_output(group_copy: Path, tmp_p
     assert settings["SITENAME"] in index
     assert all(domain in index for domain in domains)
     assert (output / BUILD_REPORT).is_file() and (output / "build-manifest.json").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]  # no staging left
+    # No staging left; the parsed articles kept for the next build (group.build.contentcache).
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".output.cache", "content", "output"]
     assert "网站群构建完成：5 个站点" in capsys.readouterr().out
 
 

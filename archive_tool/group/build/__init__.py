@@ -4,6 +4,7 @@ Owns each site's Pelican settings (``settings``), the whole build as a plain-Pyt
 pipeline (``pipeline``), the staging build, the last gate and the swap (``staging``), the
 group's own files beside the sites' — retired sites' archives, nginx snippets, the group
 search, the index page and the build report (``groupfiles``), where sites are built
-(``executor``) and what a site's build depends on (``manifest``). May import: the rest of
-``group``, ``content``, ``lifecycle``, ``safety``, ``warc``, ``republish`` and the leaves.
+(``executor``), what a site's build depends on (``manifest``), what the build day decides
+for it (``buildday``) and each site's parsed articles kept between builds
+(``contentcache``). May import: the rest of ``group``, ``content``, ``lifecycle``, ``safety``, ``warc``, ``republish`` and the leaves.
 """

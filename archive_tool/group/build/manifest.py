@@ -10,7 +10,9 @@ A site's fingerprint covers everything its pages are made from:
   Markdown and pagefind;
 - the site's Pelican settings as data (group.build.settings.site_settings): its identity, the
   group's other sites it links to, the notices it shows on the build day, its 办事指南 and
-  互动交流 records, library copies, 索引号, annual report, and the build day itself.
+  互动交流 records, library copies, 索引号 and annual report — as computed for the build
+  day — but not the day itself: in its place, what the day decides that the settings do
+  not show (group.build.buildday), so a new day rebuilds only the sites it changes.
 
 Any change in any of these rebuilds the whole site; a site whose fingerprint equals the
 one recorded for the published output is copied from it (hard links) instead. Metadata
@@ -32,7 +34,8 @@ from typing import Any
 MANIFEST = "build-manifest.json"  # in output/, beside the sites' folders
 LEDGER_NAME = "index-numbers.yaml"  # content.loader.LEDGER_FILE: its numbers are in the settings
 VERSIONED = ("pelican", "markdown", "pagefind", "bozhou-govsite")
-SETTINGS_NOT_INPUT = ("OUTPUT_PATH",)  # a fresh staging folder every build
+# A fresh staging folder every build; the day, whose outcomes are fingerprinted instead.
+SETTINGS_NOT_INPUT = ("OUTPUT_PATH", "BUILD_DAY")
 
 
 def tree_stamp(root: Path, skip: tuple[str, ...] = ()) -> str:
@@ -81,9 +84,13 @@ def file_stamp(path: Path) -> str:
     return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
 
 
-def site_fingerprint(site_folder: Path, shared: str, settings: dict[str, Any]) -> str:
-    """The fingerprint of one site's build (see the module's docstring)."""
+def site_fingerprint(
+    site_folder: Path, shared: str, settings: dict[str, Any], day: dict[str, Any]
+) -> str:
+    """The fingerprint of one site's build (see the module's docstring); ``day``: what the
+    build day decides for it (group.build.buildday.day_outcomes)."""
     data = {key: value for key, value in settings.items() if key not in SETTINGS_NOT_INPUT}
+    data["day outcomes"] = day
     digest = hashlib.blake2b(digest_size=20)
     digest.update(shared.encode())
     digest.update(tree_stamp(site_folder, skip=(LEDGER_NAME,)).encode())

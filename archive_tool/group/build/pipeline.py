@@ -30,6 +30,8 @@ from ...lifecycle.serving import offline_windows
 from .staging import GroupBuild, SiteJob, build_group
 from ..rules.check import GroupReport, check_group
 from .executor import by_name, site_executor, worker_count
+from .contentcache import cache_folder
+from .buildday import day_outcomes, day_printed_elsewhere
 from .groupfiles import BUILD_REPORT, write_group_files
 from .manifest import shared_stamp, site_fingerprint
 from .settings import content_settings, site_settings
@@ -121,8 +123,13 @@ def build_whole_group(
         [content_root / LIBRARY_FOLDER, content_root / POLICY_FOLDER]
         + [Path(theme), worker.plugin, Path(archive_tool.__file__).parent]
     )
+    everywhere = day_printed_elsewhere(Path(theme))
+    incremental = bool(settings.get("INCREMENTAL_BUILD", True))
     for job in jobs:
-        job.fingerprint = site_fingerprint(content_root / job.site.id, shared, job.settings)
+        day = day_outcomes(job.site, job.settings, today, everywhere)
+        job.fingerprint = site_fingerprint(content_root / job.site.id, shared, job.settings, day)
+        if incremental:  # a clean build parses every article again
+            job.cache = cache_folder(output_root, str(job.site.domain), shared, job.settings)
     scheduler = settings.get("BUILD_SCHEDULER")
     workers = worker_count(settings.get("BUILD_WORKERS"), len(jobs))
 
@@ -139,7 +146,7 @@ def build_whole_group(
             by_name(worker.entry, [str(worker.plugin.parent)]),
             write_index,
             executor,
-            incremental=bool(settings.get("INCREMENTAL_BUILD", True)),
+            incremental=incremental,
         )
     for note in build.notes:
         print(f"警告：{note}", file=sys.stderr)

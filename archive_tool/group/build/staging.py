@@ -81,6 +81,7 @@ class SiteJob:
     settings: dict[str, Any]  # group.build.settings.site_settings: plain data
     fingerprint: str = ""
     gate: GatePolicy | None = None  # set by build_group: the worker gates what it wrote
+    cache: Path | None = None  # its parsed articles between builds (group.build.contentcache)
 
 
 @dataclass

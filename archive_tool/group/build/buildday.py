@@ -1,0 +1,61 @@
+"""What a site's pages show of the build day, as data: the site's fingerprint
+(group.build.manifest) holds these outcomes instead of the day itself, so a new day
+rebuilds only the sites whose pages it changes.
+
+Everything a build reads of ``BUILD_DATE`` (the plugin's ``build_date``), site by site:
+
+- the rule check (group.rules.check) decides, as of the day, which sites are published or
+  offline, which consultations are open and which letters overdue (``INTERACTION``), and
+  the lifecycle placements which notices stand on the home page and in the notice list
+  (``HOME_NOTICES``, ``NOTICE_LIST``: 开通公告, 下线/迁移公告 and their periods), which
+  temporary offline windows get a maintenance page (``MAINTENANCE_WINDOWS``), which sites
+  a portal lists (``SUBSITES``, ``RETIRED_SITES``, ``GROUP_SEARCH_SITES``);
+- report.annual gives last year's 年度工作报表 (``ANNUAL_REPORT``), which moves on 1 January;
+
+all of which are already the site's settings as data, computed for the day. Two things
+read the day itself, and are the outcomes below:
+
+- the letters page prints it (``统计截至 {{ BUILD_DAY }}``, themes/gov/templates/letters.html),
+  on every site with 互动交流 records (plugins/sitegroup/records.py writes it then); a theme
+  that prints it in any other template shows it on every site;
+- the redesign (group.continuity.redesign): once its day is reached the site's worker
+  archives the published version.
+
+The group's own files (group.build.groupfiles) are written by every build anyway.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ...content.registry import Site
+from ..continuity.redesign import redesign_date
+
+DAY_SETTING = "BUILD_DAY"  # group.build.settings.site_settings: the day, as YYYY-MM-DD
+
+
+LETTERS_TEMPLATE = "letters.html"
+
+
+def day_printed_elsewhere(theme: Path) -> bool:
+    """Whether a template of ``theme`` other than the letters page prints the day."""
+    return any(
+        DAY_SETTING in path.read_text(encoding="utf-8", errors="replace")
+        for path in sorted(Path(theme, "templates").rglob("*.html"))
+        if path.name != LETTERS_TEMPLATE
+    )
+
+
+def day_outcomes(
+    site: Site, settings: dict[str, Any], today: date, everywhere: bool = False
+) -> dict[str, Any]:
+    """What the build day decides for ``site`` beyond its settings' data (see above);
+    ``everywhere``: the theme prints the day on every site (day_printed_elsewhere)."""
+    shows_day = everywhere or bool(settings.get("INTERACTION"))  # its letters page
+    redesign = redesign_date(site)
+    return {
+        "day_shown": settings[DAY_SETTING] if shows_day else None,
+        "redesign_reached": redesign is not None and today >= redesign,
+    }
