@@ -261,7 +261,7 @@ def test_a_cycle_is_caught():
 
 
 # The plugin is Pelican glue over the core (group.build.pipeline): the group's work is not in it.
-PLUGIN_MAX_LINES = 250
+PLUGIN_MAX_LINES = 200
 PLUGIN_MAX_CORE_MODULES = 6
 
 

@@ -9,9 +9,7 @@ below adjust the articles.
 
 from __future__ import annotations
 
-import signal
 import sys
-from datetime import date
 from pathlib import Path
 
 from pelican import signals
@@ -24,9 +22,12 @@ from archive_tool.errors import ToolkitError
 from archive_tool.group.rules.articlerules import WITHHELD, link_interpretations
 from archive_tool.group.build.pipeline import (
     Worker,
+    build_day,
     build_whole_group,
     check_for_build,
     refuse_unpublishable,
+    restore,
+    stop_on_signals,
 )
 from archive_tool.report.annual import previous_year_page
 from archive_tool.report.due import annual_report_due
@@ -54,8 +55,8 @@ class SiteGroupGenerator:
         # From here to the end of generate_output, Ctrl-C and SIGTERM stop the build with
         # 128 + the signal (Pelican would exit 0 after a KeyboardInterrupt).
         self.signals = stop_on_signals()
-        self.today = build_date(self.settings)
         try:
+            self.today = build_day(self.settings.get("BUILD_DATE"))
             self.report = check_for_build(self.content_root, self.theme, self.today)
             # 第十条（五）: last year's 年度工作报表 is due by 31 January.
             self.report.violations += annual_report_due(self.report, self.today)
@@ -82,44 +83,12 @@ class SiteGroupGenerator:
         except ToolkitError as error:
             fail(f"{error}\n{NOTHING_WRITTEN}")
         finally:
-            for signum, handler in self.signals.items():
-                signal.signal(signum, handler)
+            restore(self.signals)
 
 
 # Each site's own build, in a worker process: imported there by name (group.build.executor).
 WORKER = Worker("sitegroup.sitejob:build_site", PLUGIN_DIR, DEFAULT_CONFIG)
 NOTHING_WRITTEN = "构建失败：未写入任何文件，原有 output 目录保持不变。"
-
-
-def build_date(settings) -> date:
-    """The day the build stands for: BUILD_DATE (YYYY-MM-DD) to preview a day, else today."""
-    value = settings.get("BUILD_DATE")
-    if isinstance(value, date):
-        return value
-    if value:
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            fail(f"构建失败：BUILD_DATE 应为 YYYY-MM-DD，实为「{value}」")
-    return date.today()
-
-
-STOP_SIGNALS = {signal.SIGINT: "Ctrl-C（SIGINT）", signal.SIGTERM: "SIGTERM"}
-STOPPED = "构建已中断（{}）：未替换 output 目录，原有输出保持不变。"
-
-
-def stop_on_signals() -> dict:
-    """Make Ctrl-C and SIGTERM end the build with exit status 128 + the signal (130, 143),
-    through a SystemExit that the core's build (group.build.staging) cleans up after; a
-    second signal does not interrupt that cleanup. Returns the previous handlers."""
-
-    def stop(signum, frame):
-        for other in STOP_SIGNALS:
-            signal.signal(other, signal.SIG_IGN)
-        print(STOPPED.format(STOP_SIGNALS[signum]), file=sys.stderr, flush=True)
-        raise SystemExit(128 + signum)
-
-    return {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
 
 
 def fail(message: str):

@@ -5,6 +5,8 @@ pipeline (``pipeline``), the staging build, the last gate and the swap (``stagin
 group's own files beside the sites' — retired sites' archives, nginx snippets, the group
 search, the index page and the build report (``groupfiles``), where sites are built
 (``executor``), what a site's build depends on (``manifest``), what the build day decides
-for it (``buildday``) and each site's parsed articles kept between builds
-(``contentcache``). May import: the rest of ``group``, ``content``, ``lifecycle``, ``safety``, ``warc``, ``republish`` and the leaves.
+for it and which day a build stands for (``buildday``), each site's parsed articles kept
+between builds (``contentcache``) and a clean stop on Ctrl-C or SIGTERM (``stops``). May
+import: the rest of ``group``, ``content``, ``lifecycle``, ``safety``, ``warc``,
+``republish`` and the leaves.
 """

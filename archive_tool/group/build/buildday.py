@@ -2,7 +2,7 @@
 (group.build.manifest) holds these outcomes instead of the day itself, so a new day
 rebuilds only the sites whose pages it changes.
 
-Everything a build reads of ``BUILD_DATE`` (the plugin's ``build_date``), site by site:
+Everything a build reads of ``BUILD_DATE`` (``build_day``, at the end), site by site:
 
 - the rule check (group.rules.check) decides, as of the day, which sites are published or
   offline, which consultations are open and which letters overdue (``INTERACTION``), and
@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ...content.registry import Site
+from ...errors import ToolkitError
 from ..continuity.redesign import redesign_date
 
 DAY_SETTING = "BUILD_DAY"  # group.build.settings.site_settings: the day, as YYYY-MM-DD
@@ -59,3 +60,20 @@ def day_outcomes(
         "day_shown": settings[DAY_SETTING] if shows_day else None,
         "redesign_reached": redesign is not None and today >= redesign,
     }
+
+
+def build_day(value: Any) -> date:
+    """The day a build stands for: its ``BUILD_DATE`` setting (a date or YYYY-MM-DD, to
+    preview a day), else today.
+
+    >>> build_day("2026-11-26"), build_day(date(2026, 1, 2))
+    (datetime.date(2026, 11, 26), datetime.date(2026, 1, 2))
+    """
+    if isinstance(value, date):
+        return value
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ToolkitError(f"构建失败：BUILD_DATE 应为 YYYY-MM-DD，实为「{str(value)[:40]}」") from None

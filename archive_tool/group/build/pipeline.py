@@ -5,7 +5,10 @@ What the ``pelican`` command runs (plugins/sitegroup), as plain Python: check th
 (``site_job``), run through an executor (group.build.executor) into a staging folder, the
 group's own files (group.build.groupfiles), the last gate and the swap (group.build.staging), then the
 index-number ledgers. A site's own build runs in a worker, named by the front end
-(``Worker``) and imported there, so the core never imports Pelican or the plugin.
+(``Worker``) and imported there, so the core never imports Pelican or the plugin. The
+front end also takes from here the day a build stands for (``build_day``) and the clean
+stop on Ctrl-C or SIGTERM (``stop_on_signals``, ``restore``), so that this module is the
+group run's one entry.
 
 Its messages are the build's: warnings on stderr as they arise, the summary on stdout;
 a build that cannot go on raises ToolkitError, and nothing has been written.
@@ -31,10 +34,21 @@ from .staging import GroupBuild, SiteJob, build_group
 from ..rules.check import GroupReport, check_group
 from .executor import by_name, site_executor, worker_count
 from .contentcache import cache_folder
-from .buildday import day_outcomes, day_printed_elsewhere
+from .buildday import build_day, day_outcomes, day_printed_elsewhere
+from .stops import restore, stop_on_signals
 from .groupfiles import BUILD_REPORT, write_group_files
 from .manifest import shared_stamp, site_fingerprint
 from .settings import content_settings, site_settings
+
+__all__ = [
+    "Worker",
+    "build_day",
+    "build_whole_group",
+    "check_for_build",
+    "refuse_unpublishable",
+    "restore",
+    "stop_on_signals",
+]
 
 # Group settings every site's own run inherits from pelicanconf.py.
 INHERITED = (
