@@ -147,11 +147,11 @@ def test_archive_tool_build_takes_the_options_as_flags(tmp_path):
     output = tmp_path / "output"
     first = archive_tool("build", "--date", "2026-11-26", "-o", str(output))
     assert first.returncode == 0, first.stderr
-    assert "网站群构建完成：4 个站点" in first.stdout
+    assert "网站群构建完成：5 个站点" in first.stdout
     again = archive_tool("build", "--date", "2026-11-26", "-o", str(output), "--workers", "1")
-    assert kept(again).count("、") == 3, again.stdout
+    assert kept(again).count("、") == 4, again.stdout
     full = archive_tool("build", "--date", "2026-11-26", "-o", str(output), "--full")
-    assert rebuilt(full).count("、") == 3 and not kept(full), full.stdout
+    assert rebuilt(full).count("、") == 4 and not kept(full), full.stdout
     wrong = archive_tool("build", "--date", "2026-02-30", "-o", str(tmp_path / "x"))
     assert wrong.returncode == 2 and "应为 YYYY-MM-DD，实为「2026-02-30」" in wrong.stderr
     assert not (tmp_path / "x").exists()

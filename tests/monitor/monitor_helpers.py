@@ -19,6 +19,7 @@ TODAY = date(2026, 11, 26)
 DOMAINS = {
     "bozhou": "www.bozhou.gov.cn",
     "fgw": "fgw.bozhou.gov.cn",
+    "gxq": "gxq.bozhou.gov.cn",
     "qcq": "www.qcq.gov.cn",
     "sjj": "sjj.bozhou.gov.cn",
 }
@@ -101,7 +102,7 @@ def age(content: Path) -> None:
     fires exactly once (the page-side ones come from ``tamper``)."""
     # 栏目更新不及时 would fire for every site's 政策文件/政策解读: freshen them, except on
     # sjj, whose columns go stale below.
-    for site in ("bozhou", "fgw", "qcq"):
+    for site in ("bozhou", "fgw", "gxq", "qcq"):
         redate(newest(content / site / "zcwj"), datetime(2026, 10, 20, 10, 0))
         redate(newest(content / site / "zcjd"), datetime(2026, 10, 21, 9, 0))
     # 首页不更新 (fgw): nothing dated in the last 2 weeks; its 政务动态 is then 栏目更新不及时.

@@ -42,7 +42,7 @@ def test_the_demo_group_as_of_2026_11_26_has_no_veto_item(demo, tmp_path):
     result = archive_tool("monitor", content, *args)
     assert result.returncode == 0, result.stderr
     data = json.loads((tmp_path / "r" / "report.json").read_text("utf-8"))
-    assert data["summary"]["sites"] == 4 and data["summary"]["failed"] == 0
+    assert data["summary"]["sites"] == 5 and data["summary"]["failed"] == 0
     assert data["summary"]["veto"] == 0
     assert {site["verdict"] for site in data["sites"]} == {"合格"}
     assert data["ledger"]["issued"] == []
@@ -66,7 +66,7 @@ def test_a_year_later_every_site_fails_and_gets_numbered_items(demo, tmp_path):
         }
         assert set(vetoes) == {"首页不更新", "栏目不更新"}, site["id"]
         numbers |= {(site["id"], name): number for name, number in vetoes.items()}
-    assert sorted(numbers.values()) == sorted(f"亳政网整〔2027〕第{n}号" for n in range(1, 9))
+    assert sorted(numbers.values()) == sorted(f"亳政网整〔2027〕第{n}号" for n in range(1, 11))
     assert data["ledger"]["issued"] == [numbers[key] for key in sorted(numbers, key=_site_order)]
     assert "亳政网整〔2027〕第1号（bozhou，首页不更新，2027-12-01 前整改）" in first.stdout
 

@@ -61,7 +61,7 @@ def test_each_finding_names_its_site_page_and_evidence(aged_run, indicator):
 def test_sites_with_a_veto_item_fail_and_get_numbered_items(aged_run):
     result, files, folder = aged_run
     verdicts = {s.site.id: s.verdict for s in result.sites}
-    assert verdicts == {"bozhou": "不合格", "fgw": "不合格", "qcq": "合格", "sjj": "不合格"}
+    assert verdicts == {"bozhou": "不合格", "fgw": "不合格", "gxq": "合格", "qcq": "合格", "sjj": "不合格"}
     data = json.loads(files["report.json"].read_text("utf-8"))
     numbered = [p for s in data["sites"] for p in s["problems"] if p["number"]]
     assert len(numbered) == 5  # 首页, 栏目, 严重错误, 互动回应, 服务
