@@ -18,7 +18,7 @@ from ...lifecycle import rules  # noqa: F401  (registers the notice rules)
 from ...lifecycle.serving import OFFLINE, OPENED, RETIRED, site_state
 from ...safety.numbers import mask_personal_numbers
 from ...safety.scan import Waiver, scan_group
-from . import sitefiles, siterules  # noqa: F401  (registers the registry rules)
+from . import channels, sitefiles, siterules  # noqa: F401  (registers the registry rules)
 from .articlerules import SiteArticles, published_articles
 from .indexnumbers import Ledger, assign_numbers
 from .interaction import Interaction, site_interaction
