@@ -421,6 +421,7 @@ SITE_KEYS = {
     EMBLEM,
     CONAC_IMAGE,
     OWNERS_SHOWN,
+    "答复时限",  # the group's reply limits for letters (deadlines.py)
     "留言导入",  # the columns of the platform's export (letters.columns)
     CHANNEL_KEY,  # the 互动 platform (content.channels; its rules in channels.py)
     RECORD_KEY,  # 保密审查 of a finding the safety scan made in site.yaml
