@@ -33,9 +33,11 @@ ALLOWED = {
     "intake": {"content", "safety"},
     # letter records imported from a platform's export (issue 26)
     "letters": {"content", "safety", "group"},
+    # visit figures from the server's access logs (issue 26)
+    "stats": {"content"},
     "cli": {
         "content", "group", "lifecycle", "safety", "warc", "republish", "monitor", "report", "intake",
-        "letters",
+        "letters", "stats",
     },
 }
 FRONT_END_ONLY = {"click", "pelican", "sitegroup"}  # third-party names only cli/plugins use
