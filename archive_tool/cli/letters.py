@@ -8,25 +8,23 @@ from pathlib import Path
 
 import click
 
-from .base import FOLDER, cli, user_errors
+from .base import cli, content_option, user_errors
 
 
 @cli.group()
 def letters():
-    """网民留言记录：从互动平台（12345 网上平台等）的导出文件导入。"""
+    """网民留言记录：从互动平台（12345 网上平台等）的导出文件导入。
+
+    \b
+    示例：
+      archive-tool letters import 12345工单导出.xlsx --site bozhou
+    """
 
 
 @letters.command("import")
 @click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--site", "site_id", required=True, help="站点 ID（content/<站点ID>/）。")
-@click.option(
-    "--content",
-    "content_root",
-    default="content",
-    show_default=True,
-    type=FOLDER,
-    help="网站群内容目录。",
-)
+@content_option()
 @user_errors
 def import_(export, site_id, content_root):
     """把平台导出的留言（.xlsx 或 .csv）写入站点的留言记录。

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .base import FOLDER, cli, user_errors
+from .base import cli, content_option, user_errors
 
 
 def domains_of(content_root: Path) -> dict[str, str]:
@@ -21,10 +21,7 @@ def domains_of(content_root: Path) -> dict[str, str]:
 
 @cli.command()
 @click.argument("logs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--content", "content_root", default="content", show_default=True, type=FOLDER,
-    help="网站群内容目录（按域名确定日志所属站点）。",
-)  # fmt: skip
+@content_option("网站群内容目录（按域名确定日志所属站点）。")
 @click.option("--site", "site_id", help="所有日志都属于这个站点（站点 ID）。")
 @click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="起始日期（含）。")
 @click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="截止日期（含）。")
