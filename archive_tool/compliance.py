@@ -84,6 +84,7 @@ SCOPES = {
     "article": "check(entry): one article, in its site's folder or in the library",
     "articles": "check(site, seen): a site's articles together, after each was checked",
     "record": "check(record, attachments, today): one 办事指南 or 互动交流 record",
+    "letters": "check(site, letters, limits, today): a site's letters against its reply limits",
     "notice": "check(notice, siblings, site, today): one lifecycle record",
     "library": "check(entry, group): one item of the 信息资源库",
     "copies": "check(site, articles, copies): the library copies a site publishes beside its own",

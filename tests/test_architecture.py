@@ -31,8 +31,13 @@ ALLOWED = {
     "report": {"content", "group", "lifecycle"},
     # the 互动交流 intake service for groups without a platform (issue 26)
     "intake": {"content", "safety"},
+    # letter records imported from a platform's export (issue 26)
+    "letters": {"content", "safety", "group"},
+    # visit figures from the server's access logs (issue 26)
+    "stats": {"content"},
     "cli": {
         "content", "group", "lifecycle", "safety", "warc", "republish", "monitor", "report", "intake",
+        "letters", "stats",
     },
 }
 FRONT_END_ONLY = {"click", "pelican", "sitegroup"}  # third-party names only cli/plugins use

@@ -2,8 +2,8 @@
 
 ``base`` holds the click group, the error wrapper and the options commands share; the
 commands are ``check``, ``build``, ``warc`` (snapshot, verify, index, wacz),
-``republish``, ``notice``, ``monitor``, ``annual_report``, ``continuity``, ``intake`` and
-``serve`` (the live preview).
+``republish``, ``notice``, ``monitor``, ``annual_report``, ``continuity``, ``intake``,
+``letters``, ``stats`` and ``serve`` (the live preview).
 
 Each command parses its arguments, calls one core function and shows the result; errors
 raised in the core (``ToolkitError``) become a Chinese message and an exit code in

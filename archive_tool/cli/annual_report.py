@@ -21,6 +21,12 @@ from .base import cli, content_argument, output_option, user_errors
 )
 @click.option("--site", "site_ids", multiple=True, help="只编制该站点的报表（站点ID，可重复）。")
 @click.option(
+    "--logs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="nginx 访问日志（文件或目录，可重复）：网站访问量取自日志，不再取填报数据（见 archive-tool stats）。",
+)
+@click.option(
     "--date",
     "as_of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -28,7 +34,12 @@ from .base import cli, content_argument, output_option, user_errors
 )
 @user_errors
 def annual_report(
-    year: int, content_root: Path, output_dir: Path | None, site_ids: tuple[str, ...], as_of
+    year: int,
+    content_root: Path,
+    output_dir: Path | None,
+    site_ids: tuple[str, ...],
+    logs: tuple[Path, ...],
+    as_of,
 ) -> None:
     """编制各网站的政府网站年度工作报表及网站群汇总（《管理办法》第十条（五））。
 
@@ -42,6 +53,7 @@ def annual_report(
     示例：
       archive-tool annual-report 2026
       archive-tool annual-report 2026 content --site bozhou -o 年报/2026
+      archive-tool annual-report 2026 --logs /var/log/nginx/
     """
     from ..compliance import errors, warnings
     from ..content.loader import load_content
@@ -56,7 +68,8 @@ def annual_report(
     folder = output_dir or default_folder(year)
     check_target(folder, content_root)
     report = check_content(load_content(content_root), day)
-    reports, problems = group_reports(report, year, day, list(site_ids) or None)
+    measured = _logged(report.group, logs, year, day) if logs else None
+    reports, problems = group_reports(report, year, day, list(site_ids) or None, measured)
     found = report.violations + problems
     for warning in warnings(problems):
         click.echo(f"警告：{warning}", err=True)
@@ -69,3 +82,23 @@ def annual_report(
         f"已编制 {year} 年度工作报表（统计至 {day:%Y-%m-%d}）：{len(reports)} 个网站（{names}）"
         f"及网站群汇总，共 {len(written)} 个文件 → {folder}"
     )
+
+
+def _logged(group, logs, year: int, day: date) -> dict:
+    """Each site's 访问量 from the access logs, for the year up to ``day``."""
+    from ..report.annual import logged_visits
+    from ..stats.tally import collect
+
+    domains = {site.domain: site.id for site in group.sites.values() if site.domain}
+    stats = collect(list(logs), domains, None, date(year, 1, 1), day)
+    measured = {}
+    for site_id, files in stats.files.items():
+        views, visitors, days = stats.year(site_id, year)
+        if days:
+            measured[site_id] = logged_visits(views, visitors, days, files)
+        else:
+            click.echo(
+                f"注意：访问日志中没有站点「{site_id}」{year} 年的记录，访问量仍取填报数据",
+                err=True,
+            )
+    return measured

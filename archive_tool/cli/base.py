@@ -70,6 +70,13 @@ def settings_option(function):
     )(function)
 
 
+def content_option(help: str = "网站群内容目录。"):
+    """``--content``: the content folder a command reads beside its other arguments."""
+    return click.option(
+        "--content", "content_root", default="content", show_default=True, type=FOLDER, help=help
+    )
+
+
 def output_option(*names: str, folder: bool = False, required: bool = False, help: str):
     """``-o``: where a command writes, a file (or with ``folder`` a folder); ``names`` are
     its long name and, when it differs from the long name, the parameter's name."""

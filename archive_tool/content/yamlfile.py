@@ -1,4 +1,6 @@
-"""YAML files of the content folder (site.yaml, records, notices, ledgers), read once.
+"""YAML files of the content folder (site.yaml, records, notices, ledgers), read once,
+and the records other tools write into it (``write_record``: the intake's export, the
+platform import), whole or not at all.
 
 Reading never raises for a user's mistake: a file that is not UTF-8 or not YAML is kept
 with its error, and the module that owns the file turns that into a violation.
@@ -14,6 +16,8 @@ Where PyYAML has libyaml, its C parser reads the text (``FastLoader``: 3-5x fast
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,3 +164,34 @@ def reading_problem(error: Exception) -> str:
     mark = getattr(error, "problem_mark", None)
     where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
     return f"YAML 语法错误{where}：{getattr(error, 'problem', error)}"
+
+
+class _RecordDumper(yaml.SafeDumper):
+    """Text as written: Chinese unescaped, several lines as a block (``|``)."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_RecordDumper.add_representer(str, _text)
+
+
+def dump_record(data: dict[str, Any]) -> str:
+    """A record as the YAML an editor would write, keys in their order."""
+    return yaml.dump(data, Dumper=_RecordDumper, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+def write_record(target: Path, data: dict[str, Any]) -> None:
+    """Write a record atomically (a reader sees the old file or the new one), readable by
+    all as the content folder is."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(dump_record(data))
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -9,15 +9,12 @@ personal number in the text masked (``safety.citizens.public_letter``).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
-import yaml
-
 from ..content.loader import LETTER_FOLDER
 from ..content.registry import SITE_FILE
+from ..content.yamlfile import write_record
 from ..safety.citizens import AUTHOR_KEY, public_letter
 from .errors import IntakeError
 from .store import ANSWERED, Store
@@ -55,7 +52,7 @@ def export_letters(store: Store, content_root: Path, site: str, when: datetime) 
     written = []
     for row in rows:
         target = folder / f"{row['number']}.yaml"
-        _write_atomically(target, _dump(letter_record(row)))
+        write_record(target, letter_record(row))
         written.append(target)
     store.mark_exported([row["number"] for row in rows], when)
     return written
@@ -63,31 +60,3 @@ def export_letters(store: Store, content_root: Path, site: str, when: datetime) 
 
 def _moment(stored: str) -> str:
     return datetime.strptime(stored, "%Y-%m-%d %H:%M:%S").strftime(RECORD_TIME)
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _text(dumper: yaml.SafeDumper, value: str):
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _text)
-
-
-def _dump(data: dict[str, str]) -> str:
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

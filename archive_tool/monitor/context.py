@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..content.registry import Column, Site
+from ..group.rules.deadlines import ReplyLimits
 from ..group.rules.interaction import Interaction
 from ..group.rules.services import ServiceItem
 from ..safety.lexicon import Lexicon
@@ -24,6 +25,7 @@ class SiteContext:
     services: list[ServiceItem] = field(default_factory=list)
     interaction: Interaction | None = None
     domains: frozenset[str] = frozenset()  # every domain of the group
+    limits: ReplyLimits = field(default_factory=ReplyLimits)  # the group's reply limits
 
     def column_url(self, column: Column) -> str:
         return f"{self.home}{column.id}/"

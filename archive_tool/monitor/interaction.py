@@ -6,7 +6,8 @@ working online consultation channel (第七条（三）); here that is its 网�
 content model (group.rules.interaction, as check_content reads them as of the date): a 咨询
 letter left unanswered for more than 3 months within the past year fails the site
 (19号); a 投诉 or 建议 letter is counted as 留言办理超期. A letter withheld from
-publication (不公开原因) still counts.
+publication (不公开原因) still counts. Every letter is also counted against the group's
+reply limits (受理, 办结: group.rules.deadlines) and the late ones named, as notes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date, timedelta
 
 from ..compliance import shorten
 from ..content.loader import LETTER_FOLDER
+from ..group.rules.deadlines import ACCEPT, FINISH, MONTHS, lateness, tally
 from ..lifecycle.workdays import add_months
 from .context import SiteContext
 from .indicators import LETTER_LATE, POOR_RESPONSE, Finding
@@ -83,3 +85,22 @@ def _late(received: date, answered, today: date) -> str | None:
     if answered_day > limit and answered_day > today - timedelta(days=LOOKBACK_DAYS):
         return f"{answered_day:%Y-%m-%d} 才答复，超过 {ANSWER_MONTHS} 个月"
     return None
+
+
+def deadline_notes(ctx: SiteContext) -> list[str]:
+    """The site's letters counted against its reply limits, and each late one named."""
+    if ctx.interaction is None or not ctx.interaction.letters:
+        return []
+    letters = ctx.interaction.letters
+    counts = tally(letters, ctx.limits, ctx.today)
+    summary = (
+        f"留言办理时限（{ctx.limits.describe()}）：留言 {counts['留言']} 件，"
+        f"受理超时 {counts[ACCEPT]} 件，办结超时 {counts[FINISH]} 件，"
+        f"超过 {ANSWER_MONTHS} 个月 {counts[MONTHS]} 件"
+    )
+    notes = [summary]
+    for letter in letters:
+        title = shorten(str(letter.data.get("标题") or letter.slug))
+        for key, why in lateness(letter, ctx.limits, ctx.today).items():
+            notes.append(f"留言「{title}」（{letter.slug}）{key}超时：{why}")
+    return notes

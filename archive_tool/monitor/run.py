@@ -18,6 +18,7 @@ from ..content.loader import load_content
 from ..content.registry import Site, display_path
 from ..errors import ToolkitError
 from ..group.rules.check import check_content
+from ..group.rules.deadlines import ReplyLimits
 from ..lifecycle.kinds import OFFLINE
 from ..lifecycle.serving import SiteState
 from ..regions import SHANGHAI
@@ -201,6 +202,7 @@ def monitor(options: Options, progress: Callable[[str], None] = lambda _: None) 
             report.services.get(site.id, []),
             report.interaction.get(site.id),
             domains,
+            report.deadlines[site.id][0] if site.id in report.deadlines else ReplyLimits(),
         )
         if site not in online:
             result.sites.append(
@@ -280,6 +282,7 @@ def _site(ctx: SiteContext, fetcher, options: Options, visits, records) -> SiteR
             result.evaluated.add(UNREACHABLE.name)
             result.notes.append("首页不存在，页面类指标本次未检查")
     result.findings += page_and_record_findings(ctx)
+    result.notes += interaction.deadline_notes(ctx)
     result.findings += jiucuo.jiucuo_findings(records, site.id, ctx.home, ctx.today)
     result.evaluated |= RECORD_INDICATORS
     return result

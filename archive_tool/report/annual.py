@@ -48,11 +48,31 @@ def registry_value(site: Site, name: str) -> str:
     return site.get(REGISTRY_KEYS[name]) or ""
 
 
+# Figures measured elsewhere, by site and field key: (value, where it came from), e.g. the
+# 访问量 the access logs give (archive-tool stats); they replace the figures file's.
+Measured = dict[str, dict[str, tuple[Any, str]]]
+
+
+VISITS = "网站基本信息.网站总访问量"
+VISITORS = "网站基本信息.独立用户访问总量"
+
+
+def logged_visits(views: int, visitors: int, days: list[date], files: list[str]) -> dict:
+    """The two 访问量 figures as the access logs give them, saying where they came from."""
+    span = f"{days[0]:%Y-%m-%d} 至 {days[-1]:%Y-%m-%d}" if days else "无记录"
+    where = f"访问日志（{len(files)} 个文件，{len(days)} 天有记录：{span}）"
+    return {
+        VISITS: (views, f"{where}：网页浏览量，不含爬虫和静态资源"),
+        VISITORS: (visitors, f"{where}：同一地址和浏览器全年计一次"),
+    }
+
+
 def site_report(
-    report: GroupReport, site: Site, year: int, as_of: date
+    report: GroupReport, site: Site, year: int, as_of: date, measured: Measured | None = None
 ) -> tuple[SiteReport | None, list[Violation]]:
     """One site's report for ``year`` counted to ``as_of``, or the problems that stop it
     (its figures file); warnings (a figure left incomplete) come with a report."""
+    measured_here = (measured or {}).get(site.id, {})
     figures, problems = read_figures(report.group, site.id, year)
     if figures is None:
         return None, problems
@@ -66,6 +86,9 @@ def site_report(
                 problems += _incomplete(site, item, count)
             elif item.source == REGISTRY:
                 entries.append(Entry(item, registry_value(site, item.registry)))
+            elif item.key in measured_here:
+                value, source = measured_here[item.key]
+                entries.append(Entry(item, value, source=source))
             else:
                 entries.append(Entry(item, figures.values[item.key]))
     result = SiteReport(
@@ -90,7 +113,11 @@ def _incomplete(site: Site, item: Field, count: Count) -> list[Violation]:
 
 
 def group_reports(
-    report: GroupReport, year: int, as_of: date, site_ids: list[str] | None = None
+    report: GroupReport,
+    year: int,
+    as_of: date,
+    site_ids: list[str] | None = None,
+    measured: Measured | None = None,
 ) -> tuple[list[SiteReport], list[Violation]]:
     """The report of every site published on ``as_of`` (or of ``site_ids``), and every
     problem found on the way."""
@@ -103,7 +130,7 @@ def group_reports(
     chosen = site_ids or published
     reports, problems = [], []
     for site_id in chosen:
-        result, found = site_report(report, group.sites[site_id], year, as_of)
+        result, found = site_report(report, group.sites[site_id], year, as_of, measured)
         problems += found
         if result is not None:
             reports.append(result)

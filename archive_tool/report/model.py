@@ -11,7 +11,7 @@ from typing import Any
 from .. import urls
 from ..content.sitetypes import SiteType
 from .counts import Count
-from .fields import SECTIONS, Field, Section
+from .fields import SECTIONS, SOURCE_LABELS, Field, Section
 
 PAGE_FOLDER = "ndbb"  # 年度报表: where a site publishes its reports (/ndbb/2026.html)
 
@@ -23,6 +23,12 @@ class Entry:
     field: Field
     value: Any
     count: Count | None = None
+    # Where a figure came from when not from its field's usual source (the access logs).
+    source: str = ""
+
+    @property
+    def source_label(self) -> str:
+        return self.source or SOURCE_LABELS[self.field.source]
 
 
 @dataclass

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from html import escape
 
 from .counts import ANY, MEAN, NUMBER, SUM, Count
-from .fields import DAYS, PARTS, SOURCE_LABELS, YESNO, Field
+from .fields import DAYS, PARTS, YESNO, Field
 from .model import Entry, GroupSummary, SiteReport
 from .style import CSS
 
@@ -66,7 +66,7 @@ def _section_table(caption: str, entries: list[Entry], hide_caption: bool = Fals
     for entry in entries:
         item = entry.field
         row_id = f' id="row-{item.counter}"' if item.counter else ""
-        source = SOURCE_LABELS[item.source]
+        source = escape(entry.source_label)
         rows.append(
             f'<tr{row_id}><th scope="row">{escape(item.label)}</th>'
             f'<td data-label="数据">{_value_cell(entry)}</td>'

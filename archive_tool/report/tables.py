@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from .fields import SOURCE_LABELS, YESNO
+from .fields import YESNO
 from .model import GroupSummary, SiteReport
 from .page import value_text
 
@@ -36,6 +36,7 @@ def site_json(report: SiteReport) -> bytes:
             "name": item.label,
             "unit": item.unit,
             "source": item.source,
+            **({"source_detail": entry.source} if entry.source else {}),
             "type": item.type,
             "confirmed": item.confirmed,
             "value": _plain(entry.value),
@@ -73,7 +74,7 @@ def site_rows(report: SiteReport) -> list[list[Any]]:
             entry.value if isinstance(entry.value, (int, float)) else value_text(item, entry.value)
         )
         items = len(entry.count.items) if entry.count is not None else ""
-        source = SOURCE_LABELS[item.source]
+        source = entry.source_label
         confirmed = "是" if item.confirmed else "否"
         rows.append([item.section, item.label, value, item.unit, source, items, confirmed])
     return rows

@@ -29,6 +29,7 @@ from ...lifecycle.serving import (
 )
 from .staging import GroupBuild
 from ..rules.check import GroupReport
+from ..rules.deadlines import format_tally
 from ..continuity.addresses import archived_addresses, hosts_of, write_continuity
 from .manifest import link_tree
 from ..continuity.redesign import ARCHIVE_FOLDER, capture_published, publish_archives, theme_templates
@@ -79,6 +80,13 @@ def write_group_files(
         today.isoformat(),
         report.waivers,
         [(f"{c.site}（{c.domain}）", c.missing) for c in continuity],
+    )
+    text += format_tally(
+        [
+            (site.id, *report.deadlines[site.id])
+            for site in report.group.published_sites()
+            if site.id in report.deadlines and report.deadlines[site.id][1]["留言"]
+        ]
     )
     (staging / BUILD_REPORT).write_text(text, encoding="utf-8")
 

@@ -15,6 +15,7 @@ from ...content.articles import ARTICLE_PATH
 from ...content.loader import STATIC_FOLDERS
 from ...content.registry import Group, Site
 from ...lifecycle.kinds import kind_of, placements
+from ..rules.channels import channel_links
 from ..rules.services import catalogue
 from ..rules.siterules import CONAC_IMAGE, EMBLEM
 from ..search.searchindex import page_dates
@@ -316,8 +317,13 @@ def content_settings(site: Site, report) -> dict[str, Any]:
         for copy in report.library
         if copy.site == site.id
     ]
+    services = report.services.get(site.id, [])
+    interaction = report.interaction.get(site.id)
+    consultations = interaction.consultations if interaction else []
     return {
-        "SERVICES": report.services.get(site.id, []),
+        "SERVICES": services,
+        # 第七条（三）（四）: where to 写信, submit an opinion, 在线办理 (rules/channels.py).
+        "CHANNELS": channel_links(site, group, services, consultations),
         "SERVICE_CATALOGUE": catalogue(group, report.services) if site.kind.main else [],
         "INTERACTION": report.interaction.get(site.id),
         "INDEX_NUMBERS": numbers,

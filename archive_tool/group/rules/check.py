@@ -19,8 +19,9 @@ from ...lifecycle.kinds import OFFLINE, OPENED, RETIRED, notices_of
 from ...lifecycle.serving import domain_on, site_state
 from ...safety.numbers import mask_personal_numbers
 from ...safety.scan import Waiver, scan_group
-from . import plausible, sitefiles, siterules  # noqa: F401  (registers the registry rules)
+from . import channels, plausible, sitefiles, siterules  # noqa: F401  (registers the registry rules)
 from .articlerules import SiteArticles, published_articles
+from .deadlines import ReplyLimits, reply_limits, tally
 from .indexnumbers import Ledger, assign_numbers
 from .interaction import Interaction, site_interaction
 from .library import Placement, library_articles, library_placements
@@ -37,6 +38,8 @@ class GroupReport:
     ledgers: dict[str, Ledger] = field(default_factory=dict)
     states: dict[str, SiteState] = field(default_factory=dict)  # lifecycle.serving
     waivers: list[Waiver] = field(default_factory=list)  # findings accepted by 保密审查
+    # Each site's letters counted against its reply limits (deadlines.tally), as of the date.
+    deadlines: dict[str, tuple[ReplyLimits, dict[str, int]]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Violation]:
@@ -98,6 +101,9 @@ def check_content(group: Group, today: date | None = None) -> GroupReport:
         violations += found
         report.interaction[site.id], found = site_interaction(site, today)
         violations += found
+        letters, limits = report.interaction[site.id].letters, reply_limits(site, group.portal)
+        violations += run_rules("letters", site, letters, limits, today)
+        report.deadlines[site.id] = (limits, tally(letters, limits, today))
         articles = list(published_articles(site))
         copies = [copy for copy in report.library if copy.site == site.id]
         violations += run_rules("copies", site, articles, copies)

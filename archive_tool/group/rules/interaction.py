@@ -28,11 +28,19 @@ CONSULTATION_ARTICLE = "第七条（三）"
 LETTER_TYPES = ("咨询", "投诉", "建议")
 LETTER_REQUIRED = ("标题", "类型", "留言时间", "留言内容")
 REPLY_KEYS = ("受理日期", "答复单位", "答复时间", "答复内容")
+FORWARDED_KEY = "转办日期"  # when a platform handed the letter to the unit that answers it
 OVERDUE_MONTHS = 3
 # 第十条（四）: every letter's handling is public "除反映情况不属实等特殊原因外"; the reason
 # for withholding one is written here and the letter still counts in the statistics.
 WITHHELD_KEY = "不公开原因"
-LETTER_KEYS = (*LETTER_REQUIRED, *REPLY_KEYS, WITHHELD_KEY, *PRIVATE_KEYS, REVIEW_KEY)
+LETTER_KEYS = (
+    *LETTER_REQUIRED,
+    *REPLY_KEYS,
+    FORWARDED_KEY,
+    WITHHELD_KEY,
+    *PRIVATE_KEYS,
+    REVIEW_KEY,
+)
 CONSULTATION_KEYS = ("标题", "征集单位", "开始日期", "截止日期", "说明", "意见提交方式")
 CONSULTATION_KEYS += ("征集结果", "结果发布日期", "收到意见数", REVIEW_KEY)
 INTERVIEW_KEYS = ("标题", "访谈时间", "嘉宾", "主持人", "简介", "实录", REVIEW_KEY)
@@ -143,7 +151,7 @@ def letter_fields(record: Record, attachments, today) -> Iterator[Violation]:
     yield from record.check_keys(LETTER_KEYS)
     yield from record.missing(LETTER_REQUIRED)
     yield from record.check_choice("类型", LETTER_TYPES)
-    for key in ("留言时间", "受理日期", "答复时间"):
+    for key in ("留言时间", "受理日期", FORWARDED_KEY, "答复时间"):
         yield from record.check_moment(key)
     given = [key for key in REPLY_KEYS if record.data.get(key) not in (None, "")]
     if {"答复时间", "答复内容"} & set(given):

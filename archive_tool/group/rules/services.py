@@ -43,7 +43,9 @@ MATERIAL_FORMS = ("原件", "复印件", "原件和复印件", "电子件")
 NECESSITY = ("必要", "非必要")
 DOWNLOADS = ("规范表格", "填写说明", "示范文本")
 UPDATED = "更新日期"  # when the guide was last revised: its page's publish date (PubDate)
-KEYS = (*KEY_ELEMENTS, "事项类型", "实施机构", "注意事项", UPDATED, REVIEW_KEY)
+# 事项编码 (the item's code on the 政务服务网) and 在线办理 (its own address) give the
+# 在线办理 link of an item handled online (rules/channels.py).
+KEYS = (*KEY_ELEMENTS, "事项类型", "实施机构", "注意事项", "事项编码", "在线办理", UPDATED, REVIEW_KEY)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from ... import regions
 from ...compliance import WARNING, Violation, group_rule, shorten, site_rule
+from ...content.channels import CHANNEL_KEY
 from ...content.registry import COLUMN_KINDS, FILINGS, OWNERS_SHOWN, STATUSES, Group, Site
 from ...content.sitetypes import (
     DOMAIN_INITIALS,
@@ -420,6 +421,9 @@ SITE_KEYS = {
     EMBLEM,
     CONAC_IMAGE,
     OWNERS_SHOWN,
+    "答复时限",  # the group's reply limits for letters (deadlines.py)
+    "留言导入",  # the columns of the platform's export (letters.columns)
+    CHANNEL_KEY,  # the 互动 platform (content.channels; its rules in channels.py)
     RECORD_KEY,  # 保密审查 of a finding the safety scan made in site.yaml
 }
 NESTED_KEYS = {"contact": ("phone", "address", "email"), "archive": ("redesign", "source")}
