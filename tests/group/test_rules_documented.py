@@ -8,7 +8,7 @@ import re
 from conftest import REPO
 
 from archive_tool.compliance import FORMAT_SOURCES, RULES, SCOPES, iter_rules
-from archive_tool.group.rules import check# noqa: F401  (registers every rule)
+from archive_tool.group.rules import check  # noqa: F401  (registers every rule)
 
 DOCS = REPO / "docs" / "rules.md"
 
@@ -25,6 +25,15 @@ def test_every_rule_cites_an_article():
 def test_every_scope_has_rules():
     for scope in SCOPES:
         assert RULES[scope], f"no rule registered for scope {scope}"
+
+
+def test_the_architecture_says_where_each_scope_lives():
+    # "Adding a rule" in docs/architecture.md is where a newcomer looks for a scope's module.
+    doc = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = doc.split("## Adding a rule", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    listed = {scope for row in rows for scope in re.findall(r"`(\w+)`", row.split("|")[1])}
+    assert listed == set(SCOPES)
 
 
 def test_docs_list_every_rule_with_its_title_and_article():
