@@ -7,6 +7,7 @@ when neither is possible."""
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
 import subprocess
@@ -28,7 +29,10 @@ pytest.importorskip("psycopg")
 
 @contextlib.contextmanager
 def throwaway_postgres():
-    initdb, postgres = shutil.which("initdb"), shutil.which("postgres")
+    # Debian's postgresql package keeps its server programs out of PATH.
+    debian = os.pathsep.join(sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True))
+    search = os.pathsep.join(filter(None, [os.environ.get("PATH", ""), debian]))
+    initdb, postgres = shutil.which("initdb", path=search), shutil.which("postgres", path=search)
     if not (initdb and postgres):
         pytest.skip("no PostgreSQL server available (initdb/postgres not installed)")
     as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
