@@ -64,9 +64,10 @@ def new_pages(root: Path) -> list[str]:
         "xxgk/",
         "xxgk/fdzdgknr.html",
         "xxgk/ysqgk.html",
-        "bsfw/",
         "notices.html",
     ]
+    if (root / "bsfw").is_dir():  # 办事服务: not on a 开发区 site (sitetypes: services=False)
+        pages.append("bsfw/")
     pages += ["search.html?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83"]  # 营商环境, with results
     for pattern in (
         "xxgk/*/xxgk-zhinan.html",
