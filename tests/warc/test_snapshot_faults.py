@@ -25,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import archive_tool
+from conftest import archive_tool, ctrl_c_reaches_it
 from servers import QuietHandler, serve_handler
 from warcio.archiveiterator import ArchiveIterator
 
@@ -144,7 +144,10 @@ class Run:
         self.stderr_path = output.with_name(f"{output.name}.{time.monotonic_ns()}.stderr")
         with open(self.stderr_path, "w") as stderr:
             self.process = subprocess.Popen(
-                snapshot_command(output, *args), stdout=subprocess.DEVNULL, stderr=stderr
+                snapshot_command(output, *args),
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                preexec_fn=ctrl_c_reaches_it,
             )
         self.pid = self.process.pid
 
