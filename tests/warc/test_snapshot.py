@@ -550,7 +550,7 @@ def test_interrupted_crawl_leaves_valid_records_and_resumes_without_duplicates(
         ],
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=ctrl_c_reaches_it,
+        preexec_fn=ctrl_c_reaches_it,  # noqa: PLW1509 (one signal() call, no lock)
     )
     wait_for_captures(open_path, process, 5)
     process.send_signal(signal.SIGINT)
@@ -617,7 +617,7 @@ def test_parallel_crawl_stops_promptly_on_ctrl_c(tmp_path):
             ],
             stderr=subprocess.PIPE,
             text=True,
-            preexec_fn=ctrl_c_reaches_it,
+            preexec_fn=ctrl_c_reaches_it,  # noqa: PLW1509 (one signal() call, no lock)
         )
         # Stop it while a worker waits on the stalled response, the home page written.
         assert handler.stalled.wait(120), "the crawl never reached /stall"

@@ -23,6 +23,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from conftest import archive_tool, ctrl_c_reaches_it
@@ -94,7 +95,7 @@ class SlowHandler(QuietHandler):
     delay = 0.01
     lock = threading.Lock()
     requests = 0
-    client_ports: list[int] = []
+    client_ports: ClassVar[list[int]] = []
 
     def count(self) -> None:
         with SlowHandler.lock:
@@ -147,7 +148,7 @@ class Run:
                 snapshot_command(output, *args),
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
-                preexec_fn=ctrl_c_reaches_it,
+                preexec_fn=ctrl_c_reaches_it,  # noqa: PLW1509 (one signal() call, no lock)
             )
         self.pid = self.process.pid
 
@@ -481,6 +482,7 @@ def crash_and_resume(output: Path, args: list, rng: random.Random, delay: float)
         assert_no_process_left(target, process.pid)
 
 
+@pytest.mark.slow
 def test_kill_9_at_random_points_then_resume_from_dir(big_site, tmp_path, reap):
     output = tmp_path / "crash.warc.gz"
     args = ["--from-dir", big_site, "--base-url", BASE_URL, "--processes", "2"]
@@ -490,6 +492,7 @@ def test_kill_9_at_random_points_then_resume_from_dir(big_site, tmp_path, reap):
     assert not snapshot_processes(tmp_path)
 
 
+@pytest.mark.slow
 def test_kill_9_at_random_points_then_resume_parallel_http(small_site, tmp_path, reap):
     output = tmp_path / "crash.warc.gz"
     with slow_server(small_site, 0.01) as url:
