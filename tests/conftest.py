@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -59,6 +60,14 @@ def demo_build(tmp_path_factory) -> BuildResult:
     result = run_pelican(DEMO_CONTENT, root / "output")
     assert result.returncode == 0, result.stderr
     return result
+
+
+def ctrl_c_reaches_it() -> None:
+    """preexec_fn of a command a test will Ctrl-C (SIGINT): the signal at its default, as a
+    terminal gives it. A test run started in the background (`pytest &`, nohup, a job runner)
+    has SIGINT ignored; the command would inherit that, Python would raise no
+    KeyboardInterrupt, and the run would go on to the end."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def archive_tool(*args, timeout=300) -> subprocess.CompletedProcess:
