@@ -1,0 +1,98 @@
+"""A legacy CMS site whose links are partly made by script: the HTTP crawl finds the
+TRS-paginated list pages by pattern, the browser crawl (``--browser``) finds everything.
+
+The site (``legacycms``) is served by http.server on loopback; the WARCs must pass
+``archive-tool verify`` and ``warcio check``, and republish must show every page.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import legacycms
+import pytest
+from conftest import archive_tool
+from servers import serve_directory
+from warcio.archiveiterator import ArchiveIterator
+
+BIN = Path(sys.executable).parent
+
+
+def captured(path: Path) -> dict[str, tuple[int, bytes]]:
+    """Target URI -> (status, payload) of every response record."""
+    found = {}
+    with open(path, "rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type == "response":
+                uri = record.rec_headers.get_header("WARC-Target-URI")
+                found[uri] = (
+                    int(record.http_headers.get_statuscode()),
+                    record.content_stream().read(),
+                )
+    return found
+
+
+def assert_valid(warc: Path) -> None:
+    ours = archive_tool("verify", warc)
+    assert ours.returncode == 0 and "结论：通过" in ours.stdout, ours.stdout + ours.stderr
+    theirs = subprocess.run(
+        [str(BIN / "warcio"), "check", str(warc)], capture_output=True, text=True, check=False
+    )
+    assert theirs.returncode == 0, theirs.stdout + theirs.stderr
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = legacycms.build(tmp_path_factory.mktemp("legacycms"))
+    with serve_directory(root) as url:
+        yield url
+
+
+def test_http_crawl_finds_trs_pagination_by_pattern(site, tmp_path):
+    warc = tmp_path / "http.warc.gz"
+    result = archive_tool("snapshot", site, "-o", warc, "--processes", "2")
+    assert result.returncode == 0, result.stderr
+    pages = captured(warc)
+    for name in legacycms.HTTP_PAGES:
+        assert pages.get(site + name, (0,))[0] == 200, f"{name} not captured"
+    assert "其中 2 个页面由翻页规则（createPageHTML、index_N.html）发现" in result.stderr
+    assert not any(site + name in pages for name in legacycms.SCRIPT_PAGES), "no browser, no script"
+    assert_valid(warc)
+
+
+@pytest.fixture(scope="module")
+def browser_capture(site, tmp_path_factory):
+    pytest.importorskip("playwright.sync_api")
+    import browser  # noqa: F401 — skips the module without Debian's chromium
+
+    warc = tmp_path_factory.mktemp("browser") / "browser.warc.gz"
+    result = archive_tool("snapshot", site, "-o", warc, "--browser")
+    assert result.returncode == 0, result.stderr
+    return warc, result
+
+
+def test_browser_crawl_finds_script_made_links_and_json_filled_pages(site, browser_capture):
+    warc, result = browser_capture
+    pages = captured(warc)
+    for name in legacycms.ALL_PAGES:
+        assert pages.get(site + name, (0,))[0] == 200, f"{name} not captured"
+    assert b"art_json.html" in pages[site + "zwgk/list.json"][1], "the JSON the page fetched"
+    assert site + "zwgk/more.json" in pages, "the JSON that 加载更多 fetched"
+    assert "其中 3 个页面只有运行页面脚本后才能发现" in result.stderr
+    assert_valid(warc)
+
+
+def test_browser_capture_republishes_every_page(site, browser_capture, tmp_path):
+    warc, _ = browser_capture
+    out = tmp_path / "archive"
+    result = archive_tool("republish", warc, "-o", out)
+    assert result.returncode == 0, result.stderr
+    archive = next(p for p in out.iterdir() if p.is_dir())
+    host = next(p for p in archive.iterdir() if p.is_dir())
+    for name in legacycms.ALL_PAGES:
+        html = (host / (name or "index.html")).read_text(encoding="utf-8")
+        assert "已归档" in html, name
+    checked = archive_tool("verify", out)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
