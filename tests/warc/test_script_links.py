@@ -2,11 +2,15 @@
 TRS-paginated list pages by pattern, the browser crawl (``--browser``) finds everything.
 
 The site (``legacycms``) is served by http.server on loopback; the WARCs must pass
-``archive-tool verify`` and ``warcio check``, and republish must show every page.
+``archive-tool verify`` and ``warcio check``, republish must show every page, and the
+WACZ of the browser capture must open in ReplayWeb.page (its npm package, served locally:
+``npm ci --prefix tests/replayweb``; skipped without it unless REQUIRE_BROWSER is set).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +100,54 @@ def test_browser_capture_republishes_every_page(site, browser_capture, tmp_path)
         assert "已归档" in html, name
     checked = archive_tool("verify", out)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+REPLAYWEB = Path(__file__).parents[1] / "replayweb" / "node_modules" / "replaywebpage"
+
+
+@pytest.fixture(scope="module")
+def replayweb_app(browser_capture, tmp_path_factory):
+    """ReplayWeb.page (ui.js, sw.js, index.html of its npm package) with the capture's WACZ,
+    served by http.server; yields the app's URL opened on that WACZ."""
+    if not (REPLAYWEB / "ui.js").exists():
+        if os.environ.get("REQUIRE_BROWSER"):
+            raise RuntimeError("ReplayWeb.page is not installed: npm ci --prefix tests/replayweb")
+        pytest.skip("ReplayWeb.page: npm ci --prefix tests/replayweb")
+    warc, _ = browser_capture
+    root = tmp_path_factory.mktemp("replayweb")
+    for name in ("ui.js", "sw.js", "index.html"):
+        shutil.copy(REPLAYWEB / name, root / name)
+    packed = archive_tool("wacz", warc, "-o", root / "capture.wacz")
+    assert packed.returncode == 0, packed.stderr
+    with serve_directory(root) as url:
+        yield f"{url}index.html?source={url}capture.wacz"
+
+
+@pytest.fixture
+def chromium_page():
+    from browser import launched_chromium  # skips without Debian's chromium
+
+    with launched_chromium() as chromium:
+        page = chromium.new_page()
+        yield page
+        page.close()
+
+
+def test_replayweb_lists_searches_and_replays_the_capture(site, replayweb_app, chromium_page):
+    from playwright.sync_api import expect
+
+    page = chromium_page
+    page.goto(replayweb_app)
+    entries = page.locator("wr-page-entry")
+    expect(entries).to_have_count(len(legacycms.ALL_PAGES), timeout=60_000)  # every page
+    expect(page.get_by_role("link", name="某县人民政府（旧站）")).to_be_visible()  # titles
+    search = page.locator('input[placeholder^="Search"]')
+    search.fill("加载更多后的文章")
+    search.press("Enter")
+    expect(entries).to_have_count(1, timeout=30_000)  # the search leaves that one page
+    expect(page.get_by_role("link", name="加载更多后的文章")).to_be_visible()
+    # A page whose list is filled by fetch(): the replayed script gets its JSON from the WACZ.
+    page.goto(f"{replayweb_app}#view=pages&url={site}zwgk/index.html")
+    replayed = page.frame_locator("wr-coll-replay iframe")
+    expect(replayed.get_by_role("heading", name="政务公开")).to_be_visible(timeout=60_000)
+    expect(replayed.get_by_role("link", name="JSON 列表中的文章")).to_be_visible()
