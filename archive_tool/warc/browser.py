@@ -41,6 +41,7 @@ CHROMIUM_ARGS = [
 ]
 LOAD_MS = 30_000  # a page's load event
 SETTLE_MS = 3_000  # the network quiet after load, a scroll or a click
+QUIET_MS = 250  # after a scroll: no request started by then, nothing more is loading
 MAX_EXPANSIONS = 10  # scroll / load-more rounds per page
 CACHE_BYTES = 64 * 1024**2  # bodies kept to answer repeated requests (style sheets, scripts)
 CACHE_BODY_BYTES = 2 * 1024**2
@@ -174,17 +175,25 @@ class BrowserCrawler(Crawler):
 
     def _render(self, url: str, document: Capture):
         browser = self._browser()
-        context = browser.new_context(ignore_https_errors=not self.fetcher.verify_tls)
+        # A service worker's requests would not pass through the route: none are run.
+        context = browser.new_context(
+            ignore_https_errors=not self.fetcher.verify_tls, service_workers="block"
+        )
         try:
             page = context.new_page()
+            requests = [0]  # requests the page has started
+            page.on("request", lambda request: requests.__setitem__(0, requests[0] + 1))
             page.route("**/*", lambda route: self._answer(route, url, document))
             page.goto(url, wait_until="load", timeout=LOAD_MS)
             self._settle(page)
             for _ in range(MAX_EXPANSIONS):
                 if self.stopping.is_set():
                     break
+                before = requests[0]
                 clicked, height = page.evaluate(EXPAND_SCRIPT)
-                self._settle(page)
+                page.wait_for_timeout(QUIET_MS)
+                if clicked or requests[0] > before:
+                    self._settle(page)
                 grown = page.evaluate("document.documentElement.scrollHeight") > height
                 if not clicked and not grown:
                     break

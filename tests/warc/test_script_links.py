@@ -151,3 +151,18 @@ def test_replayweb_lists_searches_and_replays_the_capture(site, replayweb_app, c
     replayed = page.frame_locator("wr-coll-replay iframe")
     expect(replayed.get_by_role("heading", name="政务公开")).to_be_visible(timeout=60_000)
     expect(replayed.get_by_role("link", name="JSON 列表中的文章")).to_be_visible()
+
+
+def test_browser_without_chromium_is_refused_before_any_output(site, tmp_path):
+    warc = tmp_path / "browser.warc.gz"
+    result = subprocess.run(
+        [sys.executable, "-m", "archive_tool", "snapshot", site, "-o", warc, "--browser"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CHROMIUM_PATH": str(tmp_path / "no-chromium")},
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "--browser 需要 Chromium" in result.stderr and "CHROMIUM_PATH" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.iterdir()), "no output"
