@@ -56,7 +56,8 @@ HOP_HEADERS = {
 EXPAND_SCRIPT = r"""() => {
   const words = /加载更多|查看更多|点击加载|显示更多|load more|show more/i;
   let clicked = 0;
-  for (const el of document.querySelectorAll('button, a, [role=button], input[type=button], span, div')) {
+  const candidates = 'button, a, [role=button], input[type=button], span, div';
+  for (const el of document.querySelectorAll(candidates)) {
     if (el.dataset.archiveToolClicked || el.children.length > 2) continue;
     const text = (el.innerText || el.value || '').trim();
     if (!text || text.length > 20 || !words.test(text)) continue;
@@ -142,6 +143,24 @@ class BrowserCrawler(Crawler):
         self.chromium = chromium
         self.local = threading.local()
         self.cache = BodyCache()
+        self.to_rerender: set[str] = set()
+
+    def rerender(self, urls: list[str]) -> None:
+        """Run pages a resumed capture holds again, for their script-made links (the WARC
+        keeps their first capture; what they load is fetched again, not recorded)."""
+        for url in urls:
+            url = normalize(url)
+            self.to_rerender.add(url)
+            self.task_added()
+            self.frontier.put(Job(url, 1, False))
+
+    def _crawl(self, job: Job) -> None:
+        if job.url in self.to_rerender:
+            self.to_rerender.discard(job.url)
+            self.more_links(job, None, set())
+            self.on_progress(self.result)
+            return
+        super()._crawl(job)
 
     def _work(self) -> None:
         try:
@@ -149,7 +168,7 @@ class BrowserCrawler(Crawler):
         finally:
             self._close_browser()
 
-    def more_links(self, job: Job, capture: Capture, linked: set[str]) -> None:
+    def more_links(self, job: Job, capture: Capture | None, linked: set[str]) -> None:
         if job.requisite or self.stopping.is_set():
             return
         try:
@@ -173,7 +192,7 @@ class BrowserCrawler(Crawler):
             ]
         )
 
-    def _render(self, url: str, document: Capture):
+    def _render(self, url: str, document: Capture | None):
         browser = self._browser()
         # A service worker's requests would not pass through the route: none are run.
         context = browser.new_context(
@@ -209,14 +228,14 @@ class BrowserCrawler(Crawler):
         with contextlib.suppress(Error):  # a page that keeps polling: take it as it is
             page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
 
-    def _answer(self, route, page_url: str, document: Capture) -> None:
+    def _answer(self, route, page_url: str, document: Capture | None) -> None:
         """Serve one request of the page through the crawl's fetcher, recording it once."""
         request = route.request
         url = normalize(request.url)
         if request.method != "GET" or not self.options.scope.allows(url):
             route.abort("blockedbyclient")
             return
-        if url == normalize(page_url) and request.is_navigation_request():
+        if document is not None and url == normalize(page_url) and request.is_navigation_request():
             fulfil(route, for_browser(document))
             return
         cached = self.cache.get(url)

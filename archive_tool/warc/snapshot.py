@@ -11,7 +11,7 @@ import contextlib
 import fcntl
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ToolkitError
@@ -114,6 +114,7 @@ class ResumeState:
     payloads: dict[str, tuple[str, str]]
     links: list[tuple[str, bool]]
     records: int
+    pages: list[str] = field(default_factory=list)  # HTML pages captured (200)
 
 
 def prepare_output(path: Path, resume: bool, settings: str | None = None) -> ResumeState | None:
@@ -258,6 +259,8 @@ def read_back(path: Path) -> ResumeState:
                 ]
                 if content_type in HTML_TYPES:
                     state.links += [(url, False) for url in paginated_urls(data, uri)]
+                    if status == "200":
+                        state.pages.append(uri)
     return state
 
 
@@ -330,6 +333,8 @@ def snapshot(
                         chromium=chromium,
                     )
                 )
+                if chromium is not None and state:
+                    crawler.rerender(state.pages)  # their script-made links were not kept
                 result = crawler.run(state.links if state else [])
                 fatal = crawler.fatal
         except BaseException:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import legacycms
@@ -166,3 +168,31 @@ def test_browser_without_chromium_is_refused_before_any_output(site, tmp_path):
     assert "--browser 需要 Chromium" in result.stderr and "CHROMIUM_PATH" in result.stderr
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.iterdir()), "no output"
+
+
+def test_interrupted_browser_crawl_resumes_to_the_whole_site(site, browser_capture, tmp_path):
+    """Pages captured before Ctrl-C are run again on --resume: their script-made links
+    (the home page's document.write menu) are not lost, and nothing is recorded twice."""
+    warc = tmp_path / "b.warc.gz"
+    command = [sys.executable, "-m", "archive_tool", "snapshot", site, "-o", str(warc)]
+    command += ["--browser", "--delay", "0.3"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    open_path = tmp_path / "b.warc.gz.open"
+    deadline = time.monotonic() + 120
+    while not (open_path.exists() and open_path.stat().st_size > 4000):
+        assert process.poll() is None and time.monotonic() < deadline, "the crawl stopped early"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    stderr = process.communicate(timeout=120)[1]
+    assert process.returncode == 130 and "--resume" in stderr, stderr
+    resumed = archive_tool(*command[3:], "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    with open(warc, "rb") as stream:
+        uris = [
+            record.rec_headers.get_header("WARC-Target-URI")
+            for record in ArchiveIterator(stream)
+            if record.rec_type == "response"
+        ]
+    assert len(uris) == len(set(uris)), "nothing recorded twice"
+    assert set(uris) == set(captured(browser_capture[0])), "the same as an uninterrupted crawl"
+    assert_valid(warc)
