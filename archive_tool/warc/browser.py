@@ -19,6 +19,7 @@ import io
 import os
 import shutil
 import threading
+import time
 from collections import OrderedDict
 from urllib.parse import urlsplit
 
@@ -40,8 +41,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOAD_MS = 30_000  # a page's load event
-SETTLE_MS = 3_000  # the network quiet after load, a scroll or a click
-QUIET_MS = 250  # after a scroll: no request started by then, nothing more is loading
+SETTLE_MS = 5_000  # at most, waiting for the network to go quiet after a scroll or click
+QUIET_MS = 250  # no request open and none started for this long: the page has settled
 MAX_EXPANSIONS = 10  # scroll / load-more rounds per page
 CACHE_BYTES = 64 * 1024**2  # bodies kept to answer repeated requests (style sheets, scripts)
 CACHE_BODY_BYTES = 2 * 1024**2
@@ -193,43 +194,50 @@ class BrowserCrawler(Crawler):
         )
 
     def _render(self, url: str, document: Capture | None):
-        browser = self._browser()
-        # A service worker's requests would not pass through the route: none are run.
-        context = browser.new_context(
-            ignore_https_errors=not self.fetcher.verify_tls, service_workers="block"
-        )
+        page, network = self._page()
+        self.local.document = (url, document)
         try:
-            page = context.new_page()
-            requests = [0]  # requests the page has started
-            page.on("request", lambda request: requests.__setitem__(0, requests[0] + 1))
-            page.route("**/*", lambda route: self._answer(route, url, document))
             page.goto(url, wait_until="load", timeout=LOAD_MS)
-            self._settle(page)
-            for _ in range(MAX_EXPANSIONS):
+            for _ in range(MAX_EXPANSIONS):  # scroll and click until the page grows no more
                 if self.stopping.is_set():
                     break
-                before = requests[0]
                 clicked, height = page.evaluate(EXPAND_SCRIPT)
-                page.wait_for_timeout(QUIET_MS)
-                if clicked or requests[0] > before:
-                    self._settle(page)
+                started = network.started
+                network.wait_quiet()
                 grown = page.evaluate("document.documentElement.scrollHeight") > height
-                if not clicked and not grown:
+                if not clicked and not grown and network.started == started:
                     break
             html = page.content().encode("utf-8")
             return extract_links(html, "text/html", page.url)
+        except BaseException:
+            self._close_page()  # the next page starts in a fresh one
+            raise
         finally:
-            context.close()
+            self.local.document = None
 
-    @staticmethod
-    def _settle(page) -> None:
-        from playwright.sync_api import Error
+    def _page(self):
+        """This thread's tab, kept from page to page (a new one costs a renderer process)."""
+        if getattr(self.local, "page", None) is None:
+            # A service worker's requests would not pass through the route: none are run.
+            context = self._browser().new_context(
+                ignore_https_errors=not self.fetcher.verify_tls, service_workers="block"
+            )
+            page = context.new_page()
+            page.route("**/*", self._answer)
+            self.local.context, self.local.page = context, page
+            self.local.network = Network(page)
+        return self.local.page, self.local.network
 
-        with contextlib.suppress(Error):  # a page that keeps polling: take it as it is
-            page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
+    def _close_page(self) -> None:
+        context = getattr(self.local, "context", None)
+        self.local.context = self.local.page = self.local.network = None
+        if context is not None:
+            with contextlib.suppress(Exception):  # a crashed browser: nothing left to close
+                context.close()
 
-    def _answer(self, route, page_url: str, document: Capture | None) -> None:
+    def _answer(self, route) -> None:
         """Serve one request of the page through the crawl's fetcher, recording it once."""
+        page_url, document = self.local.document or ("", None)
         request = route.request
         url = normalize(request.url)
         if request.method != "GET" or not self.options.scope.allows(url):
@@ -282,6 +290,7 @@ class BrowserCrawler(Crawler):
         return browser
 
     def _close_browser(self) -> None:
+        self._close_page()
         browser = getattr(self.local, "browser", None)
         playwright = getattr(self.local, "playwright", None)
         self.local.browser = self.local.playwright = None
@@ -291,6 +300,37 @@ class BrowserCrawler(Crawler):
         finally:
             if playwright is not None:
                 playwright.stop()
+
+
+class Network:
+    """A page's requests in flight, from its events (every one is answered by the route)."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.started = self.ended = 0
+        self.last = time.monotonic()
+        page.on("request", self._start)
+        page.on("requestfinished", self._end)
+        page.on("requestfailed", self._end)
+
+    def _start(self, request) -> None:
+        self.started += 1
+        self.last = time.monotonic()
+
+    def _end(self, request) -> None:
+        self.ended += 1
+        self.last = time.monotonic()
+
+    def wait_quiet(self) -> None:
+        """Until no request is open and none started for QUIET_MS (at most SETTLE_MS): a
+        page that keeps polling is taken as it is then."""
+        deadline = time.monotonic() + SETTLE_MS / 1000
+        self.last = max(self.last, time.monotonic() - QUIET_MS / 2000)
+        while time.monotonic() < deadline:
+            idle = time.monotonic() - self.last
+            if self.started == self.ended and idle >= QUIET_MS / 1000:
+                return
+            self.page.wait_for_timeout(50)
 
 
 def fulfil(route, answer: tuple[int, dict[str, str], bytes]) -> None:
