@@ -248,11 +248,11 @@ class Crawler:
 
     def count_found_only(self, capture: Capture) -> None:
         """Count a page that only a CMS pattern or a script led to."""
-        if not self.found_by or capture.status != 200 or capture.content_type not in HTML_TYPES:
+        if not self.found_by:  # while it holds URLs, every link takes the slower path
             return
         with self.lock:
             found = self.found_by.pop(normalize(capture.url), "")
-        if found:
+        if found and capture.status == 200 and capture.content_type in HTML_TYPES:
             self.report_found_only(found)
 
     def report_found_only(self, found: str) -> None:
