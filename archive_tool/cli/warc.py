@@ -84,6 +84,12 @@ class Progress:
 @click.option("--reason", default="", help="归档原因，写入 warcinfo，如：改版归档。")
 @click.option("--operator", default="", help="操作单位或人员，写入 warcinfo。")
 @click.option("--resume", is_flag=True, help="继续被中断的抓取（FILE.open），不重复已有记录。")
+@click.option(
+    "--browser",
+    is_flag=True,
+    help="用无界面 Chromium 打开每个页面，记录页面发出的全部请求，跟随脚本生成的链接"
+    "（单进程；同时打开的页面数为 --concurrency，最多 2）。",
+)
 @user_errors
 def snapshot(
     urls,
@@ -105,6 +111,7 @@ def snapshot(
     reason,
     operator,
     resume,
+    browser,
 ):
     """抓取网站（或已构建的站点目录）并写成标准 WARC 1.1 文件。
 
@@ -116,6 +123,7 @@ def snapshot(
       archive-tool snapshot https://www.bozhou.gov.cn/ -o bozhou.warc.gz --reason 改版归档
       archive-tool snapshot --from-dir output/www.bozhou.gov.cn \\
           --base-url https://www.bozhou.gov.cn/ -o bozhou.warc.gz
+      archive-tool snapshot https://old.example.gov.cn/ -o old.warc.gz --browser
     """
     from ..warc.crawl import CrawlOptions
     from ..warc.httpfetch import Fetcher
@@ -130,6 +138,14 @@ def snapshot(
         )
     if from_dir is not None and not base_url:
         raise ToolkitError("使用 --from-dir 时须用 --base-url 指定该目录对应的网址")
+    chromium = None
+    if browser:
+        if from_dir is not None:
+            raise ToolkitError("--browser 只用于抓取网址，不能与 --from-dir 同用")
+        from ..warc.browser import find_chromium
+
+        chromium = find_chromium()
+        concurrency = min(concurrency, 2)  # one Chromium per page at a time
     try:
         patterns = [re.compile(pattern) for pattern in exclude]
     except re.error as error:
@@ -140,7 +156,9 @@ def snapshot(
         "isPartOf": "亳州市人民政府网站群",
         "robots": "ignore" if no_robots or from_dir else "obey",
         "seeds": " ".join(urls) or base_url,
-        SETTINGS_FIELD: capture_settings(urls, from_dir, base_url, scope, exclude, no_robots),
+        SETTINGS_FIELD: capture_settings(
+            urls, from_dir, base_url, scope, exclude, no_robots, browser
+        ),
     }
     options = CrawlOptions(
         seeds=list(urls),
@@ -167,6 +185,7 @@ def snapshot(
                 resume=resume,
                 processes=processes,
                 on_progress=progress,
+                chromium=chromium,
             )
         except KeyboardInterrupt:  # before or after the capture loop, which reports it itself
             progress.done()
@@ -180,7 +199,7 @@ def snapshot(
         sys.exit(1)
 
 
-def capture_settings(urls, from_dir, base_url, scope, exclude, no_robots) -> str:
+def capture_settings(urls, from_dir, base_url, scope, exclude, no_robots, browser=False) -> str:
     """What makes a capture this capture, as one line for its warcinfo: a --resume must give
     the same. Limits and speed (--max-pages, --timeout, --processes) may change on resume."""
     if from_dir is not None:
@@ -188,6 +207,8 @@ def capture_settings(urls, from_dir, base_url, scope, exclude, no_robots) -> str
     else:
         sources = {"urls": list(urls)}
     settings = {**sources, "scope": scope, "exclude": list(exclude), "robots": not no_robots}
+    if browser:  # only then: a capture made before --browser existed resumes as it was
+        settings["browser"] = True
     return json.dumps(settings, ensure_ascii=False, sort_keys=True)
 
 
@@ -227,6 +248,16 @@ def format_result(result, where: Path) -> str:
     ]
     if result.seconds:
         lines.append(f"  用时：{result.seconds:.1f} 秒，{rate:.0f} 页/秒")
+    if result.found_only.get("pattern"):
+        lines.append(
+            f"  其中 {result.found_only['pattern']} 个页面由翻页规则（createPageHTML、index_N.html）"
+            "发现，页面 HTML 中没有指向它们的链接"
+        )
+    if result.found_only.get("script"):
+        lines.append(
+            f"  其中 {result.found_only['script']} 个页面只有运行页面脚本后才能发现"
+            "（脚本生成的链接、脚本请求的数据）"
+        )
     if result.robots_excluded:
         lines.append(f"  robots.txt 禁止抓取：{result.robots_excluded} 个网址")
     if result.errors:

@@ -1,7 +1,10 @@
 """Crawl sites over HTTP(S) into a WARC: links and page requisites within scope, concurrently.
 
 Workers (threads) fetch with ``httpfetch``; the single ``WarcOutput`` writes under a lock.
-A fetch that fails is listed in the result and the crawl goes on.
+A fetch that fails is listed in the result and the crawl goes on. Besides the links in
+the HTML, the crawl follows the pages a CMS paginates by script (``pagination``) and
+counts the pages it found only that way (or, in the browser crawl, only by running the
+page's scripts).
 """
 
 from __future__ import annotations
@@ -19,11 +22,14 @@ from ..errors import ToolkitError
 from ..links import extract_links
 from .capture import Capture
 from .httpfetch import Fetcher, FetchError
+from .pagination import paginated_urls
 from .scope import Scope, normalize
 from .writer import WarcOutput
 
 MAX_PARSE_BYTES = 16 * 1024 * 1024  # larger documents are archived but not parsed for links
 LINKED_TYPES = ("text/html", "application/xhtml+xml", "text/css")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+PATTERN, SCRIPT = "pattern", "script"  # how a page not linked in any HTML was found
 
 
 @dataclass
@@ -48,12 +54,13 @@ class CrawlResult:
     robots_excluded: int = 0
     seconds: float = 0.0
     interrupted: bool = False
+    found_only: Counter = field(default_factory=Counter)  # PATTERN / SCRIPT: pages
 
     def add_capture(self, kind: str, status: int, content_type: str) -> None:
         self.fetched += 1
         self.statuses[status] += 1
         self.revisits += kind == "revisit"
-        if content_type in ("text/html", "application/xhtml+xml") and status == 200:
+        if content_type in HTML_TYPES and status == 200:
             self.pages += 1
 
 
@@ -62,6 +69,7 @@ class Job:
     url: str
     depth: int
     requisite: bool
+    found: str = ""  # PATTERN or SCRIPT when no HTML links to it (so far)
 
 
 class Crawler:
@@ -82,6 +90,7 @@ class Crawler:
         self.result = CrawlResult()
         self.frontier: queue.Queue[Job | None] = queue.Queue()
         self.seen: set[str] = set(already_captured or ())
+        self.found_by: dict[str, str] = {}  # queued pages no HTML has linked to yet
         self.pages_scheduled = 0
         self.lock = threading.Lock()
         self.host_slots: dict[str, threading.BoundedSemaphore] = {}
@@ -91,20 +100,24 @@ class Crawler:
         self.stopping = threading.Event()
         self.fatal: ToolkitError | None = None
 
-    def enqueue(self, url: str, depth: int, requisite: bool) -> None:
-        if url in self.seen:  # most links of a site point to pages already queued
+    def enqueue(self, url: str, depth: int, requisite: bool, found: str = "") -> None:
+        if url in self.seen and not self.found_by:  # most links point to pages already queued
             return
-        self.admit(normalize(url), depth, requisite)
+        self.admit(normalize(url), depth, requisite, found)
 
-    def enqueue_all(self, jobs: list[tuple[str, int, bool]]) -> None:
-        """Queue a page's links, (url, depth, requisite) each."""
+    def enqueue_all(self, jobs: list[tuple]) -> None:
+        """Queue a page's links, (url, depth, requisite[, found]) each."""
         for job in jobs:
             self.enqueue(*job)
 
-    def admit(self, url: str, depth: int, requisite: bool) -> None:
+    def admit(self, url: str, depth: int, requisite: bool, found: str = "") -> None:
         """Queue a normalised URL unless seen, out of scope, too deep or over --max-pages."""
         with self.lock:
-            if url in self.seen or not self.options.scope.allows(url):
+            if url in self.seen:
+                if not found and self.found_by:
+                    self.found_by.pop(url, None)  # an HTML link to it after all
+                return
+            if not self.options.scope.allows(url):
                 return
             if not requisite:
                 if self.options.max_depth is not None and depth > self.options.max_depth:
@@ -112,8 +125,10 @@ class Crawler:
                 if not self.take_page_slot():
                     return
             self.seen.add(url)
+            if found:
+                self.found_by[url] = found
         self.task_added()
-        self.frontier.put(Job(url, depth, requisite))
+        self.frontier.put(Job(url, depth, requisite, found))
 
     def take_page_slot(self) -> bool:
         if self.options.max_pages is not None and self.pages_scheduled >= self.options.max_pages:
@@ -199,12 +214,22 @@ class Crawler:
             self._record(capture)
             if capture.content_type in LINKED_TYPES:
                 data = capture.body.read_all(MAX_PARSE_BYTES)
+                links = extract_links(data, capture.content_type, job.url)
                 self.enqueue_all(
                     [
                         (link.url, job.depth if link.requisite else job.depth + 1, link.requisite)
-                        for link in extract_links(data, capture.content_type, job.url)
+                        for link in links
                     ]
                 )
+                if capture.content_type in HTML_TYPES:
+                    self.enqueue_all(
+                        [
+                            (url, job.depth + 1, False, PATTERN)
+                            for url in paginated_urls(data, job.url)
+                        ]
+                    )
+                    if capture.status == 200:
+                        self.more_links(job, capture, {link.url for link in links})
             location = capture.header("Location")
             if 300 <= capture.status < 400 and location:
                 self.enqueue(urljoin(job.url, location), job.depth, job.requisite)
@@ -212,10 +237,27 @@ class Crawler:
             capture.body.close()
         self.on_progress(self.result)
 
+    def more_links(self, job: Job, capture: Capture, linked: set[str]) -> None:
+        """Hook: queue links the HTML does not hold (the browser crawl runs the page)."""
+
     def _record(self, capture: Capture) -> None:
         kind = self.output.write_capture(capture)
         with self.lock:
             self.result.add_capture(kind, capture.status, capture.content_type)
+        self.count_found_only(capture)
+
+    def count_found_only(self, capture: Capture) -> None:
+        """Count a page that only a CMS pattern or a script led to."""
+        if not self.found_by:  # while it holds URLs, every link takes the slower path
+            return
+        with self.lock:
+            found = self.found_by.pop(normalize(capture.url), "")
+        if found and capture.status == 200 and capture.content_type in HTML_TYPES:
+            self.report_found_only(found)
+
+    def report_found_only(self, found: str) -> None:
+        with self.lock:
+            self.result.found_only[found] += 1
 
     def report_error(self, error: FetchError) -> None:
         with self.lock:

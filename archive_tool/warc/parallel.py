@@ -137,21 +137,21 @@ class WorkerCrawler(Crawler):
         self.shared = shared
         self.forwarded: set[str] = set()
 
-    def enqueue(self, url: str, depth: int, requisite: bool) -> None:
-        self.enqueue_all([(url, depth, requisite)])
+    def enqueue(self, url: str, depth: int, requisite: bool, found: str = "") -> None:
+        self.enqueue_all([(url, depth, requisite, found)])
 
-    def enqueue_all(self, jobs: list[tuple[str, int, bool]]) -> None:
-        outgoing: dict[int, list[tuple[str, int, bool]]] = {}
-        for url, depth, requisite in jobs:
+    def enqueue_all(self, jobs: list[tuple]) -> None:
+        outgoing: dict[int, list[tuple]] = {}
+        for url, depth, requisite, *found in jobs:
             if url in self.seen or url in self.forwarded:
                 continue
             url = normalize(url)
             target = owner(url, self.shared.processes)
             if target == self.index:
-                self.admit(url, depth, requisite)
+                self.admit(url, depth, requisite, *found)
             elif url not in self.forwarded and self.options.scope.allows(url):
                 self.forwarded.add(url)
-                outgoing.setdefault(target, []).append((url, depth, requisite))
+                outgoing.setdefault(target, []).append((url, depth, requisite, *found))
         for target, forwarded in outgoing.items():
             self.shared.send(target, forwarded)
 
@@ -182,6 +182,7 @@ class WorkerCrawler(Crawler):
         return False
 
     def _record(self, capture) -> None:
+        self.count_found_only(capture)
         if capture.body.length <= INLINE_BYTES:
             self.shared.report(self.index, ("capture", prepare(capture)))
             return
@@ -203,6 +204,9 @@ class WorkerCrawler(Crawler):
 
     def report_robots_excluded(self) -> None:
         self.shared.report(self.index, ("robots",))
+
+    def report_found_only(self, found: str) -> None:
+        self.shared.report(self.index, ("found", found))
 
 
 def _worker(
@@ -357,6 +361,8 @@ def _drain(
                 result.errors.append(FetchError(*message[1:]))
             elif kind == "robots":
                 result.robots_excluded += 1
+            elif kind == "found":
+                result.found_only[message[1]] += 1
             handled += 1 if (kind == "exit") == count_exits else 0
             if on_progress and kind in ("capture", "file"):
                 on_progress(result)

@@ -1,4 +1,4 @@
-"""``archive-tool snapshot``: crawl over HTTP or read a built site from disk into one WARC.
+"""``archive-tool snapshot``: crawl over HTTP (or in a browser) or read a built site from disk into one WARC.
 
 Owns the output file's life: one run at a time (an flock on FILE.open.lock), refuses to
 clobber, writes FILE.open, resumes an interrupted crawl by cutting a torn tail (and a
@@ -11,16 +11,18 @@ import contextlib
 import fcntl
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ToolkitError
 from ..links import extract_links
 from . import names as W
-from .crawl import LINKED_TYPES, Crawler, CrawlOptions, CrawlResult
+from .browser import BrowserCrawler
+from .crawl import HTML_TYPES, LINKED_TYPES, Crawler, CrawlOptions, CrawlResult
 from .fromdir import check_source, snapshot_directory
 from .gzipmembers import MemberError, iter_members
 from .httpfetch import Fetcher
+from .pagination import paginated_urls
 from .parallel import crawl_in_processes
 from .payload import PayloadError, PayloadReader
 from .scope import normalize
@@ -112,6 +114,7 @@ class ResumeState:
     payloads: dict[str, tuple[str, str]]
     links: list[tuple[str, bool]]
     records: int
+    pages: list[str] = field(default_factory=list)  # HTML pages captured (200)
 
 
 def prepare_output(path: Path, resume: bool, settings: str | None = None) -> ResumeState | None:
@@ -254,6 +257,10 @@ def read_back(path: Path) -> ResumeState:
                 state.links += [
                     (link.url, link.requisite) for link in extract_links(data, content_type, uri)
                 ]
+                if content_type in HTML_TYPES:
+                    state.links += [(url, False) for url in paginated_urls(data, uri)]
+                    if status == "200":
+                        state.pages.append(uri)
     return state
 
 
@@ -269,8 +276,11 @@ def snapshot(
     processes: int = 1,
     on_progress: Callable[[CrawlResult], None] | None = None,
     skip: tuple[str, ...] = (),
+    chromium: str | None = None,
 ) -> tuple[CrawlResult, Path]:
     """Capture into output_path; return the result and where the WARC is (final or .open).
+
+    With ``chromium`` (its path) each page is also run in that browser (``browser``).
 
     Refuses (ToolkitError, nothing touched) while another run writes the same output.
     """
@@ -293,7 +303,7 @@ def snapshot(
                     captured=state.captured if state else None,
                 )
                 fatal = None
-            elif processes > 1 and not options.delay:
+            elif processes > 1 and not options.delay and chromium is None:
                 result = crawl_in_processes(
                     options,
                     output,
@@ -305,13 +315,26 @@ def snapshot(
                 )
                 fatal = None
             else:
-                crawler = Crawler(
-                    options,
-                    output,
-                    fetcher or Fetcher(),
-                    on_progress,
-                    already_captured=state.captured if state else None,
+                crawler = (
+                    Crawler(
+                        options,
+                        output,
+                        fetcher or Fetcher(),
+                        on_progress,
+                        already_captured=state.captured if state else None,
+                    )
+                    if chromium is None
+                    else BrowserCrawler(
+                        options,
+                        output,
+                        fetcher or Fetcher(),
+                        on_progress,
+                        already_captured=state.captured if state else None,
+                        chromium=chromium,
+                    )
                 )
+                if chromium is not None and state:
+                    crawler.rerender(state.pages)  # their script-made links were not kept
                 result = crawler.run(state.links if state else [])
                 fatal = crawler.fatal
         except BaseException:

@@ -1,0 +1,79 @@
+"""List pages a legacy CMS paginates by script: the URLs the HTTP crawl cannot see as links.
+
+Two patterns, read from a page's HTML (script text included):
+
+- TRS WCM's ``createPageHTML(count, current, "index", "html")``, which writes links to
+  ``index.html`` and ``index_1.html`` … ``index_{count-1}.html`` when the page runs;
+  the count may be a literal or a ``var`` set to one in the page.
+- an ``index_N.html`` series (also ``list_N``, ``default_N``, ``more_N``; ``.htm``,
+  ``.shtml``): a page that names pages M and N of a series (下一页 and 尾页 links, a
+  page-jump ``<option>``, a script string) has the pages between them too. TRS numbers
+  page 2 ``index_1``, others (Pelican) ``index_2``: the series starts where the page says.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..links import Resolver
+
+MAX_PAGES = 1000  # of one series: more is a number read wrongly, not a list
+CREATE_PAGE_HTML = re.compile(
+    r"""createPageHTML\s*\(\s*(\w+)\s*,\s*[\w.]+\s*,\s*(['"])([\w.-]+)\2\s*,\s*(['"])(\w+)\4""",
+    re.IGNORECASE,
+)
+VARIABLE = r"""\b(?:var|let|const)?\s*{name}\s*=\s*['"]?(\d+)"""
+SERIES = re.compile(
+    r"""(?<![\w./-])((?:https?://[\w.:-]+)?/?(?:[\w.-]+/)*)(index|list|default|more)_(\d{1,4})\.(s?html?)\b""",
+    re.IGNORECASE,
+)
+
+
+def page_count(argument: str, text: str) -> int:
+    """The page count createPageHTML was given: a number, or a variable set to one.
+
+    >>> page_count("5", ""), page_count("countPage", "var countPage = 12;"), page_count("n", "")
+    (5, 12, 0)
+    """
+    if argument.isdigit():
+        return int(argument)
+    found = re.search(VARIABLE.format(name=re.escape(argument)), text)
+    return int(found.group(1)) if found else 0
+
+
+def paginated_urls(data: bytes, base_url: str) -> list[str]:
+    """The pages of the lists this HTML paginates by the patterns above, in order.
+
+    >>> paginated_urls(b'<script>createPageHTML(3, 0, "index", "html");</script>',
+    ...     "http://x.gov.cn/xwzx/")
+    ['http://x.gov.cn/xwzx/index.html', 'http://x.gov.cn/xwzx/index_1.html', 'http://x.gov.cn/xwzx/index_2.html']
+    >>> paginated_urls(b'<a href="list_1.shtml">2</a><a href="list_3.shtml">\\xe5\\xb0\\xbe\\xe9\\xa1\\xb5</a>',
+    ...     "http://x.gov.cn/a/list.shtml")
+    ['http://x.gov.cn/a/list_1.shtml', 'http://x.gov.cn/a/list_2.shtml', 'http://x.gov.cn/a/list_3.shtml']
+    >>> paginated_urls(b'<a href="t20200101_123456.html">', "http://x.gov.cn/")
+    []
+    """
+    text = data.decode("utf-8", "replace")
+    resolve = Resolver(base_url)
+    found: dict[str, None] = {}  # ordered, without repeats
+    for match in CREATE_PAGE_HTML.finditer(text):
+        count = min(page_count(match.group(1), text), MAX_PAGES)
+        name, ext = match.group(3), match.group(5)
+        if count > 0:
+            found[resolve(f"{name}.{ext}")] = None
+        for number in range(1, count):
+            found[resolve(f"{name}_{number}.{ext}")] = None
+    bounds: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for match in SERIES.finditer(text):
+        folder, name, number, ext = (
+            match.group(1),
+            match.group(2),
+            int(match.group(3)),
+            match.group(4),
+        )
+        low, high = bounds.get((folder, name, ext), (number, number))
+        bounds[(folder, name, ext)] = (min(low, number), max(high, number))
+    for (folder, name, ext), (first, last) in bounds.items():
+        for number in range(first, min(last, first + MAX_PAGES) + 1):
+            found[resolve(f"{folder}{name}_{number}.{ext}")] = None
+    return list(found)
