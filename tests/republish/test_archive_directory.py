@@ -1,0 +1,82 @@
+"""An archive's 归档目录 lists each page once with whole times, and its archived pages show
+no search box (issue 27): an archive has neither a search engine nor scripts behind it."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import lxml.html
+import pytest
+from conftest import archive_tool
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+HOST = "http://www.example.gov.cn"
+HOME = (
+    "<html><head><title>首页</title></head><body>"
+    '<form class="search-box" role="search" action="/search.html"><label>搜索'
+    '<input name="q"></label><button>搜索</button></form>'
+    '<form action="/s"><input type="SEARCH" name="w"></form>'
+    '<search><input name="k"></search>'
+    '<form action="javascript:go()"><button>查询</button></form>'
+    '<form onsubmit="return go()"><button>提交</button></form>'
+    '<form action="/letter.html" method="get"><input name="name"><button>写信</button></form>'
+    '<p>正文<a href="/a.html">甲</a></p></body></html>'
+)
+PAGES = {
+    "/": HOME,
+    "/index.html": HOME,
+    "/a.html": "<html><head><title>甲</title></head><body><p>正文</p></body></html>",
+    "/letter.html": "<html><head><title>写信</title></head><body><p>写信</p></body></html>",
+}
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("directory")
+    warc = root / "site.warc.gz"
+    with open(warc, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for name, body in PAGES.items():
+            http = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            )
+            record = writer.create_warc_record(
+                HOST + name,
+                "response",
+                payload=io.BytesIO(body.encode()),
+                http_headers=http,
+                warc_headers_dict={"WARC-Date": "2026-11-24T02:00:00Z"},
+            )
+            writer.write_record(record)
+    out = root / "out"
+    result = archive_tool("republish", warc, "-o", out)
+    assert result.returncode == 0, result.stderr
+    check = archive_tool("verify", out)
+    assert check.returncode == 0 and "结论：通过" in check.stdout, check.stdout
+    return next(out.glob("*/index.html")).parent
+
+
+def test_the_directory_lists_each_page_once_with_whole_times(archive):
+    directory = lxml.html.fromstring((archive / "index.html").read_bytes())
+    rows = directory.xpath("//tbody/tr")
+    addresses = [row.xpath("string(td[2])") for row in rows]
+    assert addresses == [f"{HOST}/", f"{HOST}/a.html", f"{HOST}/letter.html"]
+    assert "共 3 个" in directory.text_content()
+    for row in rows:
+        (time,) = row.xpath("td[3]/time")
+        assert time.text == "2026-11-24 10:00"  # 北京时间
+        assert time.get("datetime") == "2026-11-24T10:00:00+08:00"
+    assert "time{white-space:nowrap}" in directory.xpath("string(//style)")
+    # archive.json keeps both addresses: each is checked and redirected.
+    manifest = (archive / "archive.json").read_text(encoding="utf-8")
+    assert f'"{HOST}/index.html"' in manifest
+
+
+def test_archived_pages_have_no_search_box(archive):
+    home = lxml.html.fromstring((archive / "www.example.gov.cn" / "index.html").read_bytes())
+    assert home.xpath("//*[@role='search'] | //search | //input[@type]") == []
+    kept = [form.xpath("string(.//button)") for form in home.xpath("//form")]
+    assert kept == ["写信"], "only the form that works without a script stays"
+    assert "正文" in home.text_content()
