@@ -80,3 +80,24 @@ def test_archived_pages_have_no_search_box(archive):
     kept = [form.xpath("string(.//button)") for form in home.xpath("//form")]
     assert kept == ["写信"], "only the form that works without a script stays"
     assert "正文" in home.text_content()
+
+
+def test_in_chromium_times_stay_whole_on_a_phone_and_no_search_box_shows(archive):
+    from browser import launched_chromium  # skips this test without chromium
+    from servers import serve_directory
+
+    with serve_directory(archive.parent) as url, launched_chromium() as browser:
+        page = browser.new_page(viewport={"width": 375, "height": 800})
+        page.goto(f"{url}{archive.name}/index.html")
+        assert page.locator("tbody tr").count() == 3
+        for time in page.locator("tbody time").all():
+            box = time.bounding_box()
+            line = float(time.evaluate("t => parseFloat(getComputedStyle(t).lineHeight)"))
+            assert box["height"] < 1.5 * line, "the time breaks over two lines"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.locator("tbody a").first.click()
+        page.wait_for_load_state()
+        assert "已归档" in page.inner_text("body")
+        assert page.locator("input[type=search], [role=search], search, .search-box").count() == 0
+        assert page.locator("input").count() == 1, "only the 写信 form's field"
+        assert page.get_by_role("button", name="写信").is_visible()
