@@ -353,7 +353,9 @@ def template_problems(templates: Templates) -> list[str]:
     problems = [f"banner.html：{p}" for p in banner_problems(templates.banner(SAMPLE), SAMPLE)]
     pages = {
         "not_archived.html": templates.not_archived(),
-        "archive_index.html": "".join(templates.archive_index("2026", 1, [SAMPLE_PAGE], "www.example.gov.cn")),
+        "archive_index.html": "".join(
+            templates.archive_index("2026", 1, [SAMPLE_PAGE], "www.example.gov.cn")
+        ),
         "overview.html": templates.overview(
             [{"href": "1/index.html", "archived_at": "2026", "pages": 1, "hosts": "a"}]
         ),

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from archive_tool.group.rules.aliases import write_alias_pages
-from archive_tool.group.rules.articlerules import RUMOUR
 from archive_tool.group.continuity.addresses import NOT_FOUND_PAGE
 from archive_tool.group.continuity.redesign import ARCHIVE_FOLDER
+from archive_tool.group.rules.aliases import write_alias_pages
+from archive_tool.group.rules.articlerules import RUMOUR
 from archive_tool.group.search.facets import catalogue
 
 
@@ -83,7 +83,9 @@ class RecordPagesGenerator(Generator):
             facets = catalogue(
                 public, self.settings.get("COLUMN_NAMES") or {}, self.settings["SITE"]["sponsor"]
             )
-            write(f"{disclosure}/gkml.html", "disclosure_catalogue", disclosed=public, facets=facets)
+            write(
+                f"{disclosure}/gkml.html", "disclosure_catalogue", disclosed=public, facets=facets
+            )
             write(f"{disclosure}/ysqgk.html", "disclosure_request")
         # 第八条（四）: the site's 归档目录 in its theme, over republish's plain overview.
         if self.settings.get("ARCHIVES"):

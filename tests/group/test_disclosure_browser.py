@@ -6,18 +6,14 @@ punctuation); a policy and its 解读 show the right fields."""
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from browser import launched_chromium  # skips the module without chromium
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from servers import serve_directory  # noqa: E402
+from servers import serve_directory
+from test_search_recall import all_shown
 
 PORTAL = "www.bozhou.gov.cn"
-DONE = "#search[aria-busy=false] #search-status:not(:empty)"
 PUNCTUATION = re.compile(r"[\s，。、；：？！“”‘’（）《》〔〕【】,.;:!?()\[\]\"'…—-]")
 
 
@@ -35,10 +31,7 @@ def page():
 
 
 def results(page) -> list[dict]:
-    page.wait_for_selector(DONE, timeout=30000)
-    while page.locator("#search-more:not([hidden])").count():
-        page.click("#search-more")
-        page.wait_for_selector(DONE, timeout=30000)
+    all_shown(page)
     return page.eval_on_selector_all(
         ".search-result",
         """items => items.map(item => ({
@@ -112,7 +105,9 @@ def test_snippets_read_as_text(page, site, word):
 
 def test_a_policy_and_its_interpretation_show_their_fields(page, site):
     page.goto(f"{site}/zcwj/index.html")
-    page.get_by_role("link", name=re.compile("促进中医药产业高质量发展若干政策的通知")).first.click()
+    page.get_by_role(
+        "link", name=re.compile("促进中医药产业高质量发展若干政策的通知")
+    ).first.click()
     page.wait_for_load_state()
     table = page.locator("table.gk-meta")
     row = lambda header: table.locator(f"th:text-is('{header}') + td").inner_text()
@@ -122,7 +117,10 @@ def test_a_policy_and_its_interpretation_show_their_fields(page, site):
     page.wait_for_load_state()
     table = page.locator("table.gk-meta")
     assert "—" not in table.inner_text()
-    assert table.locator("th:text-is('文号'), th:text-is('成文日期'), th:text-is('有效性')").count() == 0
+    assert (
+        table.locator("th:text-is('文号'), th:text-is('成文日期'), th:text-is('有效性')").count()
+        == 0
+    )
     assert row("所解读文件") == "亳政办〔2025〕31号"
     assert row("文件有效性") == "有效"
     table.get_by_role("link", name="亳政办〔2025〕31号").click()

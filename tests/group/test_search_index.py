@@ -20,10 +20,10 @@ from lxml import html
 from archive_tool.group.rules.check import check_group
 from archive_tool.group.search.searchindex import (
     ATTACHING_BELOW,
+    BLOCK_END,
     CLOSING_RANGES,
     FULL_WIDTH,
     INDEX_LANGUAGE,
-    BLOCK_END,
     index_page,
     indexed_pages,
     is_token_char,

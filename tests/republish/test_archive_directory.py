@@ -3,14 +3,12 @@ no search box (issue 27): an archive has neither a search engine nor scripts beh
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import lxml.html
 import pytest
 from conftest import archive_tool
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
+from test_hostile_archives import Rec, build_warc
 
 HOST = "http://www.example.gov.cn"
 HOME = (
@@ -35,21 +33,10 @@ PAGES = {
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("directory")
-    warc = root / "site.warc.gz"
-    with open(warc, "wb") as out:
-        writer = WARCWriter(out, gzip=True)
-        for name, body in PAGES.items():
-            http = StatusAndHeaders(
-                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
-            )
-            record = writer.create_warc_record(
-                HOST + name,
-                "response",
-                payload=io.BytesIO(body.encode()),
-                http_headers=http,
-                warc_headers_dict={"WARC-Date": "2026-11-24T02:00:00Z"},
-            )
-            writer.write_record(record)
+    records = [
+        Rec(HOST + name, body.encode(), date="2026-11-24T02:00:00Z") for name, body in PAGES.items()
+    ]
+    warc = build_warc(root / "site.warc.gz", records)
     out = root / "out"
     result = archive_tool("republish", warc, "-o", out)
     assert result.returncode == 0, result.stderr

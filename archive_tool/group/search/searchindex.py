@@ -53,10 +53,12 @@ ORIGIN, OWN, REPOST = "origin", "own", "repost"
 # Written where a block of text ends: a punctuation mark (so pagefind drops it from the
 # words it indexes) no page writes; search.js (BLOCK_END there) shows it as a break.
 BLOCK_END = "\u2e31"
-BLOCKS = frozenset(
-    "address article aside blockquote caption dd details div dl dt figcaption figure footer"
-    " form h1 h2 h3 h4 h5 h6 header li main nav ol p pre section summary table td th tr ul".split()
-)
+BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "caption", "dd", "details", "div", "dl",
+    "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "td",
+    "th", "tr", "ul",
+})  # fmt: skip
 
 # Han (CJK unified ideographs and their extensions, compatibility ideographs, 々〆〇) and
 # kana: written without spaces, so each is a token. search.js holds the same ranges.

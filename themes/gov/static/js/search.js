@@ -240,10 +240,8 @@
 
   var input = document.getElementById("search-page-q");
   if (input) { input.value = query; }
-  var scope = document.querySelector(".search-scope");
-  if (scope) {
-    scope.querySelector("[value=" + (group ? "group" : "site") + "]").checked = true;
-  }
+  var scope = document.querySelector("input[name=scope][value=" + (group ? "group" : "site") + "]");
+  if (scope) { scope.checked = true; }
   var where = group ? "全市政府网站群" : "本站";
   var words = queryWords(query);
   var browsing = Object.keys(chosen).length > 0;
