@@ -25,6 +25,12 @@ CREATE TABLE payloads (digest TEXT PRIMARY KEY, warc TEXT, offset INTEGER, lengt
 CREATE TABLE pages (url TEXT PRIMARY KEY, path TEXT, title TEXT, archived_at TEXT);
 """
 FIELDS = "url, date, status, mime, content_type, location, warc, offset, length, gzipped, path"
+# A page at <folder>/index.html whose folder address <folder>/ is archived as well: the same
+# page under two addresses (a server answers both), listed once, at the folder's address.
+SAME_PAGE = (
+    "url LIKE '%/index.html' AND EXISTS (SELECT 1 FROM pages AS folder"
+    " WHERE folder.url = substr(pages.url, 1, length(pages.url) - 10))"
+)
 
 
 class CaptureIndex:
@@ -107,13 +113,18 @@ class CaptureIndex:
             "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", (url, path, title, archived_at)
         )
 
-    def pages(self) -> Iterator[dict]:
+    def pages(self, listed: bool = False) -> Iterator[dict]:
+        """Every archived page (archive.json: each is checked); ``listed``: one per page, as
+        the 归档目录 lists them (a folder's ``/`` and its ``/index.html`` are one page)."""
         cursor = self.db.cursor()
-        for url, path, title, archived_at in cursor.execute("SELECT * FROM pages ORDER BY url"):
+        where = f" WHERE NOT ({SAME_PAGE})" if listed else ""
+        query = f"SELECT * FROM pages{where} ORDER BY url"
+        for url, path, title, archived_at in cursor.execute(query):
             yield {"url": url, "path": path, "title": title, "archived_at": archived_at}
 
     def page_count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM pages").fetchone()[0]
+        """The pages the 归档目录 lists."""
+        return self.db.execute(f"SELECT count(*) FROM pages WHERE NOT ({SAME_PAGE})").fetchone()[0]
 
     def close(self) -> None:
         self.db.close()

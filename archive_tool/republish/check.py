@@ -323,7 +323,13 @@ SAMPLE = Banner(
     "https://www.example.gov.cn/zwgk/1.html?a=1&b='<x>'",
     "https://www.example.gov.cn/",
 )
-SAMPLE_PAGE = {"href": "a/1.html", "title": "标题", "url": SAMPLE.original_url, "time": "2026"}
+SAMPLE_PAGE = {
+    "href": "a/1.html",
+    "title": "标题",
+    "url": SAMPLE.original_url,
+    "time": "2026-11-26 07:00",
+    "datetime": "2026-11-26T07:00:00+08:00",
+}
 
 
 def refuse_unsafe_templates(templates: Templates) -> None:
@@ -347,7 +353,9 @@ def template_problems(templates: Templates) -> list[str]:
     problems = [f"banner.html：{p}" for p in banner_problems(templates.banner(SAMPLE), SAMPLE)]
     pages = {
         "not_archived.html": templates.not_archived(),
-        "archive_index.html": "".join(templates.archive_index("2026", 1, [SAMPLE_PAGE])),
+        "archive_index.html": "".join(
+            templates.archive_index("2026", 1, [SAMPLE_PAGE], "www.example.gov.cn")
+        ),
         "overview.html": templates.overview(
             [{"href": "1/index.html", "archived_at": "2026", "pages": 1, "hosts": "a"}]
         ),

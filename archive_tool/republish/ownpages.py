@@ -41,13 +41,15 @@ def write_archive_index(
             "title": page["title"],
             "url": page["url"],
             "time": page["archived_at"][:16].replace("T", " "),
+            "datetime": page["archived_at"],  # ISO 8601 with its +08:00, for <time>
         }
-        for page in index.pages()
+        for page in index.pages(listed=True)
     )
+    hosts = "、".join(urlsplit(origin).netloc for origin in origins)
     # archive_time escapes an id that is not a time itself.
     when = Markup(archive_time(archive_id))
     with open(root / "index.html", "w", encoding="utf-8") as out:
-        out.writelines(templates.archive_index(when, index.page_count(), pages))
+        out.writelines(templates.archive_index(when, index.page_count(), pages, hosts))
     with open(root / MANIFEST, "w", encoding="utf-8") as out:
         out.write(
             f'{{"id": {json.dumps(archive_id)}, "origins": {json.dumps(origins)}, "pages": [\n'

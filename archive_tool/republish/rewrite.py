@@ -10,7 +10,8 @@ from its origin.
 Nothing that runs survives (the policy is in ``active``): <script> and plug-ins, event
 handlers, script URLs (however spelled), data: URLs other than images, ``srcdoc``,
 ``ping``, SVG animations that set a link, CSS ``expression()``; scripts stay in the WARC,
-and <noscript> content is shown instead. Where an HTML parser and a browser could read the
+and <noscript> content is shown instead. Search boxes and forms only a script could send
+are removed: in an archive they could only lead to an empty page. Where an HTML parser and a browser could read the
 same text differently (comments, raw-text elements, <style> inside <svg>), the text is
 written so that both read it alike.
 """
@@ -36,6 +37,7 @@ from .active import (
     SCRIPT_ELEMENTS,
     WEB_SCHEMES,
     is_event_attribute,
+    is_script_url,
     local_name,
     mentions_script,
     normalize_url,
@@ -152,6 +154,7 @@ def rewrite_html(
         except ValueError:
             pass
     _strip_active_elements(document)
+    _drop_dead_search(document)
     rewriter = _Rewriter(base_url, resolve, cache)
     for element in document.iter(etree.Element):
         rewriter.rewrite_element(element)
@@ -392,6 +395,29 @@ def _strip_active_elements(document) -> None:
             continue
         else:
             element.drop_tree()
+
+
+# Search boxes: an archive has no search engine behind it and runs no script, so a search
+# box could only lead to an empty page. Marked as a search (role, <search>, type=search).
+_LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+SEARCH_BOXES = etree.XPath(
+    f"//*[not(self::html or self::body)][{_LOWER.format('@role')}='search'] | //search"
+    f" | //form[.//input[{_LOWER.format('@type')}='search']]"
+    f" | //input[{_LOWER.format('@type')}='search']"
+)
+
+
+def _drop_dead_search(document) -> None:
+    """Remove the search boxes and the forms that only a script could send (a script
+    action, or an onsubmit handler and no action): without scripts, neither works."""
+    for element in SEARCH_BOXES(document):
+        if element.getparent() is not None:
+            element.drop_tree()
+    for form in list(document.iter("form")):
+        action = form.get("action")
+        scripted = action is not None and is_script_url(action)
+        if scripted or (not (action or "").strip() and form.get("onsubmit") is not None):
+            form.drop_tree()
 
 
 @_remembered

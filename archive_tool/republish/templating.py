@@ -103,14 +103,16 @@ class Templates:
         return self._get("not_archived.html").render(csp_meta=Markup(ARCHIVE_META))
 
     def archive_index(
-        self, archived_at: str, page_count: int, pages: Iterable[dict]
+        self, archived_at: str, page_count: int, pages: Iterable[dict], hosts: str = ""
     ) -> Iterator[str]:
-        """归档目录 in pieces: ``pages`` (title, url, href, time) is read once, as it goes."""
+        """归档目录 in pieces: ``pages`` (title, url, href, time, datetime) is read once, as it
+        goes; ``hosts``: the archived sites' host names."""
         return self._get("archive_index.html").generate(
             csp_meta=Markup(ARCHIVE_META),
             archived_at=archived_at,
             page_count=page_count,
             pages=pages,
+            hosts=hosts,
         )
 
     def overview(self, archives: list[dict]) -> str:

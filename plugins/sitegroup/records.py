@@ -8,10 +8,11 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from archive_tool.group.rules.aliases import write_alias_pages
-from archive_tool.group.rules.articlerules import RUMOUR
 from archive_tool.group.continuity.addresses import NOT_FOUND_PAGE
 from archive_tool.group.continuity.redesign import ARCHIVE_FOLDER
+from archive_tool.group.rules.aliases import write_alias_pages
+from archive_tool.group.rules.articlerules import RUMOUR
+from archive_tool.group.search.facets import catalogue
 
 
 class RecordPagesGenerator(Generator):
@@ -79,6 +80,12 @@ class RecordPagesGenerator(Generator):
                 a for a in self.context["articles"] if getattr(a, "disclosure", "") == "主动公开"
             ]
             write(f"{disclosure}/fdzdgknr.html", "disclosure_list", disclosed=public)
+            facets = catalogue(
+                public, self.settings.get("COLUMN_NAMES") or {}, self.settings["SITE"]["sponsor"]
+            )
+            write(
+                f"{disclosure}/gkml.html", "disclosure_catalogue", disclosed=public, facets=facets
+            )
             write(f"{disclosure}/ysqgk.html", "disclosure_request")
         # 第八条（四）: the site's 归档目录 in its theme, over republish's plain overview.
         if self.settings.get("ARCHIVES"):

@@ -107,6 +107,7 @@ CASES = [
     ("article-source-url", lambda c: article(c, "fgw/zwdt/a.md", "source: x\nsource_url: javascript:alert(1)"), "fgw/zwdt/a.md", "source_url"),
     ("article-misspelt-key", lambda c: article(c, "fgw/zwdt/a.md", "disclosur: 主动公开"), "fgw/zwdt/a.md", "disclosur"),
     ("article-validity", lambda c: article(c, "fgw/zwdt/a.md", "validity: 作废"), "fgw/zwdt/a.md", "validity"),
+    ("article-doc-without-validity", lambda c: article(c, "fgw/zwdt/a.md", "doc_number: 亳发改〔2026〕99号"), "fgw/zwdt/a.md", "validity"),
     ("article-importance", lambda c: article(c, "fgw/zwdt/a.md", "importance: 很重要"), "fgw/zwdt/a.md", "importance"),
     ("article-type", lambda c: article(c, "fgw/zwdt/a.md", "type: 新闻"), "fgw/zwdt/a.md", "type"),
     ("article-interprets", lambda c: article(c, "fgw/zwdt/a.md", "interprets: 不存在的政策"), "fgw/zwdt/a.md", "interprets"),

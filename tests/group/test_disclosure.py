@@ -100,6 +100,16 @@ def test_metadata_table_abolished_marking_and_interpretation_links(group_copy, t
     assert (
         next(site.glob("zcjd/*/old-policy-jiedu.html")).parent / back
     ).resolve() == policy_file.resolve()
+    # A 解读 shows its policy's 文号 (linked) and 有效性, no 「—」 and no 成文日期 of its own.
+    rows = {th.text: th.getnext() for th in jiedu.xpath("//table[@class='gk-meta']//th")}
+    assert "文号" not in rows and "成文日期" not in rows and "有效性" not in rows
+    assert rows["所解读文件"].text_content() == "亳发改〔2025〕1号"
+    link = rows["所解读文件"].xpath("a/@href")[0]
+    assert (next(site.glob("zcjd/*/old-policy-jiedu.html")).parent / link).resolve() == (
+        policy_file.resolve()
+    )
+    assert rows["文件有效性"].text_content() == "废止"
+    assert "—" not in jiedu.xpath("string(//table[@class='gk-meta'])")
     listing = html.fromstring((site / "zcwj" / "index.html").read_bytes())
     row = next(
         li

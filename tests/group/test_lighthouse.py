@@ -45,6 +45,7 @@ def pages(output: Path) -> list[tuple[str, str]]:
         (portal, policy.relative_to(root).as_posix()),
         (portal, guide.relative_to(root).as_posix()),
         (portal, "letters/index.html"),
+        (portal, "xxgk/gkml.html"),  # 政府信息公开目录 (issue 27)
         (ONLINE["fgw"]["domain"], "index.html"),
     ]
 

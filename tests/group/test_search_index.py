@@ -20,6 +20,7 @@ from lxml import html
 from archive_tool.group.rules.check import check_group
 from archive_tool.group.search.searchindex import (
     ATTACHING_BELOW,
+    BLOCK_END,
     CLOSING_RANGES,
     FULL_WIDTH,
     INDEX_LANGUAGE,
@@ -121,9 +122,10 @@ def test_the_copy_holds_tokens_and_the_metadata_results_show(tmp_path):
     page = PAGE.format(canonical="x").encode()
     copy = html.fromstring(index_page(page, "亳州市人民政府", published="2025-08-29"))
     words = lambda path: " ".join(copy.xpath(f"string({path})").split())
-    assert words("//h1") == "关 于 印 发 中 医 药 政 策 的 通 知"
+    # Each block ends with BLOCK_END: search.js shows a break there, not the title glued on.
+    assert words("//h1") == f"关 于 印 发 中 医 药 政 策 的 通 知{BLOCK_END}"
     # Text split by inline markup is still one token a character.
-    assert words("//p") == "促 进 中 医 药 产 业 高 质 量 发 展。"
+    assert words("//p") == f"促 进 中 医 药 产 业 高 质 量 发 展。{BLOCK_END}"
     assert copy.xpath("string(//article/script)") == 'var a = "中医";', "scripts untouched"
     meta = {
         m.get("data-pagefind-meta"): m.get("content")
@@ -136,6 +138,12 @@ def test_the_copy_holds_tokens_and_the_metadata_results_show(tmp_path):
         "doc_number[content]": "亳 政 办〔 2025〕 31 号",
     }
     assert copy.xpath("//body/@data-pagefind-sort") == ["date:2025-08-29"]
+    # The 公开目录 facets, as the page's table and title show them (no 主题分类 here).
+    filters = {
+        m.get("data-pagefind-filter"): m.get("content")
+        for m in copy.xpath("//head/meta[@data-pagefind-filter]")
+    }
+    assert filters == {"year[content]": "2025", "genre[content]": "通知"}
 
 
 def test_the_copy_marks_a_repost_for_the_group_search_and_skips_pages_without_a_body(tmp_path):

@@ -97,11 +97,7 @@ def search(page, server: str, query: str, group: bool) -> list[dict[str, str]]:
     """Every result the portal's search page shows for ``query``: url, title and site."""
     scope = "&scope=group" if group else ""
     page.goto(f"{server}/{PORTAL}/search.html?q={quote(query)}{scope}")
-    done = "#search[aria-busy=false] #search-status:not(:empty)"
-    page.wait_for_selector(done, timeout=30000)
-    while page.locator("#search-more:not([hidden])").count():
-        page.click("#search-more")
-        page.wait_for_selector(done, timeout=30000)
+    all_shown(page)
     return page.eval_on_selector_all(
         ".search-result",
         """items => items.map(item => ({
@@ -109,6 +105,15 @@ def search(page, server: str, query: str, group: bool) -> list[dict[str, str]]:
             title: item.querySelector("h2 a").textContent,
             site: (item.querySelector(".search-result-site") || {}).textContent || ""}))""",
     )
+
+
+def all_shown(page) -> None:
+    """Wait for the search to finish, then for 「更多结果」 until every result is shown."""
+    done = "#search[aria-busy=false] #search-status:not(:empty)"
+    page.wait_for_selector(done, timeout=30000)
+    while page.locator("#search-more:not([hidden])").count():
+        page.click("#search-more")
+        page.wait_for_selector(done, timeout=30000)
 
 
 def public(server: str, url: str) -> str:

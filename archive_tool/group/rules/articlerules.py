@@ -182,6 +182,21 @@ def validity_value(metadata, problem, published) -> Iterator[Violation]:
         )
 
 
+@metadata_rule("有文号的政策文件标明有效性", VALIDITY_SOURCE)
+def policy_validity_stated(metadata, problem, published) -> Iterator[Violation]:
+    """A document with a 文号 states its 有效性: only its issuing office knows whether a
+    有效期 was extended or the document abolished early, so it is written, never guessed
+    from the text; the build day then changes no page by itself (group.build.buildday)."""
+    if metadata.get("doc_number") and not metadata.get("validity"):
+        yield problem(
+            "validity",
+            f"文件「{shorten(metadata.get('title') or metadata['doc_number'])}」有文号，须标明有效性："
+            "在文件开头写“validity: 有效”（或 失效 / 废止）；正文规定了有效期的，"
+            "到期后改为“validity: 失效”",
+            VALIDITY_SOURCE,
+        )
+
+
 @metadata_rule("转载上级网站信息注明来源，12 小时内转载", REPOST_ARTICLE)
 def repost_in_time(metadata, problem, reposted) -> Iterator[Violation]:
     """An article reposted from a higher-level site (``source_date:`` set): its Date is the

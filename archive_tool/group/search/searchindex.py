@@ -17,6 +17,12 @@ segments nor stems (``INDEX_LANGUAGE``); the served pages are not changed.
 
 Punctuation stays with the character before it, so the excerpt can be put back together
 (search.js removes the spaces next to a Han character) and shows the page's own text.
+Where a block ends (a heading, a paragraph, a table cell), the copy writes ``BLOCK_END``:
+search.js shows it as a break, so a title or a cell is not glued to the text after it
+(「办事指南企业开办…」).
+
+The copy also gives each page of 政府信息公开 its 公开目录 facets as pagefind filters
+(group.search.facets).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from ...content.registry import Site
 from ...urls import page_url
 from ..rules.articlerules import published_articles
 from ..rules.check import GroupReport
+from .facets import genre_of
 
 # A language pagefind neither segments (zh, ja, th) nor stems: the tokens stay as written.
 INDEX_LANGUAGE = "und"
@@ -43,6 +50,15 @@ SKIPPED = {"script", "style", "template", "noscript"}
 # The filter that marks a site's copies of other sites' items (第九条（三）): the group's
 # search (search.js) merges every site's index and leaves REPOST pages out.
 ORIGIN, OWN, REPOST = "origin", "own", "repost"
+# Written where a block of text ends: a punctuation mark (so pagefind drops it from the
+# words it indexes) no page writes; search.js (BLOCK_END there) shows it as a break.
+BLOCK_END = "\u2e31"
+BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "caption", "dd", "details", "div", "dl",
+    "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "td",
+    "th", "tr", "ul",
+})  # fmt: skip
 
 # Han (CJK unified ideographs and their extensions, compatibility ideographs, 々〆〇) and
 # kana: written without spaces, so each is a token. search.js holds the same ranges.
@@ -196,20 +212,56 @@ def index_page(
         fields["date"] = published
         body.set("data-pagefind-sort", f"date:{published}")
     for name, header in (("index_no", "索引号"), ("doc_number", "文号")):
-        cell = f"//table[@class='gk-meta']//th[.='{header}']/following-sibling::td[1]"
-        value = document.xpath(f"string({cell})")
-        if value.strip() and value.strip() != "—":
-            fields[name] = tokenize(value.strip())
+        value = disclosure_cell(document, header)
+        if value and value != "—":
+            fields[name] = tokenize(value)
+    filters = catalogue_filters(document, published)
+    mark_block_ends(body)
     tokenize_tree(body)
     for name, value in fields.items():
         head.append(
             etree.Element("meta", {"data-pagefind-meta": f"{name}[content]", "content": value})
+        )
+    for name, value in filters.items():
+        head.append(
+            etree.Element("meta", {"data-pagefind-filter": f"{name}[content]", "content": value})
         )
     if origin == REPOST:  # one filter value only: pagefind writes two in a random order
         head.append(
             etree.Element("meta", {"data-pagefind-filter": f"{ORIGIN}[content]", "content": origin})
         )
     return etree.tostring(document, encoding="utf-8", method="html", doctype="<!DOCTYPE html>")
+
+
+def disclosure_cell(document, header: str) -> str:
+    """The value a page's 政府信息公开 table shows under ``header`` ("" if none)."""
+    cell = f"//table[@class='gk-meta']//th[.='{header}']/following-sibling::td[1]"
+    return " ".join(document.xpath(f"string({cell})").split())
+
+
+def catalogue_filters(document, published: str) -> dict[str, str]:
+    """The 公开目录 facets of a page of 政府信息公开 (one with the table of 索引号, 主题分类 …),
+    as that table and its title show them (group.search.facets); none for other pages."""
+    filters = {}
+    if document.xpath("//table[@class='gk-meta']"):
+        filters["year"] = published[:4]
+        filters["topic"] = disclosure_cell(document, "主题分类")
+        filters["publisher"] = disclosure_cell(document, "发布机构")
+        title = " ".join(document.xpath("string(//h1)").split())
+        filters["genre"] = genre_of(title, bool(disclosure_cell(document, "所解读文件")))
+    return {name: value for name, value in filters.items() if value}
+
+
+def mark_block_ends(root) -> None:
+    """Write BLOCK_END where each block element below ``root`` ends, and a space after it."""
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag not in BLOCKS:
+            continue
+        if len(element):
+            last = element[-1]
+            last.tail = (last.tail or "") + BLOCK_END + " "
+        else:
+            element.text = (element.text or "") + BLOCK_END + " "
 
 
 def canonical_elsewhere(document, own_url: str) -> bool:

@@ -20,6 +20,15 @@
   var group = params.get("scope") === "group" && box.getAttribute("data-group-allowed") === "true";
   var preview = box.getAttribute("data-preview") === "true";
   var PAGE = 10;
+  // The 公开目录 facets (archive_tool/group/search/facets.py FACETS): pagefind filters, and
+  // URL parameters of this page (the 公开目录 links to it with one of them set).
+  var FACETS = [["topic", "主题分类"], ["publisher", "发布机构"], ["genre", "体裁"], ["year", "年份"]];
+  var chosen = {};
+  FACETS.forEach(function (facet) {
+    var value = (params.get(facet[0]) || "").trim();
+    if (value) { chosen[facet[0]] = value; }
+  });
+  var byDate = params.get("sort") === "date";
 
   // The same ranges as TOKEN_RANGES in searchindex.py.
   var TOKEN = /[\u{3005}-\u{3007}\u{3040}-\u{30FF}\u{31F0}-\u{31FF}\u{3400}-\u{4DBF}\u{4E00}-\u{9FFF}\u{F900}-\u{FAFF}\u{20000}-\u{3134F}]/u;
@@ -57,6 +66,13 @@
     }).filter(function (tokens) { return tokens.length; });
   }
 
+  // Where a block of the page ends (a heading, a paragraph, a table cell), the index's copy
+  // writes BLOCK_END (searchindex.BLOCK_END): shown as a break, so a title or a cell is not
+  // glued to the text after it.
+  var BLOCK_END = "\u2e31";
+  var BREAK = "\u3000";
+  var BLOCK_ENDS = /(?:\s*\u2e31)+\s*/g;
+
   // The index's text back as the page wrote it: no space next to a Han character or after
   // Chinese punctuation.
   function joins(before, after) {
@@ -64,7 +80,7 @@
       Boolean(after && TOKEN.test(after));
   }
   function untokenize(text) {
-    var chars = Array.from(text.replace(/\s+/g, " ").trim());
+    var chars = Array.from(text.replace(BLOCK_ENDS, " ").replace(/\s+/g, " ").trim());
     return chars.filter(function (c, i) {
       return c !== " " || !joins(chars[i - 1], chars[i + 1]);
     }).join("");
@@ -82,12 +98,25 @@
     var chars = [];
     pieces.forEach(function (piece) {
       Array.from(piece.text.replace(/\s+/g, " ")).forEach(function (c) {
-        chars.push({ c: c, marked: piece.marked });
+        // A mark takes in the punctuation written with its word: highlight the word only.
+        chars.push({ c: c, marked: piece.marked && !ATTACHES.test(c) });
       });
     });
     var kept = chars.filter(function (item, i) {
       return item.c !== " " || !joins((chars[i - 1] || {}).c, (chars[i + 1] || {}).c);
     });
+    // Block ends (and the spaces around them) as one break; none at either end.
+    kept = kept.reduce(function (out, item) {
+      var last = out[out.length - 1];
+      if (item.c === BLOCK_END || (item.c === " " && last && last.c === BREAK)) {
+        if (last && last.c === " ") { out.pop(); last = out[out.length - 1]; }
+        if (last && last.c !== BREAK) { out.push({ c: BREAK, marked: false }); }
+        return out;
+      }
+      out.push(item);
+      return out;
+    }, []);
+    while (kept.length && kept[kept.length - 1].c === BREAK) { kept.pop(); }
     var fragment = document.createDocumentFragment(), run = "", marked = false;
     function flush() {
       if (!run) { return; }
@@ -165,7 +194,12 @@
     // shorter prefix in an index that lacks the word (「12345」 found 「12」 on a site
     // without it), so only pages holding each word exactly are kept.
     var phrases = words;
-    var only = group ? { filters: { not: { origin: "repost" } } } : {};
+    var filters = Object.assign({}, chosen);
+    if (group) { filters.not = { origin: "repost" }; }
+    var only = { filters: filters };
+    if (!words.length) {  // browsing the 公开目录: every page of the chosen facets
+      return pagefind.search(null, only).then(function (found) { return found.results; });
+    }
     return Promise.all([pagefind.search(all, only)].concat(phrases.map(function (tokens) {
       return pagefind.search('"' + tokens.join(" ") + '"', only);
     }))).then(function (found) {
@@ -187,20 +221,64 @@
     });
   }
 
+  // Newest first, by the date each result shows (an undated page last). Sorted here, not by
+  // pagefind: across merged indexes (a site's year shards, the group's sites) pagefind 1.5
+  // interleaves each index's own order instead of sorting the whole.
+  function newestFirst(results) {
+    return Promise.all(results.map(function (result) { return result.data(); })).then(function (pages) {
+      return pages.map(function (data, i) { return { data: data, rank: i }; }).sort(function (a, b) {
+        var x = a.data.meta.date || "", y = b.data.meta.date || "";
+        return x === y ? a.rank - b.rank : (x < y ? 1 : -1);
+      }).map(function (item) {
+        return { data: function () { return Promise.resolve(item.data); } };
+      });
+    });
+  }
+
   // For the tests that hold this tokenizer to searchindex.tokenize, letter for letter.
   window.govSearch = { tokenize: tokenize, untokenize: untokenize };
 
   var input = document.getElementById("search-page-q");
   if (input) { input.value = query; }
-  var scope = document.querySelector(".search-scope");
-  if (scope) {
-    scope.querySelector("[value=" + (group ? "group" : "site") + "]").checked = true;
-  }
+  var scope = document.querySelector("input[name=scope][value=" + (group ? "group" : "site") + "]");
+  if (scope) { scope.checked = true; }
   var where = group ? "全市政府网站群" : "本站";
   var words = queryWords(query);
-  if (!words.length) {
+  var browsing = Object.keys(chosen).length > 0;
+  var sortChoice = document.getElementById("search-sort");
+  if (sortChoice) { sortChoice.value = byDate ? "date" : ""; }
+  if (!words.length && (query || !browsing)) {
     say(query ? "请输入要搜索的文字。" : "请输入关键词后搜索" + where + "信息。");
     return;
+  }
+  // What the results are limited to, said with the count: 「（主题分类：政策文件）」.
+  var limits = FACETS.filter(function (facet) { return chosen[facet[0]]; }).map(function (facet) {
+    return facet[1] + "：" + chosen[facet[0]];
+  }).join("，");
+  var limited = limits ? "（" + limits + "）" : "";
+
+  // Each facet's values, with how many pages hold each, as the choices of its <select>.
+  function offerFilters(pagefind) {
+    var fieldset = document.getElementById("search-filters");
+    if (!fieldset) { return Promise.resolve(); }
+    return pagefind.filters().then(function (available) {
+      FACETS.forEach(function (facet) {
+        var select = document.getElementById("search-filter-" + facet[0]);
+        var counts = available[facet[0]] || {};
+        var values = Object.keys(counts).sort(function (a, b) {
+          return facet[0] === "year" ? (a < b ? 1 : -1) : counts[b] - counts[a] || (a < b ? -1 : 1);
+        });
+        if (chosen[facet[0]] && values.indexOf(chosen[facet[0]]) < 0) { values.unshift(chosen[facet[0]]); }
+        values.forEach(function (value) {
+          var option = document.createElement("option");
+          option.value = value;
+          option.textContent = value + (counts[value] ? "（" + counts[value] + "）" : "");
+          option.selected = chosen[facet[0]] === value;
+          select.appendChild(option);
+        });
+      });
+      fieldset.hidden = false;
+    });
   }
   say("正在搜索…");
   busy(true);
@@ -245,15 +323,19 @@
             baseUrl: shard.baseUrl || siteRoot, excerptLength: 40
           });
         }));
-      }).then(function () { return search(pagefind, words); });
+      }).then(function () { return offerFilters(pagefind); }).then(function () {
+        return search(pagefind, words);
+      }).then(function (results) { return byDate ? newestFirst(results) : results; });
     });
   }).then(function (results) {
+    var about = words.length ? "与“" + query + "”相关的信息" : "信息";
     if (!results.length) {
-      say(where + "未找到与“" + query + "”相关的信息。");
+      say(where + limited + "未找到" + about + "。");
       busy(false);
       return;
     }
-    say(where + "找到 " + results.length + " 条与“" + query + "”相关的信息。");
+    say(where + limited + "找到 " + results.length + " 条" + about + "。" +
+      (byDate ? "按发布日期排列，最新的在前。" : ""));
     var shown = 0;
     function next() {
       more.disabled = true;
