@@ -56,7 +56,11 @@
   // 朗读: the main content in sentences (Chromium cuts one long utterance short), in Chinese.
   function readAloud(button) {
     var speech = window.speechSynthesis;
-    if (speech.speaking || speech.pending) { speech.cancel(); return; }
+    if (speech.speaking || speech.pending) {
+      speech.cancel();
+      button.setAttribute("aria-pressed", "false");
+      return;
+    }
     var sentences = text(document.getElementById("main")).match(/[^。！？；!?;]*[。！？；!?;]+|[^。！？；!?;]+$/g) || [];
     sentences.forEach(function (sentence, index) {
       var utterance = new SpeechSynthesisUtterance(sentence);
