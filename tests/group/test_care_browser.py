@@ -251,6 +251,8 @@ def test_the_tool_bar_by_keyboard_and_kept_on_the_next_page(portal):
     assert page.evaluate(style, ["main", "color"]) == "rgb(255, 255, 255)"
     assert float(page.evaluate(style, ["main", "lineHeight"])[:-2]) >= 2 * 24
     assert "cursor.svg" in page.evaluate(style, ["main", "cursor"])
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert result.violations_count == 0, [v["id"] for v in result.response["violations"]]
     guide = page.locator(".reading-guide")
     page.mouse.move(300, 400)
     box = guide.bounding_box()
