@@ -222,8 +222,7 @@ def portal(browser, server):
     given (headless Chromium has no voice to speak with)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(
-        "window.spoken = [];"
-        "speechSynthesis.speak = u => { window.spoken.push([u.text, u.lang]); };"
+        "window.spoken = [];speechSynthesis.speak = u => { window.spoken.push([u.text, u.lang]); };"
     )
     page = context.new_page()
     page.goto(f"{server}{ONLINE['bozhou']['domain']}/index.html")
@@ -242,9 +241,10 @@ def test_the_tool_bar_by_keyboard_and_kept_on_the_next_page(portal):
     for name in ("特大字号", "高对比度", "加大行距", "大鼠标", "阅读辅助线"):
         tab_to(page, name)
         page.keyboard.press("Enter")
-        assert page.locator(f"#a11y-tools button:text-is('{name}')").get_attribute(
-            "aria-pressed"
-        ) == "true", name
+        assert (
+            page.locator(f"#a11y-tools button:text-is('{name}')").get_attribute("aria-pressed")
+            == "true"
+        ), name
     style = "prop => getComputedStyle(document.querySelector(prop[0]))[prop[1]]"
     assert page.evaluate(style, ["html", "fontSize"]) == "24px"
     assert page.evaluate(style, ["body", "backgroundColor"]) == "rgb(0, 0, 0)"
