@@ -319,13 +319,22 @@ def write_ledger(ledger: Ledger) -> None:
         data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000
     )
     ledger.path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".整改清单-", dir=ledger.path.parent)
+    replace_file(ledger.path, text)
+
+
+def replace_file(path: Path, text: str) -> Path:
+    """Write ``path`` whole or not at all (a temporary file in the same folder, then renamed),
+    readable by everyone (0644) like any file a person writes: reports and the 整改清单 are
+    served by a web server running as another user (mkstemp alone gives 0600, a 403)."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, ledger.path)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return path

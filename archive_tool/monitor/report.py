@@ -12,14 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
 from ..errors import ToolkitError
 from .indicators import INDICATORS
-from .ledger import MODES
+from .ledger import MODES, replace_file
 from .run import MonitorResult, Options
 
 REPORT_FILES = ("report.html", "report.json", "report.csv")
@@ -208,20 +206,8 @@ def write_report(result: MonitorResult, report_dir: Path) -> dict[str, Path]:
     report_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, text in texts.items():
-        written[name] = _replace(report_dir / name, text)
+        written[name] = replace_file(report_dir / name, text)
     return written
-
-
-def _replace(path: Path, text: str) -> Path:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def monitor_and_report(

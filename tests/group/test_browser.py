@@ -139,7 +139,8 @@ def test_font_size_switch_and_keyboard_navigation(browser, server):
     page.goto(f"{server}/www.bozhou.gov.cn/index.html")
     size = "getComputedStyle(document.documentElement).fontSize"
     assert page.evaluate(size) == "16px"
-    page.click("text=大字号")
+    page.click("text=无障碍工具条")
+    page.click("#a11y-tools >> text=大字号")
     assert page.evaluate(size) == "20px"
     page.reload()
     assert page.evaluate(size) == "20px", "the choice is remembered"
@@ -152,5 +153,5 @@ def test_font_size_switch_and_keyboard_navigation(browser, server):
     for _ in range(40):
         page.keyboard.press("Tab")
         reached.add(page.evaluate("document.activeElement.textContent.trim()"))
-    assert {"首页", "政务动态", "大字号", "搜索"} <= reached
+    assert {"首页", "政务动态", "关怀版", "大字号", "搜索"} <= reached
     page.close()

@@ -118,7 +118,8 @@ def test_search_pages_hand_the_template_values_to_the_script(demo_build):
         assert box.get("data-preview") == "false"
         assert box.get("data-group-bundle") == "./pagefind-group/"
         sources = [s.get("src") for s in root.iter("script")]
-        assert sources[-2:] == ["./theme/js/search.js", "./theme/js/fontsize.js"], sources
+        assert sources == ["./theme/js/care.js", "./theme/js/search.js"], sources
+        assert root.find("head/script").get("src") == "./theme/js/care.js"
         # search.js imports pagefind's module itself (same origin, so script-src 'self').
         assert box.get("data-bundle") == "./pagefind/"
 
@@ -179,18 +180,23 @@ def result_links(page) -> list[str]:
     return page.eval_on_selector_all(".search-result h2 a", "els => els.map(e => e.href)")
 
 
-def test_home_page_and_font_switch_run_under_the_policy(page, server):
+def test_home_page_and_the_care_tool_bar_run_under_the_policy(page, server):
     page.goto(f"{server}/{PORTAL}/index.html")
     size = "getComputedStyle(document.documentElement).fontSize"
     assert page.evaluate(size) == "16px"
-    page.click("text=大字号")
+    page.click("text=无障碍工具条")
+    page.click("#a11y-tools >> text=大字号")
     assert page.evaluate(size) == "20px"
-    assert page.get_attribute("[data-font-scale='1.25']", "aria-pressed") == "true"
+    assert page.get_attribute("[data-scale='1.25']", "aria-pressed") == "true"
+    for name in ("高对比度", "大鼠标", "阅读辅助线"):  # a cursor image and a moved element
+        page.click(f"text={name}")
+    page.mouse.move(200, 300)
     page.reload()
     assert page.evaluate(size) == "20px", "the choice is remembered"
-    assert page.get_attribute("[data-font-scale='1']", "aria-pressed") == "false"
-    page.click("text=标准字号")
-    assert page.evaluate(size) == "16px"
+    assert page.get_attribute("[data-scale='1']", "aria-pressed") == "false"
+    page.click("text=恢复默认")
+    page.click("text=关怀版")
+    assert page.evaluate(size) == "20px"
     assert page.violations == []
 
 

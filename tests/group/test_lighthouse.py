@@ -1,7 +1,8 @@
 """Lighthouse scores 100 in performance, accessibility, best practices and SEO (issue 15) on
 the portal's home, a policy article, a service guide, the letters list and a department's
-home, each site served as its domain's document root (robots.txt at the root), in
-Lighthouse's default mobile emulation with Debian's chromium.
+home, and the portal's home in the 关怀版 (issue 27), each site served as its domain's
+document root (robots.txt at the root), in Lighthouse's default mobile emulation with
+Debian's chromium.
 
 Lighthouse (pinned in tests/lighthouse/package.json) is installed by
 ``npm ci --prefix tests/lighthouse``, as .ci/run does; without it the module is skipped,
@@ -47,6 +48,7 @@ def pages(output: Path) -> list[tuple[str, str]]:
         (portal, "letters/index.html"),
         (portal, "xxgk/gkml.html"),  # 政府信息公开目录 (issue 27)
         (ONLINE["fgw"]["domain"], "index.html"),
+        (portal, "index.html?care=1"),  # the 关怀版 (care.js reads care=1 and keeps it)
     ]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run_pelican
+from conftest import archive_tool, run_pelican
 
 SENTINEL = "上一次构建的输出"
 
@@ -168,11 +168,27 @@ def test_county_domain_uses_pinyin_initials(group_copy, tmp_path):
         ("ICP备案号", "京ICP备99990003号-1", "皖ICP备<数字>号"),
         ("公安机关备案号", "皖公网安备34160202000003号", "皖公网安备 <14位数字>号"),
         ("cn_domain", "亳州市发展和改革委员会.cn", "以「.政务」结尾"),
+        (
+            "cn_domain",
+            "亳州市数据资源管理局.政务",
+            "应为单位名称加「.政务」：「亳州市发展和改革委员会.政务」",
+        ),
+        ("cn_domain", "发改委.政务", "实为「发改委.政务」"),
     ],
 )
 def test_filing_formats(group_copy, tmp_path, field, value, expected):
     edit_site(group_copy, "fgw", **{field: value})
     assert_refused(group_copy, tmp_path, "站点「fgw」", f"字段「{field}」", expected, value)
+
+
+def test_a_county_portal_may_use_its_place_as_its_chinese_domain(group_copy, tmp_path):
+    edit_site(group_copy, "qcq", cn_domain="亳州市谯城区.政务")
+    checked = archive_tool("check", group_copy)
+    assert checked.returncode == 0, checked.stderr
+    edit_site(group_copy, "qcq", cn_domain="蒙城县.政务")
+    assert_refused(
+        group_copy, tmp_path, "站点「qcq」", "字段「cn_domain」", "「亳州市谯城区人民政府.政务」或"
+    )
 
 
 def test_required_fields_are_named(group_copy, tmp_path):

@@ -4,6 +4,7 @@ content, every site fails on 首页不更新 and 栏目不更新 and gets number
 from __future__ import annotations
 
 import json
+import stat
 from dataclasses import dataclass
 
 import pytest
@@ -41,6 +42,9 @@ def test_the_demo_group_as_of_2026_11_26_has_no_veto_item(demo, tmp_path):
     args = ("-o", tmp_path / "r", "--build-dir", output, "--date", "2026-11-26", "--ledger", ledger)
     result = archive_tool("monitor", content, *args)
     assert result.returncode == 0, result.stderr
+    # A web server running as another user can read them (mkstemp's 0600 gave it a 403).
+    for path in [*(tmp_path / "r").iterdir(), ledger]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path.name
     data = json.loads((tmp_path / "r" / "report.json").read_text("utf-8"))
     assert data["summary"]["sites"] == 5 and data["summary"]["failed"] == 0
     assert data["summary"]["veto"] == 0

@@ -190,6 +190,26 @@ def name_matches_sponsor(site: Site, group: Group) -> Iterator[Violation]:
         )
 
 
+@site_rule("中文域名为单位名称加 .政务", "第五条（四）")
+def cn_domain_name(site: Site, group: Group) -> Iterator[Violation]:
+    """The 中文域名 names the unit: its full name (网站名称 or 主办单位), or for a government
+    portal its place (亳州市谯城区人民政府 → 亳州市谯城区.政务 or 谯城区.政务)."""
+    cn_domain, name = _text(site.get("cn_domain")), _text(site.get("name"))
+    if cn_domain is None or name is None or not cn_domain.endswith(".政务"):
+        return  # filing_formats and required_fields report these
+    names = [name, _text(site.get("主办单位"))]
+    if site.kind.sponsor == SPONSOR_OFFICE:
+        names += [name.removesuffix("人民政府"), regions.county_of(name)]
+    names = [n for n in dict.fromkeys(names) if n]
+    if cn_domain.removesuffix(".政务") not in names:
+        expected = "」或「".join(f"{n}.政务" for n in names)
+        yield site.violation(
+            "cn_domain",
+            f"中文域名应为单位名称加「.政务」：「{expected}」，实为「{cn_domain}」",
+            "第五条（四）",
+        )
+
+
 @site_rule("主站域名与名称", "第五条（四）")
 def portal_identity(site: Site, group: Group) -> Iterator[Violation]:
     if not site.kind.main:
