@@ -110,8 +110,20 @@ def read_manifest(output_root: Path) -> dict[str, str]:
     return {str(domain): str(value) for domain, value in sites.items()}
 
 
-def write_manifest(output_root: Path, fingerprints: dict[str, str]) -> None:
-    text = json.dumps({"sites": dict(sorted(fingerprints.items()))}, indent=1)
+def read_gate_stamp(output_root: Path) -> str:
+    """What the published output's files were gated under (staging.gate_stamp); "" if unknown."""
+    try:
+        stamp = json.loads((Path(output_root) / MANIFEST).read_text(encoding="utf-8"))["gate"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    return stamp if isinstance(stamp, str) else ""
+
+
+def write_manifest(output_root: Path, fingerprints: dict[str, str], gate: str = "") -> None:
+    data: dict[str, Any] = {"sites": dict(sorted(fingerprints.items()))}
+    if gate:
+        data["gate"] = gate
+    text = json.dumps(data, indent=1)
     (Path(output_root) / MANIFEST).write_text(text + "\n", encoding="utf-8")
 
 

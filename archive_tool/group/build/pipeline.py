@@ -147,6 +147,7 @@ def build_whole_group(
             write_index,
             executor,
             incremental=incremental,
+            gate_inputs=shared,
         )
     for note in build.notes:
         print(f"警告：{note}", file=sys.stderr)
