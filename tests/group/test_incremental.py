@@ -66,7 +66,7 @@ def test_a_rebuild_keeps_unchanged_sites_and_equals_a_clean_build(group_copy, tm
     untouched = run_pelican(group_copy, output, *settings(**DAY))
     assert untouched.returncode == 0, untouched.stderr
     assert not rebuilt(untouched), untouched.stdout
-    assert kept(untouched).count("、") == 3, untouched.stdout  # all four sites
+    assert kept(untouched).count("、") == 4, untouched.stdout  # all five sites
 
     article = next(group_copy.glob("qcq/**/*.md"))
     article.write_text(
@@ -94,7 +94,7 @@ def test_a_changed_theme_rebuilds_every_site(group_copy, tmp_path):
     css.write_text(css.read_text(encoding="utf-8") + "\n/* 改版 */\n", encoding="utf-8")
     again = run_pelican(group_copy, output, *with_theme)
     assert again.returncode == 0, again.stderr
-    assert not kept(again) and rebuilt(again).count("、") == 3, again.stdout
+    assert not kept(again) and rebuilt(again).count("、") == 4, again.stdout
 
 
 def test_republishing_an_archive_gives_the_same_bytes(demo_warc, tmp_path):
@@ -147,11 +147,11 @@ def test_archive_tool_build_takes_the_options_as_flags(tmp_path):
     output = tmp_path / "output"
     first = archive_tool("build", "--date", "2026-11-26", "-o", str(output))
     assert first.returncode == 0, first.stderr
-    assert "网站群构建完成：4 个站点" in first.stdout
+    assert "网站群构建完成：5 个站点" in first.stdout
     again = archive_tool("build", "--date", "2026-11-26", "-o", str(output), "--workers", "1")
-    assert kept(again).count("、") == 3, again.stdout
+    assert kept(again).count("、") == 4, again.stdout
     full = archive_tool("build", "--date", "2026-11-26", "-o", str(output), "--full")
-    assert rebuilt(full).count("、") == 3 and not kept(full), full.stdout
+    assert rebuilt(full).count("、") == 4 and not kept(full), full.stdout
     wrong = archive_tool("build", "--date", "2026-02-30", "-o", str(tmp_path / "x"))
     assert wrong.returncode == 2 and "应为 YYYY-MM-DD，实为「2026-02-30」" in wrong.stderr
     assert not (tmp_path / "x").exists()
@@ -195,7 +195,8 @@ def test_notices_starting_and_ending_rebuild_their_sites(group_copy, tmp_path):
     assert "已于 2026-10-28 开通上线" in fgw_home.read_text(encoding="utf-8")
     after = run_pelican(group_copy, output, *settings(**NEXT_DAY))
     assert after.returncode == 0, after.stderr
-    assert rebuilt(after).count("、") == 3 and not kept(after), after.stdout
+    assert rebuilt(after).count("、") == 3, after.stdout  # bozhou, fgw, qcq, sjj
+    assert kept(after) == "沿用上次构建（输入未变）：亳州高新技术产业开发区管理委员会", after.stdout
     assert "已于 2026-10-28 开通上线" not in fgw_home.read_text(encoding="utf-8")
     sjj_home = (output / "sjj.bozhou.gov.cn" / "index.html").read_text(encoding="utf-8")
     assert "已于 2026-11-27 开通上线" in sjj_home

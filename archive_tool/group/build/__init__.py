@@ -5,6 +5,7 @@ pipeline (``pipeline``), the staging build, the last gate and the swap (``stagin
 group's own files beside the sites' — retired sites' archives, nginx snippets, the group
 search, the index page and the build report (``groupfiles``), where sites are built
 (``executor``), what a site's build depends on (``manifest``), what the build day decides
-for it (``buildday``) and each site's parsed articles kept between builds
-(``contentcache``). May import: the rest of ``group``, ``content``, ``lifecycle``, ``safety``, ``warc``, ``republish`` and the leaves.
+for it (``buildday``), each site's parsed articles kept between builds
+(``contentcache``) and the rule check's report kept while its inputs are unchanged
+(``checkcache``). May import: the rest of ``group``, ``content``, ``lifecycle``, ``safety``, ``warc``, ``republish`` and the leaves.
 """
