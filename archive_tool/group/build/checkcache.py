@@ -75,19 +75,25 @@ def cached_check(
     """The report kept for this key, or ``check()``'s, kept when it passed."""
     path = cache_root(output_root) / CACHE_FILE
     key = check_key(content_root, today)
-    try:
-        with open(path, "rb") as file:
-            kept_key, data = pickle.load(file)
-        if kept_key == key:
-            return pickle.loads(data)
-    # Absent, truncated, written by another version: unpickling fails in many ways, and
-    # each only means the check runs.
-    except Exception:  # noqa: BLE001
-        pass
+    kept = kept_report(path, key)
+    if kept is not None:
+        return kept
     report = check()
     if report.ok:
         keep(path, key, pickle.dumps(report, protocol=5))
     return report
+
+
+def kept_report(path: Path, key: str) -> GroupReport | None:
+    """The report kept under ``key``; None if there is none, or another, or it cannot be read."""
+    try:
+        with open(path, "rb") as file:
+            kept_key, data = pickle.load(file)
+        return pickle.loads(data) if kept_key == key else None
+    # Absent, truncated, written by another version: unpickling fails in many ways, and
+    # each only means the check runs.
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def keep(path: Path, key: str, data: bytes) -> None:
