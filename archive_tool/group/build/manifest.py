@@ -23,6 +23,7 @@ copied or restored file a new inode — a false "changed" only costs a rebuild.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -94,8 +95,23 @@ def site_fingerprint(
     digest = hashlib.blake2b(digest_size=20)
     digest.update(shared.encode())
     digest.update(tree_stamp(site_folder, skip=(LEDGER_NAME,)).encode())
-    digest.update(pickle.dumps(data, protocol=5))
+    digest.update(value_bytes(data))
     return digest.hexdigest()
+
+
+def value_bytes(data: Any) -> bytes:
+    """``data`` pickled by value only: the same values give the same bytes whether or not
+    equal objects are one object (a report read back from group.build.checkcache shares
+    strings a fresh check does not). Pickle's memo records identity, so it is off; data
+    with a cycle, which cannot be pickled without it, falls back to a plain pickle."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo
+    try:
+        pickler.dump(data)
+    except ValueError:  # a cycle
+        return pickle.dumps(data, protocol=5)
+    return buffer.getvalue()
 
 
 def read_manifest(output_root: Path) -> dict[str, str]:
