@@ -26,14 +26,13 @@ import sys
 import tempfile
 from collections.abc import Callable
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 
 import archive_tool
 
 from ..rules.check import GroupReport
 from .contentcache import cache_root
-from .manifest import shared_stamp, tree_stamp
+from .manifest import shared_stamp, tree_stamp, versions
 
 CACHE_FILE = "check.pickle"
 # The libraries the content loader, the rules and the publishing-safety scan read with.
@@ -60,12 +59,7 @@ def check_key(content_root: Path, today: date) -> str:
     digest.update(f"{sys.version}\0{today.isoformat()}\0".encode())
     digest.update(tree_stamp(Path(content_root)).encode())
     digest.update(shared_stamp([Path(archive_tool.__file__).parent]).encode())
-    for name in READS_WITH:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{name}=={version}\n".encode())
+    digest.update(versions(READS_WITH).encode())
     return digest.hexdigest()
 
 

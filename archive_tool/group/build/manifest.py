@@ -68,13 +68,20 @@ def shared_stamp(paths: list[Path]) -> str:
         digest.update(
             f"{path}\0{tree_stamp(path) if Path(path).is_dir() else file_stamp(path)}\n".encode()
         )
-    for name in VERSIONED:
+    digest.update(versions(VERSIONED).encode())
+    return digest.hexdigest()
+
+
+def versions(names: tuple[str, ...]) -> str:
+    """``name==version`` of each installed distribution, one a line ("-" if absent)."""
+    found = []
+    for name in names:
         try:
             version = metadata.version(name)
         except metadata.PackageNotFoundError:
             version = "-"
-        digest.update(f"{name}=={version}\n".encode())
-    return digest.hexdigest()
+        found.append(f"{name}=={version}\n")
+    return "".join(found)
 
 
 def file_stamp(path: Path) -> str:
