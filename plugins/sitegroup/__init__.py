@@ -57,7 +57,9 @@ class SiteGroupGenerator:
         self.signals = stop_on_signals()
         try:
             self.today = build_day(self.settings.get("BUILD_DATE"))
-            self.report = check_for_build(self.content_root, self.theme, self.today)
+            # A clean build (INCREMENTAL_BUILD=false) checks every file again.
+            cache = self.output_root if bool(self.settings.get("INCREMENTAL_BUILD", True)) else None
+            self.report = check_for_build(self.content_root, self.theme, self.today, cache)
             # 第十条（五）: last year's 年度工作报表 is due by 31 January.
             self.report.violations += annual_report_due(self.report, self.today)
             refuse_unpublishable(self.report)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
 import subprocess
@@ -93,7 +94,8 @@ def test_a_whole_build_replaces_the_output(report, previous: Path):
 
     built = build(report, previous, build_site)
     assert (previous / "www.bozhou.gov.cn" / "index.html").read_text("utf-8") == "亳州市人民政府"
-    assert len(built.sites) == 5 and sorted(p.name for p in previous.parent.iterdir()) == ["output"]
+    assert len(built.sites) == len(report.group.published_sites())
+    assert sorted(p.name for p in previous.parent.iterdir()) == ["output"]
 
 
 def test_a_site_whose_inputs_did_not_change_is_kept_from_the_published_output(report, tmp_path):
@@ -107,7 +109,7 @@ def test_a_site_whose_inputs_did_not_change_is_kept_from_the_published_output(re
 
     stamps = {site.id: "v1" for site in report.group.published_sites()}
     first = build(report, output, build_site, lambda site: stamps[site.id])
-    assert len(first.built) == 5 and not first.kept
+    assert len(first.built) == len(report.group.published_sites()) and not first.kept
     page = output / "www.qcq.gov.cn" / "index.html"
     before = page.stat().st_ino, page.read_text("utf-8")
 
@@ -124,6 +126,48 @@ def test_a_site_whose_inputs_did_not_change_is_kept_from_the_published_output(re
     runs.clear()
     third = build(report, output, build_site, lambda site: stamps[site.id], incremental=False)
     assert sorted(runs) == ["bozhou", "fgw", "gxq", "qcq", "sjj"] and not third.kept
+
+
+def test_published_files_are_trusted_only_under_the_gate_they_were_gated_by(report, tmp_path):
+    """A rebuilt site's file equal to the published one is not read again only while the
+    published output's gate stamp (build-manifest.json) is this build's: here a number
+    planted in the published output stands for a file an older gate let through."""
+    output, pages, builds = tmp_path / "output", {}, []
+
+    def run(job):
+        job.output.mkdir(parents=True)
+        page = pages.get(job.site.id, "<p>办公电话 0558-5123456</p>")
+        (job.output / "index.html").write_text(page, "utf-8")
+        return SiteOutcome(job.site.id)
+
+    def build_with(gate_inputs: str):
+        builds.append(gate_inputs)  # a new fingerprint: every site is rebuilt, none kept
+        jobs = [
+            SiteJob(site, DEMO_CONTENT, output / site.domain, Path(), TODAY, {}, str(len(builds)))
+            for site in report.group.published_sites()
+        ]
+        with ThreadPoolExecutor(2) as executor:
+            result = build_group(
+                report, output, jobs, run, lambda *_: None, executor, gate_inputs=gate_inputs
+            )
+        assert not result.kept
+        return result
+
+    build_with("code v1")
+    assert json.loads((output / "build-manifest.json").read_text("utf-8"))["gate"]
+    pages["qcq"] = "<p>联系 13812345678</p>"
+    planted = output / "www.qcq.gov.cn" / "index.html"
+    planted.write_text(pages["qcq"], "utf-8")
+    build_with("code v1")  # same gate: the equal file is not read again
+    assert planted.read_text("utf-8") == pages["qcq"]
+    with pytest.raises(ToolkitError, match=r"(?s)发布前检查.*138\*\*\*\*5678"):
+        build_with("code v2")  # another gate (its code, lexicons, waivers): read again
+    with pytest.raises(ToolkitError, match="发布前检查"):
+        build_with("")  # a caller that gives no stamp never trusts the output
+    pages["fgw"] = "<p>联系 13812345678</p>"
+    only_fgw = r"共 1 处.*\n.*\n    出现在：fgw\.bozhou\.gov\.cn/index\.html（"
+    with pytest.raises(ToolkitError, match=only_fgw):
+        build_with("code v1")  # fgw's page differs from the published one: read; qcq's is not
 
 
 def test_an_output_that_is_a_symlink_is_replaced_where_it_points(report, tmp_path: Path):

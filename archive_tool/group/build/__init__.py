@@ -6,7 +6,8 @@ group's own files beside the sites' — retired sites' archives, nginx snippets,
 search, the index page and the build report (``groupfiles``), where sites are built
 (``executor``), what a site's build depends on (``manifest``), what the build day decides
 for it and which day a build stands for (``buildday``), each site's parsed articles kept
-between builds (``contentcache``) and a clean stop on Ctrl-C or SIGTERM (``stops``). May
-import: the rest of ``group``, ``content``, ``lifecycle``, ``safety``, ``warc``,
-``republish`` and the leaves.
+between builds (``contentcache``), the rule check's report kept while its inputs are
+unchanged (``checkcache``) and a clean stop on Ctrl-C or SIGTERM (``stops``). May import:
+the rest of ``group``, ``content``, ``lifecycle``, ``safety``, ``warc``, ``republish`` and
+the leaves.
 """

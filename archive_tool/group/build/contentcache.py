@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from .manifest import value_bytes
 
 # The settings that carry the site's content as data for its templates (group.build.settings,
 # group.build.pipeline.site_content); Pelican's readers read none of them.
@@ -68,7 +69,7 @@ def cache_folder(output_root: Path, domain: str, shared: str, settings: dict[str
     """Where the site's run keeps its parsed articles (see the module's docstring)."""
     data = {key: value for key, value in settings.items() if key not in NOT_READ}
     digest = hashlib.blake2b(shared.encode(), digest_size=16)
-    digest.update(pickle.dumps(data, protocol=5))
+    digest.update(value_bytes(data))
     return cache_root(output_root) / domain / digest.hexdigest()
 
 

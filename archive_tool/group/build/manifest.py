@@ -23,6 +23,7 @@ copied or restored file a new inode — a false "changed" only costs a rebuild.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -67,13 +68,20 @@ def shared_stamp(paths: list[Path]) -> str:
         digest.update(
             f"{path}\0{tree_stamp(path) if Path(path).is_dir() else file_stamp(path)}\n".encode()
         )
-    for name in VERSIONED:
+    digest.update(versions(VERSIONED).encode())
+    return digest.hexdigest()
+
+
+def versions(names: tuple[str, ...]) -> str:
+    """``name==version`` of each installed distribution, one a line ("-" if absent)."""
+    found = []
+    for name in names:
         try:
             version = metadata.version(name)
         except metadata.PackageNotFoundError:
             version = "-"
-        digest.update(f"{name}=={version}\n".encode())
-    return digest.hexdigest()
+        found.append(f"{name}=={version}\n")
+    return "".join(found)
 
 
 def file_stamp(path: Path) -> str:
@@ -94,8 +102,23 @@ def site_fingerprint(
     digest = hashlib.blake2b(digest_size=20)
     digest.update(shared.encode())
     digest.update(tree_stamp(site_folder, skip=(LEDGER_NAME,)).encode())
-    digest.update(pickle.dumps(data, protocol=5))
+    digest.update(value_bytes(data))
     return digest.hexdigest()
+
+
+def value_bytes(data: Any) -> bytes:
+    """``data`` pickled by value only: the same values give the same bytes whether or not
+    equal objects are one object (a report read back from group.build.checkcache shares
+    strings a fresh check does not). Pickle's memo records identity, so it is off; data
+    with a cycle, which cannot be pickled without it, falls back to a plain pickle."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo
+    try:
+        pickler.dump(data)
+    except ValueError:  # a cycle
+        return pickle.dumps(data, protocol=5)
+    return buffer.getvalue()
 
 
 def read_manifest(output_root: Path) -> dict[str, str]:
@@ -110,8 +133,20 @@ def read_manifest(output_root: Path) -> dict[str, str]:
     return {str(domain): str(value) for domain, value in sites.items()}
 
 
-def write_manifest(output_root: Path, fingerprints: dict[str, str]) -> None:
-    text = json.dumps({"sites": dict(sorted(fingerprints.items()))}, indent=1)
+def read_gate_stamp(output_root: Path) -> str:
+    """What the published output's files were gated under (staging.gate_stamp); "" if unknown."""
+    try:
+        stamp = json.loads((Path(output_root) / MANIFEST).read_text(encoding="utf-8"))["gate"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    return stamp if isinstance(stamp, str) else ""
+
+
+def write_manifest(output_root: Path, fingerprints: dict[str, str], gate: str = "") -> None:
+    data: dict[str, Any] = {"sites": dict(sorted(fingerprints.items()))}
+    if gate:
+        data["gate"] = gate
+    text = json.dumps(data, indent=1)
     (Path(output_root) / MANIFEST).write_text(text + "\n", encoding="utf-8")
 
 

@@ -34,6 +34,7 @@ from .staging import GroupBuild, SiteJob, build_group
 from ..rules.check import GroupReport, check_group
 from .executor import by_name, site_executor, worker_count
 from .contentcache import cache_folder
+from .checkcache import cached_check
 from .buildday import build_day, day_outcomes, day_printed_elsewhere
 from .stops import restore, stop_on_signals
 from .groupfiles import BUILD_REPORT, write_group_files
@@ -87,15 +88,20 @@ class GroupRun:
     worker: Worker
 
 
-def check_for_build(content_root: Path, theme: str, today: date) -> GroupReport:
+def check_for_build(
+    content_root: Path, theme: str, today: date, output_root: Path | None = None
+) -> GroupReport:
     """The whole group's check as the build needs it; ToolkitError if the theme would
-    publish what is outside it."""
+    publish what is outside it. With ``output_root`` (an incremental build), the report
+    kept from an earlier build while nothing it reads has changed (group.build.checkcache)."""
     # 第十条（二）: the theme is published too; a link out of it would publish its target.
     _, escaping = walk_files(Path(theme), Path(theme))
     if escaping:
         names = "、".join(str(path) for path in escaping)
         raise ToolkitError(f"构建失败：主题中的符号链接指向主题目录之外，不能发布：{names}")
-    return check_group(content_root, today)
+    if output_root is None:
+        return check_group(content_root, today)
+    return cached_check(content_root, today, output_root, lambda: check_group(content_root, today))
 
 
 def refuse_unpublishable(report: GroupReport) -> None:
@@ -161,6 +167,7 @@ def build_whole_group(
             write_index,
             executor,
             incremental=incremental,
+            gate_inputs=shared,
         )
     for note in build.notes:
         print(f"警告：{note}", file=sys.stderr)

@@ -16,6 +16,7 @@ keeps pointing at the new output.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import shutil
 from collections.abc import Callable
@@ -30,7 +31,7 @@ from ...errors import ToolkitError
 from ...safety.gate import Exposure, Gate, GatePolicy, gate_report, identities, locate_sources
 from ..rules.check import GroupReport
 from .executor import alive, halt
-from .manifest import link_tree, read_manifest, write_manifest
+from .manifest import link_tree, read_gate_stamp, read_manifest, write_manifest
 
 
 def staging_dir(output_root: Path, purpose: str) -> Path:
@@ -82,6 +83,7 @@ class SiteJob:
     fingerprint: str = ""
     gate: GatePolicy | None = None  # set by build_group: the worker gates what it wrote
     cache: Path | None = None  # its parsed articles between builds (group.build.contentcache)
+    gated_before: Path | None = None  # published under the same gate: equal files not read
 
 
 @dataclass
@@ -97,7 +99,8 @@ class SiteOutcome:
 def gate_site(job: SiteJob, outcome: SiteOutcome) -> None:
     """第十条（二）（三）: the worker reads every file it wrote, in parallel with the others."""
     if job.gate is not None:
-        result = Gate(job.gate).check_tree(job.output, job.output.parent)
+        gate = Gate(job.gate)
+        result = gate.check_tree(job.output, job.output.parent, published=job.gated_before)
         outcome.exposures, outcome.gated = result.exposures, result.gated
 
 
@@ -122,10 +125,14 @@ def build_group(
     write_index: Callable[[Path, GroupBuild], None],
     executor: Executor,
     incremental: bool = True,
+    gate_inputs: str = "",
 ) -> GroupBuild:
     """Build each job's site into <output>/<domain>/ through ``executor``, keep (hard-link)
     the sites whose fingerprint equals the published one, write the group's own files, and
-    only then replace the output folder."""
+    only then replace the output folder. ``gate_inputs``: a digest of the gate's code and
+    the group's policy folder (group.build.manifest.shared_stamp covers both); while it
+    and the waivers are those the published output was gated under, a file equal to the
+    published one is not read again."""
     if not report.ok:
         raise ToolkitError("网站群存在不合规问题，不能构建")
     output_root = swap_target(Path(output_root))
@@ -136,6 +143,8 @@ def build_group(
     result = GroupBuild()
     futures: dict[Future, SiteJob] = {}
     policy = GatePolicy.of(report.group, report.waivers)
+    stamp = gate_stamp(gate_inputs, policy)
+    trusted = bool(incremental and stamp and read_gate_stamp(output_root) == stamp)
     exposures: list[Exposure] = []
     gated: set[tuple[int, int, int, int]] = set()
     try:
@@ -143,6 +152,7 @@ def build_group(
         for job in jobs:
             job.output = staging / str(job.site.domain)
             job.gate = policy
+            job.gated_before = job.published if trusted else None
             if published.get(str(job.site.domain)) == job.fingerprint and job.published.is_dir():
                 link_tree(job.published, job.output)
                 result.kept.append(job.site)
@@ -157,8 +167,9 @@ def build_group(
         order = {job.site.id: number for number, job in enumerate(jobs)}
         result.built.sort(key=lambda site: order[site.id])
         write_index(staging, result)
-        gate_group(staging, output_root, policy, exposures, gated, report)
-        write_manifest(staging, {str(job.site.domain): job.fingerprint for job in jobs})
+        gate_group(staging, output_root, policy, exposures, gated, report, trusted)
+        fingerprints = {str(job.site.domain): job.fingerprint for job in jobs}
+        write_manifest(staging, fingerprints, gate=stamp)
         check_complete(staging)
         replace_tree(staging, output_root)
     except OSError as error:
@@ -181,15 +192,26 @@ def gate_group(
     exposures: list[Exposure],
     gated: set[tuple[int, int, int, int]],
     report: GroupReport,
+    trusted: bool = False,
 ) -> None:
     """第十条（二）（三）: the last gate over the whole staging tree, before it replaces the
     output. Files the site workers read, and the published files a kept site links to
-    (gated when they were published), are not read again; every name is."""
+    (gated when they were published), are not read again, nor, when ``trusted`` (the
+    output was gated under the same policy), files equal to the published ones; every name is."""
     if output_root.is_dir():
         gated = gated | identities(output_root)
-    exposures = exposures + Gate(policy).check_tree(staging, staging, gated).exposures
+    published = output_root if trusted and output_root.is_dir() else None
+    exposures = exposures + Gate(policy).check_tree(staging, staging, gated, published).exposures
     if exposures:
         raise ToolkitError(gate_report(exposures, locate_sources(exposures, report.group, policy)))
+
+
+def gate_stamp(gate_inputs: str, policy: GatePolicy) -> str:
+    """What a build's files are gated under: the gate's code and inputs, and the policy;
+    "" (never trusted) when the caller gives no inputs."""
+    if not gate_inputs:
+        return ""
+    return hashlib.blake2b(f"{gate_inputs}\0{policy.stamp()}".encode(), digest_size=20).hexdigest()
 
 
 def _discard(futures: dict[Future, SiteJob], staging: Path) -> None:

@@ -1,0 +1,106 @@
+"""The rule check's report kept between builds, reused while nothing it reads has changed.
+
+An untouched rebuild keeps every site (group.build.manifest) but would still load and
+check the whole content folder, most of its time. The check (group.rules.check) is a pure
+function of the content folder, the toolkit's code and the libraries it reads with, and
+the build day; its report is kept in the group's cache folder (``check.pickle`` in
+group.build.contentcache's ``.<output>.cache/``, never published) under a key digesting:
+
+- every file of ``content/`` by name, size, mtime in ns and inode (manifest.tree_stamp),
+  the 索引号 ledgers, ``_library``, ``_policy`` and the 保密审查 key included;
+- the toolkit's code and the versions of the libraries the check reads with (``READS_WITH``
+  and manifest.VERSIONED), and Python's;
+- the build day itself, not what it decides: every rule may read it.
+
+A report is kept only when the check passed, written to a temporary file and renamed; one
+that cannot be read, or was kept under another key, is ignored and the check runs.
+``INCREMENTAL_BUILD=false`` neither reads nor writes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import archive_tool
+
+from ..rules.check import GroupReport
+from .contentcache import cache_root
+from .manifest import shared_stamp, tree_stamp, versions
+
+CACHE_FILE = "check.pickle"
+# The libraries the content loader, the rules and the publishing-safety scan read with.
+READS_WITH = (
+    "PyYAML",
+    "python-stdnum",
+    "phonenumbers",
+    "holidays",
+    "pypinyin",
+    "pyahocorasick",
+    "lxml",
+    "nh3",
+    "pypdf",
+    "python-docx",
+    "openpyxl",
+    "striprtf",
+    "pillow",
+)
+
+
+def check_key(content_root: Path, today: date) -> str:
+    """What the check's report depends on (see the module's docstring), as one digest."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{sys.version}\0{today.isoformat()}\0".encode())
+    digest.update(tree_stamp(Path(content_root)).encode())
+    digest.update(shared_stamp([Path(archive_tool.__file__).parent]).encode())
+    digest.update(versions(READS_WITH).encode())
+    return digest.hexdigest()
+
+
+def cached_check(
+    content_root: Path, today: date, output_root: Path, check: Callable[[], GroupReport]
+) -> GroupReport:
+    """The report kept for this key, or ``check()``'s, kept when it passed."""
+    path = cache_root(output_root) / CACHE_FILE
+    key = check_key(content_root, today)
+    kept = kept_report(path, key)
+    if kept is not None:
+        return kept
+    report = check()
+    if report.ok:
+        keep(path, key, pickle.dumps(report, protocol=5))
+    return report
+
+
+def kept_report(path: Path, key: str) -> GroupReport | None:
+    """The report kept under ``key``; None if there is none, or another, or it cannot be read."""
+    try:
+        with open(path, "rb") as file:
+            kept_key, data = pickle.load(file)
+        return pickle.loads(data) if kept_key == key else None
+    # Absent, truncated, written by another version: unpickling fails in many ways, and
+    # each only means the check runs.
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def keep(path: Path, key: str, data: bytes) -> None:
+    """Write the report beside the output; a cache that cannot be written is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+        try:
+            with os.fdopen(descriptor, "wb") as file:
+                pickle.dump((key, data), file, protocol=5)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        pass
