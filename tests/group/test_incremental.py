@@ -8,7 +8,6 @@ build on a Dask cluster gives the same bytes again.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
