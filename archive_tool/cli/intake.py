@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import ToolkitError
-from .base import FOLDER, cli, user_errors
+from .base import FOLDER, cli, content_option, user_errors
 
 DB_HELP = "数据库：SQLite 文件路径，或 PostgreSQL 地址 postgresql://…（也可用环境变量 INTAKE_DB）。"
 
@@ -58,14 +58,7 @@ def intake():
 
 @intake.command()
 @db_option
-@click.option(
-    "--content",
-    "content_root",
-    default="content",
-    show_default=True,
-    type=FOLDER,
-    help="网站群内容目录（读取站点信息和意见征集）。",
-)
+@content_option("网站群内容目录（读取站点信息和意见征集）。")
 @click.option(
     "--theme",
     default="themes/gov/static",
@@ -225,14 +218,7 @@ def reply(db, number, unit, text, text_file, when):
 @intake.command()
 @db_option
 @click.option("--site", required=True, help="站点 ID：导出写给该站点、已受理的留言。")
-@click.option(
-    "--content",
-    "content_root",
-    default="content",
-    show_default=True,
-    type=FOLDER,
-    help="网站群内容目录。",
-)
+@content_option()
 @user_errors
 def export(db, site, content_root):
     """把已受理的留言导出为站点的留言记录（content/<站点>/letters/），个人信息已遮盖。
