@@ -121,6 +121,11 @@ def live(content, report, server, visits, ledger):
     return result, data
 
 
+# The demo's 互动 platform and 政务服务网 (site.yaml 互动平台) are hosts outside this test's
+# servers, so their links are dead here; tests/group/test_channels.py checks those links.
+PLATFORM_HOSTS = ("hudong.bozhou.gov.cn", "zwfw.bozhou.gov.cn")
+
+
 def test_live_visits_slow_and_failing_pages_and_dead_links(demo, tmp_path):
     content, output = demo
     visits = tmp_path / "visits.jsonl"
@@ -139,6 +144,8 @@ def test_live_visits_slow_and_failing_pages_and_dead_links(demo, tmp_path):
     found = {}
     for site in data["sites"]:
         for problem in site["problems"]:
+            if any(host in problem["evidence"] for host in PLATFORM_HOSTS):
+                continue
             found.setdefault(problem["indicator"], []).append((site["id"], problem))
     # Only the 数据资源局 failed visits: 2 of 4 (a timeout and a 500).
     (unreachable,) = found.pop("站点无法访问")
