@@ -1,7 +1,7 @@
 """Verify a published static archive (``archive-tool verify DIR``).
 
 For every archived page: exactly one banner, first in <body>, with 「已归档」 and an
-归档时间; the archived-at, robots and canonical metadata; nothing loaded from an original
+归档时间; the archived-at metadata and the canonical link to the original URL; nothing loaded from an original
 origin and no link to one except the banner's and the canonical link; every internal link
 and requisite resolving to a file of the archive.
 
@@ -245,9 +245,9 @@ def check_page(path: Path, archive: Path, origins: set[str]) -> list[str]:
         problems += banner_text_problems(banners[0])
     if not document.xpath("//meta[@name='archived-at']/@content"):
         problems.append('缺少 <meta name="archived-at">')
-    if document.xpath("//meta[@name='robots']/@content") != ["noindex"]:
-        problems.append('缺少 <meta name="robots" content="noindex">')
     canonical = document.xpath("//link[@rel='canonical']/@href")
+    if not canonical:
+        problems.append('缺少指向原网址的 <link rel="canonical">')
     allowed = set(canonical) | {a for b in banners for a in b.xpath(".//a/@href")}
     for url in loaded_urls(document):
         if _origin(url) in origins:
@@ -366,15 +366,13 @@ def template_problems(templates: Templates) -> list[str]:
 
 
 def own_page_problems(data: bytes) -> list[str]:
-    """An archive's own page: nothing that runs, under the archive's policy, not indexed."""
+    """An archive's own page: nothing that runs, under the archive's policy."""
     problems = active_problems(data)
     document, _ = read_page(data)
     if document is not None:
         policies = document.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
         if policies != [ARCHIVE_POLICY]:
             problems.append("缺少归档的内容安全策略（模板中的 {{ csp_meta }}）")
-        if document.xpath("//meta[@name='robots']/@content") != ["noindex"]:
-            problems.append('缺少 <meta name="robots" content="noindex">')
     return problems
 
 

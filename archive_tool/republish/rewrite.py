@@ -457,7 +457,6 @@ def _set_head(document, banner: Banner, css: str) -> None:
     fresh = [
         etree.Element("meta", charset="utf-8"),
         etree.Element("meta", {"http-equiv": "Content-Security-Policy", "content": CSP}),
-        etree.Element("meta", name="robots", content="noindex"),
         etree.Element("meta", name="archived-at", content=stamp),
         etree.Element("link", rel="canonical", href=xml_safe(banner.original_url)),
     ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from browser import launched_chromium  # skips the module without chromium
@@ -18,10 +19,9 @@ DOMAIN = "fgw.bozhou.gov.cn"
 MINUTE = "%Y-%m-%d %H:%M"
 
 
-@pytest.fixture(scope="module")
-def redesigned(tmp_path_factory):
-    """The demo group built, then built again after fgw's redesign date: one archive."""
-    root = tmp_path_factory.mktemp("redesigned")
+def build_redesigned(root: Path) -> Path:
+    """The demo group built into root, then built again after fgw's redesign date: fgw's
+    site folder, with one archive."""
     content, output = root / "content", root / "output"
     shutil.copytree(DEMO_CONTENT, content)
     first = run_pelican(content, output, "-e", 'BUILD_DATE="2026-11-20"')
@@ -30,6 +30,11 @@ def redesigned(tmp_path_factory):
     second = run_pelican(content, output, "-e", 'BUILD_DATE="2026-11-26"')
     assert second.returncode == 0, second.stderr
     return output / DOMAIN
+
+
+@pytest.fixture(scope="module")
+def redesigned(tmp_path_factory):
+    return build_redesigned(tmp_path_factory.mktemp("redesigned"))
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +81,34 @@ def test_the_archive_directory_is_a_page_of_the_site(browser, redesigned):
         page.wait_for_load_state()
         assert "已归档" in page.inner_text("body") and "归档时间" in page.inner_text("body")
         page.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def archive_pages(site: Path) -> list[str]:
+    """The archive's own 归档目录 and one archived page (its copy of the site's home), as
+    paths under the site's root."""
+    (directory,) = site.glob("archive/2*/index.html")
+    archived = directory.parent / DOMAIN / "index.html"
+    return [p.relative_to(site).as_posix() for p in (directory, archived)]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_archive_and_an_archived_page_pass_axe(browser, redesigned, width):
+    httpd, url = serve(redesigned)
+    try:
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        found = {}
+        for path in archive_pages(redesigned):
+            problems = audit(page, f"{url}/{path}", errors)
+            if problems:
+                found[path] = problems
+        page.close()
+        assert found == {}
     finally:
         httpd.shutdown()
         httpd.server_close()

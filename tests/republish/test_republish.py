@@ -150,7 +150,9 @@ def test_wget_warc_keeps_redirects_and_marks_external_links(wget_small_warc, tmp
     assert 'url("logo.png")' in home.xpath("//p/@style")[0]
     canonical = home.xpath("//link[@rel='canonical']/@href")
     assert canonical and canonical[0].endswith("/index.html")
-    assert home.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    assert home.xpath("//meta[@name='robots']/@content") == [], (
+        "indexable, canonical to the original"
+    )
     archived_at = home.xpath("//meta[@name='archived-at']/@content")[0]
     assert archived_at.endswith("+08:00")
 
@@ -187,6 +189,19 @@ def test_verify_dir_names_a_page_without_banner(demo_warc, tmp_path):
     result = archive_tool("verify", out)
     assert result.returncode == 1
     assert "sitemap.html" in result.stderr and "归档横幅" in result.stderr
+
+
+def test_verify_dir_names_a_page_without_its_canonical_link(demo_warc, tmp_path):
+    # Archived pages may be indexed: the canonical link is what names the original as the
+    # preferred copy, so a page without it fails.
+    out = tmp_path / "out"
+    archive = republished(demo_warc, out)
+    page = next(archive.rglob("sitemap.html"))
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace('rel="canonical"', 'rel="x"'), encoding="utf-8")
+    result = archive_tool("verify", out)
+    assert result.returncode == 1
+    assert "sitemap.html" in result.stderr and "canonical" in result.stderr
 
 
 def test_verify_dir_catches_a_leak_to_the_origin(demo_warc, tmp_path):

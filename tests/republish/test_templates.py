@@ -122,7 +122,7 @@ def test_a_template_that_breaks_the_rules_is_refused_and_nothing_written(name, w
 
 
 def test_each_page_rule_is_named(tmp_path):
-    folder = override(tmp_path / "republish", "not_archived.html", "<p>{{ csp_meta }}</p>")
+    folder = override(tmp_path / "republish", "not_archived.html", "<p>未被归档</p>")
     assert template_problems(Templates(folder)) == [
-        'not_archived.html：缺少 <meta name="robots" content="noindex">'
+        "not_archived.html：缺少归档的内容安全策略（模板中的 {{ csp_meta }}）"
     ]
