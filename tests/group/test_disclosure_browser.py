@@ -85,6 +85,21 @@ def test_search_filters_and_sorts_by_date(page, site):
     assert page.input_value("#search-sort") == "date"
 
 
+def test_the_groups_search_sorts_every_site_by_date(page, site):
+    # Each site's shards are sorted by pagefind on their own and the sites merged by date as
+    # they are shown (search.js newestFirst): the same results, newest first across sites.
+    page.goto(f"{site}/search.html?q={quote('发展')}&scope=group")
+    ranked = results(page)
+    page.goto(f"{site}/search.html?q={quote('发展')}&scope=group&sort=date")
+    found = results(page)
+    assert "按发布日期排列" in page.inner_text("#search-status")
+    assert sorted(item["href"] for item in found) == sorted(item["href"] for item in ranked)
+    assert len({item["href"].split("/")[2] for item in found}) > 1, "several sites"
+    dated = [item["date"] for item in found if item["date"]]
+    assert dated == sorted(dated, reverse=True)
+    assert [item["date"] for item in found[: len(dated)]] == dated, "undated pages last"
+
+
 @pytest.mark.parametrize("word", ["办事指南", "路灯", "中医药", "12345"])
 def test_snippets_read_as_text(page, site, word):
     page.goto(f"{site}/search.html?q={quote(word)}")

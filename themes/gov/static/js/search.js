@@ -147,9 +147,11 @@
   function say(text) { status.textContent = text; }
   function busy(value) { box.setAttribute("aria-busy", value ? "true" : "false"); }
 
-  function render(results, shown) {
-    var batch = results.slice(shown, shown + PAGE);
-    return Promise.all(batch.map(function (result) { return result.data(); })).then(function (pages) {
+  // The next page of results, appended to the list; resolves to how many were added.
+  function render(results) {
+    return results.next(PAGE).then(function (batch) {
+      return Promise.all(batch.map(function (result) { return result.data(); }));
+    }).then(function (pages) {
       pages.forEach(function (data) {
         var item = document.createElement("li");
         item.className = "search-result";
@@ -180,8 +182,15 @@
         item.appendChild(excerpt);
         list.appendChild(item);
       });
-      return shown + batch.length;
+      return pages.length;
     });
+  }
+
+  // The filters of every search: the chosen facets and, in the group's search, no copies.
+  function searchFilters() {
+    var filters = Object.assign({}, chosen);
+    if (group) { filters.not = { origin: "repost" }; }
+    return filters;
   }
 
   function search(pagefind, words) {
@@ -194,9 +203,7 @@
     // shorter prefix in an index that lacks the word (「12345」 found 「12」 on a site
     // without it), so only pages holding each word exactly are kept.
     var phrases = words;
-    var filters = Object.assign({}, chosen);
-    if (group) { filters.not = { origin: "repost" }; }
-    var only = { filters: filters };
+    var only = { filters: searchFilters() };
     if (!words.length) {  // browsing the 公开目录: every page of the chosen facets
       return pagefind.search(null, only).then(function (found) { return found.results; });
     }
@@ -221,17 +228,83 @@
     });
   }
 
-  // Newest first, by the date each result shows (an undated page last). Sorted here, not by
-  // pagefind: across merged indexes (a site's year shards, the group's sites) pagefind 1.5
-  // interleaves each index's own order instead of sorting the whole.
-  function newestFirst(results) {
-    return Promise.all(results.map(function (result) { return result.data(); })).then(function (pages) {
-      return pages.map(function (data, i) { return { data: data, rank: i }; }).sort(function (a, b) {
-        var x = a.data.meta.date || "", y = b.data.meta.date || "";
-        return x === y ? a.rank - b.rank : (x < y ? 1 : -1);
-      }).map(function (item) {
-        return { data: function () { return Promise.resolve(item.data); } };
+  // Results in rank order, a page at a time: `length` of them, `next(n)` the following n.
+  function listed(results) {
+    var shown = 0;
+    return {
+      length: results.length,
+      next: function (n) {
+        var batch = results.slice(shown, shown + n);
+        shown += batch.length;
+        return Promise.resolve(batch);
+      }
+    };
+  }
+
+  // A result whose data (its fragment, one request) is fetched once however often it is asked.
+  function once(result) {
+    var data = null;
+    return { id: result.id, data: function () { return data || (data = result.data()); } };
+  }
+
+  // Newest first (an undated page last, in rank order), without opening every result.
+  // pagefind sorts one index by data-pagefind-sort from the index alone, but across merged
+  // indexes (a site's year shards, the group's sites) pagefind 1.5 interleaves each index's
+  // own order. So each shard is searched again on its own, sorted: a site's shards are its
+  // years, newest first, so their orders joined are the site's order; the group's sites are
+  // merged as they are shown, by the dates of the pages at the head of each site's list
+  // (a fragment each), not of all of them. sitesShards: each site's shard folders, as listed.
+  function newestFirst(pagefind, sitesShards, results) {
+    var byId = {};
+    results.forEach(function (result) { byId[result.id] = once(result); });
+    var sorted = { filters: searchFilters(), sort: { date: "desc" } };
+    return Promise.all(sitesShards.map(function (folders) {
+      return Promise.all(folders.filter(function (folder) {
+        return !/\/undated\/$/.test(folder);  // shards.UNDATED: no page there has a date
+      }).map(function (folder) {
+        var shard = pagefind.createInstance({ basePath: folder });
+        return shard.search(null, sorted).then(function (found) {
+          shard.destroy();
+          return found.results.map(function (result) { return result.id; });
+        });
+      })).then(function (years) {
+        return [].concat.apply([], years).filter(function (id) { return byId[id]; });
       });
+    })).then(function (lists) {
+      var dated = {};
+      lists.forEach(function (ids) { ids.forEach(function (id) { dated[id] = true; }); });
+      var undated = results.filter(function (result) { return !dated[result.id]; });
+      var heads = lists.map(function () { return 0; });
+      function take(i) { return byId[lists[i][heads[i]++]]; }
+      function one() {
+        var live = heads.map(function (at, i) { return i; }).filter(function (i) {
+          return heads[i] < lists[i].length;
+        });
+        if (!live.length) { return Promise.resolve(undated.length ? byId[undated.shift().id] : null); }
+        if (live.length === 1) { return Promise.resolve(take(live[0])); }
+        return Promise.all(live.map(function (i) {
+          return byId[lists[i][heads[i]]].data().then(function (data) { return data.meta.date || ""; });
+        })).then(function (dates) {
+          var best = 0;
+          dates.forEach(function (date, j) { if (date > dates[best]) { best = j; } });
+          return take(live[best]);
+        });
+      }
+      return {
+        length: results.length,
+        next: function (n) {
+          var batch = [];
+          function step() {
+            if (batch.length >= n) { return batch; }
+            return one().then(function (result) {
+              if (!result) { return batch; }
+              batch.push(result);
+              return step();
+            });
+          }
+          return Promise.resolve(step());
+        }
+      };
     });
   }
 
@@ -306,13 +379,14 @@
     });
   }
   Promise.all(sites.map(function (site) { return shards(site.folder); })).then(function (found) {
+    var sitesShards = found;
     var merged = [];
     found.forEach(function (folders, i) {
       folders.forEach(function (folder) {
         merged.push({ folder: folder, baseUrl: sites[i].baseUrl });
       });
     });
-    if (!merged.length) { return []; }  // nothing indexed anywhere
+    if (!merged.length) { return listed([]); }  // nothing indexed anywhere
     var primary = merged.shift().folder;
     // The primary's address would otherwise give its folder as the site's root.
     var siteRoot = sites[0].baseUrl || bundle.pathname.replace(/pagefind\/$/, "");
@@ -325,7 +399,9 @@
         }));
       }).then(function () { return offerFilters(pagefind); }).then(function () {
         return search(pagefind, words);
-      }).then(function (results) { return byDate ? newestFirst(results) : results; });
+      }).then(function (results) {
+        return byDate ? newestFirst(pagefind, sitesShards, results) : listed(results);
+      });
     });
   }).then(function (results) {
     var about = words.length ? "与“" + query + "”相关的信息" : "信息";
@@ -340,8 +416,8 @@
     function next() {
       more.disabled = true;
       busy(true);
-      return render(results, shown).then(function (count) {
-        shown = count;
+      return render(results).then(function (count) {
+        shown += count;
         more.hidden = shown >= results.length;
         more.disabled = false;
         busy(false);
