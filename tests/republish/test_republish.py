@@ -180,13 +180,16 @@ def test_republishing_the_same_capture_never_overwrites(demo_warc, tmp_path):
     assert marker.read_bytes() == before
 
 
-def test_verify_dir_names_a_page_without_banner(demo_warc, tmp_path):
+def verify_sitemap_changed(demo_warc, tmp_path, old: str, new: str):
+    """archive-tool verify on a republished demo whose archived sitemap.html has old replaced."""
     out = tmp_path / "out"
-    archive = republished(demo_warc, out)
-    page = next(archive.rglob("sitemap.html"))
-    text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace("data-archive-banner", "data-x"), encoding="utf-8")
-    result = archive_tool("verify", out)
+    page = next(republished(demo_warc, out).rglob("sitemap.html"))
+    page.write_text(page.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return archive_tool("verify", out)
+
+
+def test_verify_dir_names_a_page_without_banner(demo_warc, tmp_path):
+    result = verify_sitemap_changed(demo_warc, tmp_path, "data-archive-banner", "data-x")
     assert result.returncode == 1
     assert "sitemap.html" in result.stderr and "归档横幅" in result.stderr
 
@@ -194,12 +197,7 @@ def test_verify_dir_names_a_page_without_banner(demo_warc, tmp_path):
 def test_verify_dir_names_a_page_without_its_canonical_link(demo_warc, tmp_path):
     # Archived pages may be indexed: the canonical link is what names the original as the
     # preferred copy, so a page without it fails.
-    out = tmp_path / "out"
-    archive = republished(demo_warc, out)
-    page = next(archive.rglob("sitemap.html"))
-    text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace('rel="canonical"', 'rel="x"'), encoding="utf-8")
-    result = archive_tool("verify", out)
+    result = verify_sitemap_changed(demo_warc, tmp_path, 'rel="canonical"', 'rel="x"')
     assert result.returncode == 1
     assert "sitemap.html" in result.stderr and "canonical" in result.stderr
 
