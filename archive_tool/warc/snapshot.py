@@ -22,6 +22,7 @@ from .crawl import HTML_TYPES, LINKED_TYPES, Crawler, CrawlOptions, CrawlResult
 from .fromdir import check_source, snapshot_directory
 from .gzipmembers import MemberError, iter_members
 from .httpfetch import Fetcher
+from .orderedpool import WorkerDied
 from .pagination import paginated_urls
 from .parallel import crawl_in_processes
 from .payload import PayloadError, PayloadReader
@@ -293,16 +294,19 @@ def snapshot(
         )
         try:
             if from_dir is not None:
-                result = snapshot_directory(
-                    from_dir,
-                    base_url or "",
-                    output,
-                    on_progress,
-                    processes,
-                    skip,
-                    captured=state.captured if state else None,
-                )
                 fatal = None
+                try:
+                    result = snapshot_directory(
+                        from_dir,
+                        base_url or "",
+                        output,
+                        on_progress,
+                        processes,
+                        skip,
+                        captured=state.captured if state else None,
+                    )
+                except WorkerDied as error:
+                    result, fatal = CrawlResult(), error
             elif processes > 1 and not options.delay and chromium is None:
                 result = crawl_in_processes(
                     options,
