@@ -24,14 +24,9 @@ from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import Self
 
-from ..errors import ToolkitError
-from .parallel import die_with_parent
+from .parallel import WorkerDied, die_with_parent, exit_reason
 
 JOIN_SECONDS = 5.0  # a process told to stop (or killed) ends within this; else it is killed
-
-
-class WorkerDied(ToolkitError):
-    """A pool process ended without its result (killed, out of memory) or failed."""
 
 
 def _serve(
@@ -141,16 +136,7 @@ class OrderedPool:
     def _died(self, index: int) -> WorkerDied:
         process = self._processes[index]
         process.join(JOIN_SECONDS)
-        how = process.exitcode
-        if how is not None and how < 0:
-            try:
-                why = f"被信号 {signal.Signals(-how).name} 结束"
-            except ValueError:
-                why = f"被信号 {-how} 结束"
-        elif how is not None:
-            why = f"退出码 {how}"
-        else:
-            why = "不再应答"
+        why = exit_reason(process.exitcode)
         return WorkerDied(f"工作进程 {process.pid} 意外终止（{why}），其余进程已停止")
 
     def close(self, stop: bool = True) -> None:

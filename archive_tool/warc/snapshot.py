@@ -22,9 +22,8 @@ from .crawl import HTML_TYPES, LINKED_TYPES, Crawler, CrawlOptions, CrawlResult
 from .fromdir import check_source, snapshot_directory
 from .gzipmembers import MemberError, iter_members
 from .httpfetch import Fetcher
-from .orderedpool import WorkerDied
 from .pagination import paginated_urls
-from .parallel import crawl_in_processes
+from .parallel import WorkerDied, crawl_in_processes
 from .payload import PayloadError, PayloadReader
 from .scope import normalize
 from .writer import WarcOutput, WriteError
@@ -308,16 +307,19 @@ def snapshot(
                 except WorkerDied as error:
                     result, fatal = CrawlResult(), error
             elif processes > 1 and not options.delay and chromium is None:
-                result = crawl_in_processes(
-                    options,
-                    output,
-                    fetcher or Fetcher(),
-                    processes,
-                    on_progress,
-                    captured=state.captured if state else None,
-                    resumed_links=state.links if state else [],
-                )
                 fatal = None
+                try:
+                    result = crawl_in_processes(
+                        options,
+                        output,
+                        fetcher or Fetcher(),
+                        processes,
+                        on_progress,
+                        captured=state.captured if state else None,
+                        resumed_links=state.links if state else [],
+                    )
+                except WorkerDied as error:
+                    result, fatal = CrawlResult(), error
             else:
                 crawler = (
                     Crawler(

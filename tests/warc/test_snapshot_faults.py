@@ -471,6 +471,25 @@ def test_a_killed_pool_process_ends_the_capture_with_a_message(big_site, tmp_pat
     assert_complete(output, dir_urls(big_site))
 
 
+def test_a_killed_crawling_process_ends_the_crawl_with_a_message(tmp_path, reap):
+    """Its jobs would never finish: the crawl, never quiet, went on for ever."""
+    output = tmp_path / "endless.warc.gz"
+    with serve_handler(type("Endless", (EndlessHandler,), {"delay": 0.02})) as url:
+        before = SlowHandler.requests
+        process = start(output, url, "--processes", "2", "--concurrency", "4")
+        wait_until(lambda: SlowHandler.requests >= before + 30, process, "30 requests")
+        wait_until(lambda: len(snapshot_processes(output, process.pid)) >= 3, process, "workers")
+        victim = next(pid for pid in snapshot_processes(output, process.pid) if pid != process.pid)
+        os.kill(victim, signal.SIGKILL)
+        stderr = process.finish()
+        assert_no_process_left(output, process.pid)
+    assert process.returncode == 1, stderr
+    assert f"抓取进程 {victim} 意外终止（被信号 SIGKILL 结束）" in stderr
+    assert f"已抓取的记录保存在 {open_path(output)}（完整有效，可用 --resume 继续）" in stderr
+    assert "Traceback" not in stderr
+    assert archive_tool("verify", open_path(output)).returncode == 0
+
+
 # --- kill -9 at random points, resume each time ------------------------------------------
 
 KILLS = 10
