@@ -12,19 +12,18 @@ and results come back in the same order; a process gets its next task only once 
 parent has its last result, so neither side ever writes to a pipe the other is not about
 to read. A process that dies closes the only write end of its result pipe: the parent
 reads an end of file, not a wait, and ends the run with ``WorkerDied``. Every process ends
-with the parent (``parallel.die_with_parent``), however the parent ends.
+with the parent (``parallel.become_worker``), however the parent ends.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import Self
 
-from .parallel import WorkerDied, die_with_parent, exit_reason
+from .parallel import WorkerDied, become_worker, exit_reason
 
 JOIN_SECONDS = 5.0  # a process told to stop (or killed) ends within this; else it is killed
 
@@ -36,9 +35,7 @@ def _serve(
     inherited: list[Connection],
     parent: int,
 ) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (see cli.warc)
-    die_with_parent(parent)
+    become_worker(parent)
     for connection in inherited:  # the parent's ends of earlier processes' pipes
         connection.close()
     while True:

@@ -93,6 +93,14 @@ def die_with_parent(parent: int) -> None:
         threading.Thread(target=watch, daemon=True).start()
 
 
+def become_worker(parent: int) -> None:
+    """Set up a forked worker: Ctrl-C and SIGTERM are the parent's to handle, and it ends
+    with the parent ``parent``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (see cli.warc)
+    die_with_parent(parent)
+
+
 def owner(url: str, processes: int) -> int:
     """Which process crawls url.
 
@@ -245,9 +253,7 @@ def _worker(
     captured: set[str],
     parent: int,
 ) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (see cli.warc)
-    die_with_parent(parent)
+    become_worker(parent)
     crawler = WorkerCrawler(
         index,
         shared,
