@@ -89,14 +89,18 @@ MEASURE = (
 )
 
 
-def archive_tool_measured(*args, timeout=600) -> tuple[subprocess.CompletedProcess, int]:
-    """archive_tool() in a fresh process, and that process's peak RSS in KiB."""
+def archive_tool_measured(
+    *args, timeout=600, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess, int]:
+    """archive_tool() in a fresh process (with ``env`` added to the environment), and that
+    process's peak RSS in KiB."""
     completed = subprocess.run(
         [sys.executable, "-c", MEASURE, sys.executable, "-m", "archive_tool", *map(str, args)],
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
+        env={**os.environ, **(env or {})},
     )
     *lines, peak = completed.stderr.rstrip("\n").split("\n")
     completed.stderr = "\n".join(lines)

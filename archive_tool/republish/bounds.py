@@ -12,13 +12,17 @@ these bytes mean nothing else.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import lxml.html
 from lxml import etree
 
+from ..warc.bounds import tick
+
 MAX_NODES = 150_000  # elements and attributes of one document
 MAX_TAG_ATTRIBUTES = 1000  # in one tag: real tags have a few dozen
+TICK_TAGS = 4096  # tags scanned between checks of the record's time
 FEED_CHARS = 64 * 1024
 HTML_OPTIONS = {"recover": True, "no_network": True, "huge_tree": False, "default_doctype": True}
 RAW_TEXT = frozenset(
@@ -64,7 +68,9 @@ def html_tag_attributes(text: str, limit: int = MAX_TAG_ATTRIBUTES) -> int:
     worst = 0
     position = 0
     end = len(text)
-    while True:
+    for count in itertools.count(1):
+        if count % TICK_TAGS == 0:
+            tick()
         tag = _TAG_OR_COMMENT.search(text, position)
         if tag is None:
             return worst
@@ -122,15 +128,18 @@ def parse_html(text: str):
     parser.set_element_class_lookup(lxml.html.HtmlElementClassLookup())
     nodes = 0
     for start in range(0, len(text), FEED_CHARS):
+        tick()
         parser.feed(text[start : start + FEED_CHARS])
         if counted:
             nodes += sum(1 + len(element.attrib) for _, element in parser.read_events())
         if nodes > MAX_NODES:
             raise TooCostly(f"页面的元素和属性超过 {MAX_NODES} 个")
     try:
-        return parser.close()
+        root = parser.close()
     except etree.XMLSyntaxError:
         return None
+    tick()
+    return root
 
 
 def xml_encoding(data: bytes) -> str:

@@ -40,8 +40,10 @@ import lxml.html
 
 from ..errors import ToolkitError
 from ..regions import SHANGHAI
+from ..warc.bounds import RecordTooSlow, record_deadline
 from ..warc.payload import Limits, PayloadError, PayloadReader, size_text
 from ..warc.scope import normalize
+from ..warc.verify import shorten
 from .bounds import TooCostly
 from .captureindex import CaptureIndex
 from .captures import index_warcs, parse_warc_date
@@ -287,11 +289,16 @@ class ArchiveWriter:
         return Banner(self.nonce, entry.captured.astimezone(SHANGHAI), entry.url, live)
 
     def write(self, entry: Entry) -> None:
-        """Write one capture; a capture that cannot be written is listed and left out."""
+        """Write one capture; a capture that cannot be written is listed and left out. One
+        over the record's time (decoding, parsing, rewriting) stops the run: RecordTooSlow."""
         destination = self.root / entry.path
         try:
-            self._write(entry, destination)
+            with record_deadline():
+                self._write(entry, destination)
             self.result.files += 1
+        except RecordTooSlow as error:
+            where = f"{entry.warc} 偏移 {entry.offset}：记录 {shorten(entry.url)}"
+            raise error.named(where) from None
         except (
             PayloadError,
             PageTooLarge,

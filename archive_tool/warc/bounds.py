@@ -7,14 +7,27 @@ pieces). What the walk alone cannot bound is checked here, record by record: how
 records a file may hold (and that their WARC-Record-IDs differ) and how long one file may
 take, each breach a defect at the record's offset; and, as a note, a gzip member that
 inflates like a bomb (valid WARC: the readers after the walk decode within bounds).
+
+And how long one record may take (``record_deadline``): reading, inflating, decoding and
+parsing it may use at most ``record_seconds()`` of the processor. The readers call ``tick``
+between pieces (of inflated data, of a header, of a page), which raises RecordTooSlow once
+the record is over its time: a check between pieces, not a signal, so it works in any
+thread and any worker process. The time is the thread's processor time, not the clock's:
+a busy machine makes a record slower to read, not more costly.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import math
+import os
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..errors import ToolkitError
 from . import names as W
 
 MiB = 1024 * 1024
@@ -39,6 +52,66 @@ class Bounds:
 
 
 DEFAULT_BOUNDS = Bounds()
+
+RECORD_SECONDS = 120.0  # a 2 GiB payload decodes in about 10 s; a record's head in microseconds
+RECORD_SECONDS_VARIABLE = "ARCHIVE_TOOL_RECORD_SECONDS"
+
+
+class RecordTooSlow(ToolkitError):
+    """A record took more than its time; ``message`` says so, ``named`` says where."""
+
+    def __init__(self, seconds: float, where: str = ""):
+        self.seconds = seconds
+        self.where = where
+        self.message = (
+            f"处理这条记录用时超过 {seconds:g} 秒（处理器时间）的上限，疑似恶意构造，已停止读取"
+            f"（上限可用环境变量 {RECORD_SECONDS_VARIABLE} 调整）"
+        )
+        super().__init__(f"{where}：{self.message}" if where else self.message)
+
+    def named(self, where: str) -> RecordTooSlow:
+        """The same error, saying which file, offset and record (once: the first name holds)."""
+        return self if self.where else RecordTooSlow(self.seconds, where)
+
+
+def record_seconds() -> float:
+    """The processor seconds one record may take: RECORD_SECONDS, or the environment's."""
+    text = os.environ.get(RECORD_SECONDS_VARIABLE, "").strip()
+    if not text:
+        return RECORD_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (0 < seconds < math.inf):
+        raise ToolkitError(
+            f"环境变量 {RECORD_SECONDS_VARIABLE} 应为正数（秒），实为「{_printable(text, 20)}」"
+        )
+    return seconds
+
+
+_clock = threading.local()  # (thread time at which the record is over, its seconds)
+
+
+@contextlib.contextmanager
+def record_deadline(seconds: float | None = None) -> Iterator[None]:
+    """Within this block one record is read: ``tick`` raises RecordTooSlow past its time.
+    Nested, the earlier end holds."""
+    seconds = record_seconds() if seconds is None else seconds
+    previous = getattr(_clock, "deadline", None)
+    deadline = (time.thread_time() + seconds, seconds)
+    _clock.deadline = deadline if previous is None else min(previous, deadline)
+    try:
+        yield
+    finally:
+        _clock.deadline = previous
+
+
+def tick() -> None:
+    """RecordTooSlow if the record being read is over its time (nothing outside a record)."""
+    deadline = getattr(_clock, "deadline", None)
+    if deadline is not None and time.thread_time() > deadline[0]:
+        raise RecordTooSlow(deadline[1])
 
 
 class Watch:
@@ -65,8 +138,10 @@ class Watch:
         block = int(declared) if declared.isdigit() else 0
         if record.gzipped and self.bounds.inflates_too_far(block, record.length):
             return [
-                f"记录块解压后 {block} 字节，是其 gzip 数据（{record.length} 字节）的 "
-                f"{block // max(record.length, 1)} 倍，疑似压缩炸弹（只按上限读取）"
+                (
+                    f"记录块解压后 {block} 字节，是其 gzip 数据（{record.length} 字节）的 "
+                    f"{block // max(record.length, 1)} 倍，疑似压缩炸弹（只按上限读取）"
+                )
             ]
         return []
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import mimetypes
-import multiprocessing
 import os
-import signal
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,7 +25,7 @@ from ..errors import ToolkitError
 from .capture import Body, Capture, warc_digest
 from .crawl import CrawlResult
 from .httpfetch import USER_AGENT, FetchError, request_head, target_request_head
-from .parallel import die_with_parent
+from .orderedpool import OrderedPool
 from .record import http_head, warc_date
 from .scope import normalize
 from .writer import (
@@ -108,7 +106,7 @@ def iter_site_files(root: Path, skipped: list[Skipped] | None = None) -> Iterato
 
 
 def _kind(entry: os.DirEntry, real_root: str) -> str:
-    """"file", "folder" or why the entry is left out (d_type makes the common case free)."""
+    """ "file", "folder" or why the entry is left out (d_type makes the common case free)."""
     try:
         if not entry.is_symlink():
             if entry.is_file(follow_symlinks=False):
@@ -298,15 +296,6 @@ def _http_date(seconds: int) -> str:
     return formatdate(seconds, usegmt=True)
 
 
-def _pool_process(parent: int, captured: set[str]) -> None:
-    """Set up a pool process: it ends with the parent, which alone handles Ctrl-C."""
-    global _captured
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    die_with_parent(parent)
-    _captured = captured
-
-
 def _batches(
     root: Path,
     size: int,
@@ -345,7 +334,8 @@ def snapshot_directory(
     turned into KeyboardInterrupt) ends the run with ``result.interrupted``.
 
     With several processes, a pool reads and compresses files in batches and this process
-    writes them in order (and decides revisits).
+    writes them in order (and decides revisits). A pool process that dies ends the run with
+    ``orderedpool.WorkerDied`` (the records written so far stay whole).
     """
     root = Path(root)
     base_url = check_source(root, base_url)
@@ -380,15 +370,14 @@ def snapshot_directory(
             on_progress(result)
 
     global _captured
+    _captured = captured  # pool processes have it by fork
     try:
         if processes > 1:
-            context = multiprocessing.get_context("fork")
-            with context.Pool(processes, _pool_process, (os.getpid(), captured)) as pool:
-                for prepared in pool.imap(_prepare_files, tasks):
+            with OrderedPool(processes, _prepare_files) as pool:
+                for prepared in pool.imap(tasks):
                     for item in prepared:
                         place(item)
         else:
-            _captured = captured
             for task in tasks:
                 for item in _prepare_files(task):
                     place(item)

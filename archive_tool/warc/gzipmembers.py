@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from .bounds import tick
+
 READ_BYTES = 256 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 MEMBER_START = GZIP_MAGIC + b"\x08"  # the magic and the deflate method every member has
@@ -85,6 +87,7 @@ class MemberReader:
         return self.error
 
     def _fill(self, want: int) -> None:
+        tick()  # a member may inflate slowly: the record's time is checked piece by piece
         source = self._input
         if not source:
             source = self._stream.read(READ_BYTES)

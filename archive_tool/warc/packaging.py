@@ -18,6 +18,7 @@ import lxml.html
 from lxml import etree
 from ..errors import ToolkitError
 from . import names as W
+from .bounds import RecordTooSlow, record_deadline
 from .payload import PayloadError, PayloadReader
 from .verify import Record, is_page, shorten, verify_warc
 
@@ -153,10 +154,15 @@ def html_pages(warcs: list[Path]) -> list[dict[str, str]]:
             if page.url in found:
                 continue
             try:
-                head = reader.head(page.warc, page.offset, page.gzipped, MAX_TITLE_SCAN)
-            except PayloadError:
-                head = b""
-            title = page_title(head) or page.url
+                with record_deadline():
+                    try:
+                        head = reader.head(page.warc, page.offset, page.gzipped, MAX_TITLE_SCAN)
+                    except PayloadError:
+                        head = b""
+                    title = page_title(head) or page.url
+            except RecordTooSlow as error:
+                where = f"{page.warc} 偏移 {page.offset}：response 记录 {shorten(page.url)}"
+                raise error.named(where) from None
             found[page.url] = {"url": page.url, "ts": page.ts, "title": title}
     finally:
         reader.close()

@@ -44,6 +44,27 @@ from .writer import (
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 ORPHAN_CHECK_SECONDS = 1.0
+QUIET_WAIT_SECONDS = 1.0
+
+
+class WorkerDied(ToolkitError):
+    """A worker process ended before its work was done (killed, out of memory) or failed."""
+
+
+def exit_reason(exitcode: int | None) -> str:
+    """How a process ended, for a message.
+
+    >>> exit_reason(-9), exit_reason(3), exit_reason(None)
+    ('被信号 SIGKILL 结束', '退出码 3', '不再应答')
+    """
+    if exitcode is None:
+        return "不再应答"
+    if exitcode >= 0:
+        return f"退出码 {exitcode}"
+    try:
+        return f"被信号 {signal.Signals(-exitcode).name} 结束"
+    except ValueError:
+        return f"被信号 {-exitcode} 结束"
 
 
 def die_with_parent(parent: int) -> None:
@@ -70,6 +91,14 @@ def die_with_parent(parent: int) -> None:
             os._exit(1)
 
         threading.Thread(target=watch, daemon=True).start()
+
+
+def become_worker(parent: int) -> None:
+    """Set up a forked worker: Ctrl-C and SIGTERM are the parent's to handle, and it ends
+    with the parent ``parent``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (see cli.warc)
+    die_with_parent(parent)
 
 
 def owner(url: str, processes: int) -> int:
@@ -123,9 +152,16 @@ class Shared:
         with self.send_lock:
             self.writers[process].send_bytes(data)
 
-    def quiet(self) -> tuple[bool, int]:
-        with self.lock:
+    def quiet(self) -> tuple[bool, int | None]:
+        """Whether no job is left anywhere, and the activity count; (False, None) when the
+        lock is not had within a moment (a process killed while holding it never gives it
+        back: the caller looks for dead processes rather than wait for it)."""
+        if not self.lock.acquire(timeout=QUIET_WAIT_SECONDS):
+            return False, None
+        try:
             return self.in_flight.value == 0 and self.queued.value == 0, self.activity.value
+        finally:
+            self.lock.release()
 
 
 class WorkerCrawler(Crawler):
@@ -217,9 +253,7 @@ def _worker(
     captured: set[str],
     parent: int,
 ) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (see cli.warc)
-    die_with_parent(parent)
+    become_worker(parent)
     crawler = WorkerCrawler(
         index,
         shared,
@@ -296,6 +330,7 @@ def crawl_in_processes(
         last_activity = None
         while True:
             drained = _drain(shared, output, result, on_progress, wait=0.05)
+            _check_alive(workers)
             quiet, activity = shared.quiet()
             if quiet and not drained and activity == last_activity:
                 break
@@ -324,6 +359,14 @@ def crawl_in_processes(
     if fatal:
         raise fatal
     return result
+
+
+def _check_alive(workers) -> None:
+    """WorkerDied if a crawling process has ended before the crawl: its jobs would never
+    finish, and the crawl would never be quiet."""
+    for worker in workers:
+        if worker.exitcode is not None:
+            raise WorkerDied(f"抓取进程 {worker.pid} 意外终止（{exit_reason(worker.exitcode)}）")
 
 
 def _drain(

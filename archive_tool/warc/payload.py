@@ -4,12 +4,16 @@ payload is decoded: republish spools payloads with it, wacz reads page titles wi
 The record is read in pieces, never whole into memory. Chunked transfer coding and the
 gzip, deflate and br content codings are undone, each in bounded pieces too. The decoded
 payload may not exceed a size limit, nor inflate beyond a ratio of the bytes its record
-takes in the WARC: a record of a few kilobytes cannot become a gigabyte file.
+takes in the WARC: a record of a few kilobytes cannot become a gigabyte file. Nor may
+decoding it take longer than a record's time (``bounds.record_deadline``): past it,
+RecordTooSlow names the file, the offset and the record.
 """
 
 from __future__ import annotations
 
+import contextlib
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -17,15 +21,18 @@ from typing import BinaryIO
 import brotlicffi
 
 from . import names as W
+from .bounds import RecordTooSlow, record_deadline, tick
 from .gzipmembers import GZIP_MAGIC, MemberReader
 from .verify import (
     MAX_HTTP_HEAD_BYTES,
+    TICK_LINES,
     ByteReader,
     RecordError,
     content_length,
     parse_http_head,
     read_warc_head,
     shorten,
+    target_uri,
 )
 
 PIECE_BYTES = 1024 * 1024
@@ -92,6 +99,7 @@ class Dechunked:
         if self._plain:
             return self._source.read(size)
         while self._left == 0 and not self._done:
+            tick()  # a body of a million one-byte chunks
             line = self._source.readline(MAX_CHUNK_LINE).strip()
             if not line:  # the CRLF after the previous chunk, or the end
                 if not self._source.peek(1):
@@ -149,6 +157,7 @@ class Decoded:
 
     def read(self, size: int) -> bytes:
         while not self._eof:
+            tick()
             out = self._step(size)
             if out:
                 return out
@@ -221,6 +230,7 @@ class PayloadReader:
 
     def __init__(self) -> None:
         self._streams: dict[str, BinaryIO] = {}
+        self._headers = None  # of the record being read, to name it
 
     def close(self) -> None:
         for stream in self._streams.values():
@@ -255,31 +265,47 @@ class PayloadReader:
         return b"".join(pieces)
 
     def _decode(self, warc, offset, gzipped, sink, limit: int, too_large: str) -> int:
-        stream = self._stream(warc)
-        stream.seek(offset)
-        source = MemberReader(stream, offset) if gzipped else stream
-        size = _copy(self._body(ByteReader(source, offset)), sink, limit, too_large)
-        if gzipped and source.error is not None:
-            raise PayloadError(f"记录的 gzip 数据损坏（{source.error.message}）")
-        return size
+        with self._timed(warc, offset):
+            stream = self._stream(warc)
+            stream.seek(offset)
+            source = MemberReader(stream, offset) if gzipped else stream
+            size = _copy(self._body(ByteReader(source, offset)), sink, limit, too_large)
+            if gzipped and source.error is not None:
+                raise PayloadError(f"记录的 gzip 数据损坏（{source.error.message}）")
+            return size
 
     def head(self, warc: str, offset: int, gzipped: bool, size: int) -> bytes:
         """The first ``size`` bytes of the decoded payload of the record at ``offset``
         (decoded in bounded pieces, so a bomb costs no more); PayloadError if unreadable."""
-        stream = self._stream(warc)
-        stream.seek(offset)
-        source = MemberReader(stream, offset) if gzipped else stream
-        body = self._body(ByteReader(source, offset))
-        data = bytearray()
-        while len(data) < size and (piece := body.read(min(PIECE_BYTES, size - len(data)))):
-            data += piece
-        return bytes(data)
+        with self._timed(warc, offset):
+            stream = self._stream(warc)
+            stream.seek(offset)
+            source = MemberReader(stream, offset) if gzipped else stream
+            body = self._body(ByteReader(source, offset))
+            data = bytearray()
+            while len(data) < size and (piece := body.read(min(PIECE_BYTES, size - len(data)))):
+                data += piece
+            return bytes(data)
+
+    @contextlib.contextmanager
+    def _timed(self, warc: str, offset: int) -> Iterator[None]:
+        """Within the record's time; RecordTooSlow naming the file, offset and record."""
+        self._headers = None
+        try:
+            with record_deadline():
+                yield
+        except RecordTooSlow as error:
+            record = "记录"
+            if self._headers is not None:
+                kind = self._headers.get_header(W.TYPE) or "未知类型"
+                record = f"{kind} 记录 {shorten(target_uri(self._headers))}"
+            raise error.named(f"{warc} 偏移 {offset}：{record}") from None
 
     def _body(self, reader: ByteReader):
         try:
             if not reader.skip_blank():
                 raise PayloadError("此偏移处没有记录")
-            headers = read_warc_head(reader)
+            headers = self._headers = read_warc_head(reader)
             block = ByteReader(Limited(reader, content_length(headers)))
         except RecordError as error:
             raise PayloadError(error.message) from None
@@ -297,14 +323,19 @@ class PayloadReader:
 
 def _read_http_head(block: ByteReader):
     head = bytearray()
+    lines = 0
     while True:
         line = block.readline(MAX_HTTP_HEAD_BYTES)
+        lines += 1
+        if lines % TICK_LINES == 0:
+            tick()
         head += line
         if len(head) > MAX_HTTP_HEAD_BYTES:
             raise PayloadError("HTTP 头超过 256 KiB")
         if not line or not line.strip():
             break
     http = parse_http_head(bytes(head))
+    tick()
     if http is None:
         raise PayloadError("HTTP 头无法解析")
     return http
@@ -313,6 +344,7 @@ def _read_http_head(block: ByteReader):
 def _copy(body, sink, limit: int, too_large: str) -> int:
     size = 0
     while piece := body.read(PIECE_BYTES):
+        tick()
         size += len(piece)
         if size > limit:
             raise PayloadError(too_large)

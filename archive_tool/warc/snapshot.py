@@ -23,7 +23,7 @@ from .fromdir import check_source, snapshot_directory
 from .gzipmembers import MemberError, iter_members
 from .httpfetch import Fetcher
 from .pagination import paginated_urls
-from .parallel import crawl_in_processes
+from .parallel import WorkerDied, crawl_in_processes
 from .payload import PayloadError, PayloadReader
 from .scope import normalize
 from .writer import WarcOutput, WriteError
@@ -293,27 +293,33 @@ def snapshot(
         )
         try:
             if from_dir is not None:
-                result = snapshot_directory(
-                    from_dir,
-                    base_url or "",
-                    output,
-                    on_progress,
-                    processes,
-                    skip,
-                    captured=state.captured if state else None,
-                )
                 fatal = None
+                try:
+                    result = snapshot_directory(
+                        from_dir,
+                        base_url or "",
+                        output,
+                        on_progress,
+                        processes,
+                        skip,
+                        captured=state.captured if state else None,
+                    )
+                except WorkerDied as error:
+                    result, fatal = CrawlResult(), error
             elif processes > 1 and not options.delay and chromium is None:
-                result = crawl_in_processes(
-                    options,
-                    output,
-                    fetcher or Fetcher(),
-                    processes,
-                    on_progress,
-                    captured=state.captured if state else None,
-                    resumed_links=state.links if state else [],
-                )
                 fatal = None
+                try:
+                    result = crawl_in_processes(
+                        options,
+                        output,
+                        fetcher or Fetcher(),
+                        processes,
+                        on_progress,
+                        captured=state.captured if state else None,
+                        resumed_links=state.links if state else [],
+                    )
+                except WorkerDied as error:
+                    result, fatal = CrawlResult(), error
             else:
                 crawler = (
                     Crawler(

@@ -38,7 +38,7 @@ from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 
 from ..errors import ToolkitError
 from . import names as W
-from .bounds import DEFAULT_BOUNDS, Bounds, Watch
+from .bounds import DEFAULT_BOUNDS, Bounds, RecordTooSlow, Watch, record_deadline, tick
 from .gzipmembers import GZIP_MAGIC, TRIAL_BYTES, walk_members
 
 READ_BYTES = 256 * 1024
@@ -49,6 +49,7 @@ MESSAGE_CHARS = 120  # URLs and foreign messages inside a message are shortened 
 LISTED_NOTES = 20
 PAIRING_WINDOW = 1000  # records a request may be apart from its response and still pair
 
+TICK_LINES = 1024  # a header's lines read between checks of the record's time
 HEAD_PARSER = StatusAndHeadersParser([], verify=False)
 HTTP_RECORD_TYPES = (W.RESPONSE, W.REQUEST, W.REVISIT)
 MULTIPLE = (
@@ -201,6 +202,7 @@ class ByteReader:
         self.position = position
 
     def _more(self) -> bool:
+        tick()
         chunk = self._stream.read(READ_BYTES)
         self._buffer += chunk
         return bool(chunk)
@@ -219,6 +221,7 @@ class ByteReader:
         """Up to ``size`` bytes; b"" only at the end of the stream."""
         if self._buffer:
             return self._take(size)
+        tick()
         data = self._stream.read(size)
         self.position += len(data)
         return data
@@ -259,8 +262,12 @@ class ByteReader:
 def read_warc_head(reader: ByteReader) -> StatusAndHeaders:
     """The WARC header block of the record that starts here (bounded)."""
     head = bytearray()
+    lines = 0
     while True:
         line = reader.readline(MAX_HEAD_BYTES)
+        lines += 1
+        if lines % TICK_LINES == 0:
+            tick()
         if not line:
             raise RecordError("记录头不完整（文件在记录头中间结束）")
         if not head and not line.startswith(b"WARC/"):
@@ -273,7 +280,13 @@ def read_warc_head(reader: ByteReader) -> StatusAndHeaders:
         if len(head) > MAX_HEAD_BYTES:
             raise RecordError("记录头超过 1 MiB 仍未结束，不是有效的 WARC 记录")
         if not line.strip():  # warcio, too, takes a line of only whitespace as the end
-            return HEAD_PARSER.parse(io.BytesIO(bytes(head)))
+            headers = HEAD_PARSER.parse(io.BytesIO(bytes(head)))
+            try:
+                tick()  # folded lines make a header of 1 MiB parse for seconds
+            except RecordTooSlow as error:
+                error.headers = headers
+                raise
+            return headers
 
 
 def content_length(headers: StatusAndHeaders) -> int:
@@ -455,8 +468,17 @@ def _digest_checks(headers: StatusAndHeaders, kind: str) -> tuple[DigestCheck | 
 
 
 def read_record(reader: ByteReader, offset: int) -> Record:
-    """Read the record that starts here to its end, checking its length and digests."""
+    """Read the record that starts here to its end, checking its length and digests.
+    RecordTooSlow (with the ``headers`` read, if any) past the record's time."""
     headers = read_warc_head(reader)
+    try:
+        return _read_block(reader, offset, headers)
+    except RecordTooSlow as error:
+        error.headers = headers
+        raise
+
+
+def _read_block(reader: ByteReader, offset: int, headers: StatusAndHeaders) -> Record:
     length = content_length(headers)
     kind = headers.get_header(W.TYPE) or ""
     http = kind in HTTP_RECORD_TYPES and target_uri(headers).lower().startswith(("http:", "https:"))
@@ -555,32 +577,50 @@ def _starts_as_arc(stream: BinaryIO, gzipped: bool) -> bool:
 
 def _walk_gzip(stream: BinaryIO) -> Iterator[Record | Defect]:
     for member in walk_members(stream):
-        reader = ByteReader(member)
-        record = problem = after = None
-        if member.error is None:
-            try:
-                if reader.skip_blank():
-                    record = read_record(reader, member.offset)
-                    after = _after_record(reader)
-            except RecordError as error:
-                problem = error.message
-        error = member.finish()
-        if error is not None:
-            if record is None:
-                yield Defect(error.offset, error.message)
-                continue
-            record.problems = [error.message]  # it explains whatever else looked wrong
-            after = None
+        try:
+            with record_deadline():
+                found = _read_member(member)
+        except RecordTooSlow as error:
+            yield _too_slow(member.offset, error)
+            return
+        yield from found
+
+
+def _read_member(member) -> list[Record | Defect]:
+    """The record of one gzip member, and what is wrong around it."""
+    reader = ByteReader(member)
+    record = problem = after = None
+    if member.error is None:
+        try:
+            if reader.skip_blank():
+                record = read_record(reader, member.offset)
+                after = _after_record(reader)
+        except RecordError as error:
+            problem = error.message
+    error = member.finish()
+    if error is not None:
         if record is None:
-            if problem:
-                yield Defect(member.offset, problem)
-            continue
-        record.length, record.gzipped = member.length, True
-        if after == SHORT:
-            record.problems.append(SHORT)
-        yield record
-        if after in (NEXT, BETWEEN):
-            yield Defect(member.offset, MULTIPLE if after == NEXT else BETWEEN)
+            return [Defect(error.offset, error.message)]
+        record.problems = [error.message]  # it explains whatever else looked wrong
+        after = None
+    if record is None:
+        return [Defect(member.offset, problem)] if problem else []
+    record.length, record.gzipped = member.length, True
+    if after == SHORT:
+        record.problems.append(SHORT)
+    found: list[Record | Defect] = [record]
+    if after in (NEXT, BETWEEN):
+        found.append(Defect(member.offset, MULTIPLE if after == NEXT else BETWEEN))
+    return found
+
+
+def _too_slow(offset: int, error: RecordTooSlow) -> Defect:
+    """A record over its time, named by its headers if they were read; the walk ends."""
+    problem = f"{error.message}，其后的记录未检查"
+    headers = getattr(error, "headers", None)
+    if headers is None:
+        return Defect(offset, problem)
+    return Record(offset, headers, problems=[problem]).defects()[0]
 
 
 def _after_record(reader: ByteReader) -> str | None:
@@ -602,23 +642,33 @@ def _walk_plain(stream: BinaryIO) -> Iterator[Record | Defect]:
     while reader.skip_blank():
         offset = reader.position
         try:
-            record = read_record(reader, offset)
-        except RecordError as error:
-            yield Defect(offset, error.message)
-            if not _resync(reader):
-                return
-            continue
-        record.length = reader.position - offset
-        after = _after_record(reader)
-        start = reader.position
-        found = after in (None, NEXT) or _resync(reader)
-        if after == SHORT:
-            record.problems.append(f"{SHORT}（其后 {reader.position - start} 字节无法识别）")
-        yield record
-        if after == BETWEEN:
-            yield Defect(start, f"{BETWEEN}，已跳过 {reader.position - start} 字节")
-        if not found:
+            with record_deadline():
+                found, go_on = _read_plain(reader, offset)
+        except RecordTooSlow as error:
+            yield _too_slow(offset, error)
             return
+        yield from found
+        if not go_on:
+            return
+
+
+def _read_plain(reader: ByteReader, offset: int) -> tuple[list[Record | Defect], bool]:
+    """The record at ``offset`` of an uncompressed WARC and what is wrong around it; and
+    whether another record may follow."""
+    try:
+        record = read_record(reader, offset)
+    except RecordError as error:
+        return [Defect(offset, error.message)], _resync(reader)
+    record.length = reader.position - offset
+    after = _after_record(reader)
+    start = reader.position
+    go_on = after in (None, NEXT) or _resync(reader)
+    if after == SHORT:
+        record.problems.append(f"{SHORT}（其后 {reader.position - start} 字节无法识别）")
+    found: list[Record | Defect] = [record]
+    if after == BETWEEN:
+        found.append(Defect(start, f"{BETWEEN}，已跳过 {reader.position - start} 字节"))
+    return found, go_on
 
 
 def _resync(reader: ByteReader) -> bool:

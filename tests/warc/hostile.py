@@ -24,7 +24,9 @@ PNG = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + b"\0" * 64
 
 
 def page(number: int) -> bytes:
-    return f"<html><head><title>页面 {number}</title></head><body>正文 {number}</body></html>".encode()
+    return (
+        f"<html><head><title>页面 {number}</title></head><body>正文 {number}</body></html>".encode()
+    )
 
 
 def write_warc(path: Path, records: list[tuple], gzipped: bool = True) -> Path:
@@ -121,7 +123,9 @@ def html_named_warc(path: Path) -> None:
 def bzip2_named_warc(path: Path) -> None:
     import bz2
 
-    path.write_bytes(bz2.compress(good_pages(path.with_suffix(".plain"), gzipped=False).read_bytes()))
+    path.write_bytes(
+        bz2.compress(good_pages(path.with_suffix(".plain"), gzipped=False).read_bytes())
+    )
 
 
 def warc_version_9_9(path: Path) -> None:
@@ -153,7 +157,11 @@ def gib_block_in_small_member(path: Path) -> None:
 def coded_bomb(coding: str):
     def build(path: Path) -> None:
         size = 2048 * MiB
-        body = brotli_zeros(size) if coding == "br" else zeros_coded(size, 31 if coding == "gzip" else 15)
+        body = (
+            brotli_zeros(size)
+            if coding == "br"
+            else zeros_coded(size, 31 if coding == "gzip" else 15)
+        )
         write_warc(path, [("/", body, [("Content-Encoding", coding)], {})])
 
     build.__name__ = f"{coding}_bomb"
@@ -181,6 +189,48 @@ def shared_record_id(path: Path) -> None:
     write_warc(path, [(f"/{n}.html", page(n), [], {"WARC-Record-ID": same}) for n in range(3000)])
 
 
+def folded_header(path: Path) -> None:
+    """A record whose WARC header is 1 MiB of folded (continued) lines: seconds to parse."""
+    fold = b"X-Folded: a\r\n" + b" b\r\n" * 250_000
+    record = raw_record(300, 300)
+    head, _, block = record.partition(b"\r\n\r\n")
+    path.write_bytes(gzip_member(head + b"\r\n" + fold + b"\r\n" + block + b"\r\n\r\n"))
+
+
+def slow_member(path: Path) -> None:
+    """A resource record whose 512 MiB block of zeros is one 500 KB gzip member: valid
+    WARC, under every size bound, but seconds to inflate."""
+    size = 512 * MiB
+    head = (
+        f"WARC/1.1\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\n"
+        f"WARC-Date: {DATE}\r\nWARC-Target-URI: {SITE}/slow.bin\r\n"
+        f"Content-Type: application/octet-stream\r\nContent-Length: {size}\r\n\r\n"
+    ).encode()
+    tail = b"\r\n\r\n"
+    zeros = zeros_coded(size, -15)[:-2]  # raw deflate, its final empty block left off
+    coder = zlib.compressobj(9, zlib.DEFLATED, -15)
+    start = coder.compress(head) + coder.flush(zlib.Z_FULL_FLUSH)
+    end = zlib.compressobj(9, zlib.DEFLATED, -15)
+    finish = end.compress(tail) + end.flush()
+    check = zlib.crc32(head)
+    block = b"\0" * MiB
+    for _ in range(size // MiB):
+        check = zlib.crc32(block, check)
+    check = zlib.crc32(tail, check)
+    total = len(head) + size + len(tail)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+    trailer = struct.pack("<II", check, total & 0xFFFFFFFF)
+    path.write_bytes(header + start + zeros + finish + trailer)
+
+
+def many_links_page(path: Path) -> None:
+    """An HTML page of 70,000 links (under the page's size and node bounds): seconds to
+    parse and rewrite."""
+    links = "".join(f'<a href="/p{n}.html">{n}</a>' for n in range(70_000))
+    body = f"<html><head><title>链接</title></head><body>{links}</body></html>".encode()
+    write_warc(path, [("/links.html", body, [], {})])
+
+
 CASES = {
     "gzip WARC cut mid-member": (cut_mid_member, "cut.warc.gz"),
     "16 flipped bytes": (flipped_bytes, "flipped.warc.gz"),
@@ -198,6 +248,9 @@ CASES = {
     "Content-Length -5": (plain_length("-5"), "negative.warc"),
     "0-byte .warc.gz": (empty_warc_gz, "empty.warc.gz"),
     "3,000 records sharing one WARC-Record-ID": (shared_record_id, "same-id.warc.gz"),
+    "1 MiB WARC header of folded lines": (folded_header, "folded.warc.gz"),
+    "512 MiB block inflating for seconds": (slow_member, "slow.warc.gz"),
+    "page of 70,000 links": (many_links_page, "links.warc.gz"),
 }
 
 

@@ -4,6 +4,10 @@ One expected outcome per case and command: refused with a Chinese message naming
 the offset and what is wrong (exit 1, no output file), or accepted (exit 0). Never a
 traceback or a warcio exception, and never more than 200 MB of memory (peak RSS of the
 command's process, measured with getrusage(RUSAGE_CHILDREN) in a wrapper process).
+
+The cases of a record that takes seconds of processor time run with a record's time set
+to RECORD_SECONDS (ARCHIVE_TOOL_RECORD_SECONDS): a tenth of what they cost, ten times
+what any other record of the corpus takes.
 """
 
 from __future__ import annotations
@@ -32,7 +36,16 @@ SAID = {
     "2 GiB br Content-Encoding bomb": BOMB_SKIPPED,
 }
 
-# case → what each command must say when it refuses the file (any of the texts), or ACCEPTED
+RECORD_SECONDS = "0.1"
+SLOW = (f"处理这条记录用时超过 {RECORD_SECONDS} 秒（处理器时间）的上限",)
+TIMED = {
+    "1 MiB WARC header of folded lines",
+    "512 MiB block inflating for seconds",
+    "page of 70,000 links",
+}
+
+# case → what each command must say when it refuses the file (any of the texts), or ACCEPTED;
+# or a dict of that by command
 EXPECTED = {
     "gzip WARC cut mid-member": ("文件在一条记录中间结束",),
     "16 flipped bytes": CORRUPT_GZIP,
@@ -50,6 +63,14 @@ EXPECTED = {
     "Content-Length -5": ("Content-Length 无效（「-5」）",),
     "0-byte .warc.gz": ("文件为空（0 字节）",),
     "3,000 records sharing one WARC-Record-ID": ("WARC-Record-ID <urn:uuid:",),
+    "1 MiB WARC header of folded lines": SLOW,
+    "512 MiB block inflating for seconds": SLOW,
+    "page of 70,000 links": {
+        "verify": ACCEPTED,
+        "index": ACCEPTED,
+        "wacz": ACCEPTED,
+        "republish": SLOW,
+    },
 }
 
 
@@ -66,9 +87,14 @@ def corpus(tmp_path_factory):
     return get
 
 
-def run_measured(command: str, warc: Path, out: Path) -> tuple[subprocess.CompletedProcess, int]:
-    """``archive-tool <command>`` on the WARC in a fresh process, and its peak RSS in KiB."""
-    return archive_tool_measured(command, warc, *([] if command == "verify" else ["-o", out]))
+def run_measured(
+    command: str, warc: Path, out: Path, record_seconds: str = ""
+) -> tuple[subprocess.CompletedProcess, int]:
+    """``archive-tool <command>`` on the WARC in a fresh process, and its peak RSS in KiB;
+    with ``record_seconds``, that time for each record."""
+    env = {"ARCHIVE_TOOL_RECORD_SECONDS": record_seconds} if record_seconds else {}
+    args = [command, warc, *([] if command == "verify" else ["-o", out])]
+    return archive_tool_measured(*args, env=env)
 
 
 def test_every_case_has_one_expected_outcome():
@@ -80,12 +106,14 @@ def test_every_case_has_one_expected_outcome():
 def test_hostile_warc(case, command, corpus, tmp_path):
     warc = corpus(case)
     out = tmp_path / ("archive" if command == "republish" else f"out.{command}")
-    result, peak_kb = run_measured(command, warc, out)
+    result, peak_kb = run_measured(command, warc, out, RECORD_SECONDS if case in TIMED else "")
     said = result.stdout + result.stderr
     print(f"{case} / {command}: exit {result.returncode}, peak RSS {peak_kb // 1024} MiB")
     assert "Traceback" not in said and "warcio" not in said.replace("warcio recompress", "")
     assert peak_kb < PEAK_KB, f"peak RSS {peak_kb // 1024} MiB"
     expected = EXPECTED[case]
+    if isinstance(expected, dict):
+        expected = expected[command]
     if expected is ACCEPTED:
         assert result.returncode == 0, said
         assert SAID.get(case, {}).get(command, "") in said
@@ -117,3 +145,27 @@ def test_a_good_warc_is_still_indexed_packaged_and_republished(tmp_path):
         assert "结论：通过" in result.stdout if command == "verify" else out.exists()
     lines = (tmp_path / "out-index").read_text().splitlines()
     assert len(lines) == 5 and all("hostile.example" in line for line in lines)
+
+
+def test_continuity_stops_at_a_record_over_its_time(corpus, tmp_path):
+    warc = corpus("512 MiB block inflating for seconds")
+    site = tmp_path / "www.qcq.gov.cn"
+    site.mkdir()
+    result, _ = archive_tool_measured(
+        "continuity", site, warc, env={"ARCHIVE_TOOL_RECORD_SECONDS": RECORD_SECONDS}
+    )
+    assert result.returncode == 1, result.stderr
+    assert (
+        f"WARC 文件 {warc} 无法读取：偏移 0：resource 记录 http://hostile.example/slow.bin："
+        in (result.stderr)
+    )
+    assert SLOW[0] in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "0", "nan", "inf"])
+def test_a_record_time_that_is_not_a_positive_number_is_refused(tmp_path, value):
+    warc = hostile.good_pages(tmp_path / "good.warc.gz")
+    result, _ = archive_tool_measured("verify", warc, env={"ARCHIVE_TOOL_RECORD_SECONDS": value})
+    assert result.returncode == 1
+    assert f"环境变量 ARCHIVE_TOOL_RECORD_SECONDS 应为正数（秒），实为「{value}」" in result.stderr
+    assert "Traceback" not in result.stderr

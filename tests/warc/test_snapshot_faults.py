@@ -427,6 +427,69 @@ def test_crawling_processes_end_with_the_parent(tmp_path, reap, how):
         assert process.returncode == -signal.SIGKILL
 
 
+def stopped_with_workers(output: Path, process: Run) -> list[int]:
+    """Stop (SIGSTOP) a --from-dir run in mid-capture, both pool processes started; their
+    pids. Stopped, the run cannot finish before the test has done what it does to it."""
+    wait_for_size(open_path(output), 200_000, process)
+    wait_until(lambda: len(snapshot_processes(output, process.pid)) >= 3, process, "two workers")
+    process.send_signal(signal.SIGSTOP)
+    wait_until(lambda: process_states(process.pid)[process.pid][0] == "T", process, "a stop")
+    workers = [pid for pid in snapshot_processes(output, process.pid) if pid != process.pid]
+    assert len(workers) == 2, workers
+    return workers
+
+
+def test_from_dir_pool_processes_end_when_the_parent_is_killed(big_site, tmp_path, reap):
+    output = tmp_path / "site.warc.gz"
+    process = start(output, "--from-dir", big_site, "--base-url", BASE_URL, "--processes", "2")
+    stopped_with_workers(output, process)
+    process.send_signal(signal.SIGKILL)
+    process.finish()
+    assert process.returncode == -signal.SIGKILL
+    assert_no_process_left(output, process.pid)
+
+
+def test_a_killed_pool_process_ends_the_capture_with_a_message(big_site, tmp_path, reap):
+    """multiprocessing.Pool waited forever here: the task the process had taken never came
+    back, and the queue lock it held was never released (an orphaned run waited 65 min)."""
+    output = tmp_path / "site.warc.gz"
+    args = ["--from-dir", big_site, "--base-url", BASE_URL, "--processes", "2"]
+    process = start(output, *args)
+    victim = stopped_with_workers(output, process)[0]
+    os.kill(victim, signal.SIGKILL)
+    process.send_signal(signal.SIGCONT)
+    stderr = process.finish()
+    assert process.returncode == 1, stderr
+    assert f"工作进程 {victim} 意外终止（被信号 SIGKILL 结束）" in stderr
+    assert f"已抓取的记录保存在 {open_path(output)}（完整有效，可用 --resume 继续）" in stderr
+    assert "Traceback" not in stderr
+    assert_no_process_left(output, process.pid)
+    assert not output.exists() and archive_tool("verify", open_path(output)).returncode == 0
+
+    resumed = archive_tool("snapshot", *args, "-o", output, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert_complete(output, dir_urls(big_site))
+
+
+def test_a_killed_crawling_process_ends_the_crawl_with_a_message(tmp_path, reap):
+    """Its jobs would never finish: the crawl, never quiet, went on for ever."""
+    output = tmp_path / "endless.warc.gz"
+    with serve_handler(type("Endless", (EndlessHandler,), {"delay": 0.02})) as url:
+        before = SlowHandler.requests
+        process = start(output, url, "--processes", "2", "--concurrency", "4")
+        wait_until(lambda: SlowHandler.requests >= before + 30, process, "30 requests")
+        wait_until(lambda: len(snapshot_processes(output, process.pid)) >= 3, process, "workers")
+        victim = next(pid for pid in snapshot_processes(output, process.pid) if pid != process.pid)
+        os.kill(victim, signal.SIGKILL)
+        stderr = process.finish()
+        assert_no_process_left(output, process.pid)
+    assert process.returncode == 1, stderr
+    assert f"抓取进程 {victim} 意外终止（被信号 SIGKILL 结束）" in stderr
+    assert f"已抓取的记录保存在 {open_path(output)}（完整有效，可用 --resume 继续）" in stderr
+    assert "Traceback" not in stderr
+    assert archive_tool("verify", open_path(output)).returncode == 0
+
+
 # --- kill -9 at random points, resume each time ------------------------------------------
 
 KILLS = 10
