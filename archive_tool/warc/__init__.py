@@ -3,7 +3,7 @@
 Owns WARC record writing (``names``, ``record``, ``writer``), what a capture holds
 (``capture``), fetching over HTTP (``httpfetch``), the crawl and its scope (``crawl``,
 ``scope``), the pages a CMS paginates by script (``pagination``), the crawl in headless
-Chromium (``browser``), parallel workers (``parallel``), capture from a built folder (``fromdir``),
+Chromium (``browser``) and when its pages have settled (``settle``), parallel workers (``parallel``), capture from a built folder (``fromdir``),
 the snapshot command's core (``snapshot``), verification (``verify``, ``gzipmembers``),
 the bounds every command reads a WARC within (``bounds``), bounded payload decoding
 (``payload``) and CDXJ/WACZ (``packaging``). May import: the shared leaves only (``errors``,
