@@ -5,12 +5,19 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
+import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -42,6 +49,47 @@ def serve_handler(handler_class):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@contextlib.contextmanager
+def serve_directory_with_nginx(root: Path, work: Path):
+    """nginx serving root (its temp files and logs in work); yields its base URL.
+    Skips the test without nginx."""
+    if not Path(NGINX).exists():
+        pytest.skip("nginx is not installed")
+    port = free_port()
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read pytest's folders
+    temp = " ".join(f"{kind}_temp_path {work}/{kind};" for kind in ("client_body", "proxy"))
+    temp += " ".join(f" {kind}_temp_path {work}/{kind};" for kind in ("fastcgi", "uwsgi", "scgi"))
+    (work / "nginx.conf").write_text(
+        f"{user}worker_processes 1;\nerror_log {work}/error.log;\npid {work}/nginx.pid;\n"
+        "events { worker_connections 64; }\n"
+        f"http {{ access_log off; include /etc/nginx/mime.types; {temp}\n"
+        f"  server {{ listen 127.0.0.1:{port}; root {root}; charset utf-8; }} }}\n"
+    )
+    command = [NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"]
+    url = f"http://127.0.0.1:{port}/"
+    with running(command, work, url):
+        yield url
+
+
+@contextlib.contextmanager
+def pywb_replaying(warc: Path, work: Path, collection: str = "demo"):
+    """pywb's ``wayback`` on loopback over a collection holding warc, indexed by
+    ``archive-tool index``; yields its base URL (``{url}{collection}/id_/<original URL>``)."""
+    from conftest import archive_tool
+
+    folder = work / "collections" / collection
+    (folder / "archive").mkdir(parents=True)
+    (folder / "indexes").mkdir()
+    copy = folder / "archive" / warc.name
+    copy.write_bytes(warc.read_bytes())
+    indexed = archive_tool("index", copy, "-o", folder / "indexes" / "index.cdxj")
+    assert indexed.returncode == 0, indexed.stderr
+    port = free_port()
+    wayback = [str(Path(sys.executable).parent / "wayback"), "--bind", "127.0.0.1"]
+    with running([*wayback, "-p", str(port)], work, f"http://127.0.0.1:{port}/"):
+        yield f"http://127.0.0.1:{port}/"
 
 
 def free_port() -> int:

@@ -145,6 +145,8 @@ def for_browser(capture: Capture) -> tuple[int, dict[str, str], bytes]:
 class BrowserCrawler(Crawler):
     """A crawl that also runs each HTML page in Chromium and follows its rendered links."""
 
+    runs_scripts = True
+
     def __init__(self, *args, chromium: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.chromium = chromium

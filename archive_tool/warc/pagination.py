@@ -9,6 +9,11 @@ Two patterns, read from a page's HTML (script text included):
   ``.shtml``): a page that names pages M and N of a series (下一页 and 尾页 links, a
   page-jump ``<option>``, a script string) has the pages between them too. TRS numbers
   page 2 ``index_1``, others (Pelican) ``index_2``: the series starts where the page says.
+
+Other links a script makes cannot be guessed; ``makes_links_by_script`` only says that a
+page's inline script or a script file writes or fetches content (``document.write``,
+``fetch``, ``XMLHttpRequest``, jQuery's ``$.ajax``…), so the HTTP crawl can say how many
+of those it met and that ``--browser`` would follow them.
 """
 
 from __future__ import annotations
@@ -77,3 +82,35 @@ def paginated_urls(data: bytes, base_url: str) -> list[str]:
         for number in range(first, min(last, first + MAX_PAGES) + 1):
             found[resolve(f"{folder}{name}_{number}.{ext}")] = None
     return list(found)
+
+
+SCRIPT_TYPES = ("application/javascript", "text/javascript", "application/x-javascript")
+INLINE_SCRIPT = re.compile(
+    rb"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL
+)
+WRITES_OR_FETCHES = re.compile(
+    rb"""document\.write(?:ln)?\s*\(|\bfetch\s*\(|\bXMLHttpRequest\b|\bActiveXObject\s*\("""
+    rb"""|\$\.(?:ajax|get|getJSON|post)\s*\(|\.load\s*\(\s*['"]|\.innerHTML\s*\+?="""
+)
+DEFINES_CREATE_PAGE_HTML = re.compile(rb"function\s+createPageHTML\b")
+
+
+def makes_links_by_script(data: bytes, content_type: str) -> bool:
+    """Whether an HTML page's inline scripts, or a script file, write or fetch content (TRS's
+    own ``createPageHTML``, whose pages ``paginated_urls`` finds, aside).
+
+    >>> makes_links_by_script(b"<script>document.write('<a href=x>')</script>", "text/html")
+    True
+    >>> makes_links_by_script(b'<script src="a.js"></script><p>fetch(</p>', "text/html")
+    False
+    >>> makes_links_by_script(b'fetch("/list.json").then(fill)', "application/javascript")
+    True
+    >>> makes_links_by_script(b"function createPageHTML(n) { document.write(n) }", "text/javascript")
+    False
+    """
+    if content_type in SCRIPT_TYPES:
+        return not DEFINES_CREATE_PAGE_HTML.search(data) and bool(WRITES_OR_FETCHES.search(data))
+    return any(
+        WRITES_OR_FETCHES.search(code) and not DEFINES_CREATE_PAGE_HTML.search(code)
+        for code in INLINE_SCRIPT.findall(data)
+    )
