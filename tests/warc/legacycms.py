@@ -4,7 +4,7 @@
   (its page links exist only once the script runs); each list page links two articles.
 - the home page's menu is written by ``document.write`` (the link is split in the source):
   it leads to ``/zwgk/index.html``, whose list is filled from ``list.json`` by ``fetch()``
-  and grows by ``more.json`` when 加载更多 is clicked; one more article is added 400 ms
+  and grows by ``more.json`` when 加载更多 is clicked; one more article is added 900 ms
   after the page ran (a deferred fill: no request marks it, only the page's timer).
 - the home page runs a news ticker that re-arms its timer forever (the crawl must not wait
   for it).
@@ -48,7 +48,7 @@ fetch("/zwgk/list.json").then(function (r) { return r.json(); }).then(fill);
 document.getElementById("more").addEventListener("click", function () {
   fetch("/zwgk/more.json").then(function (r) { return r.json(); }).then(fill);
 });
-setTimeout(function () { fill([{ title: "延时加载的文章", url: "/zwgk/art_timer.html" }]); }, 400);
+setTimeout(function () { fill([{ title: "延时加载的文章", url: "/zwgk/art_timer.html" }]); }, 900);
 """
 
 TICKER_JS = """var ticks = 0;
