@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import time
 
-from playwright.sync_api import Error as PlaywrightError
-
 SETTLE_MS = 5_000  # at most, waiting for a page to settle after its load, a scroll or a click
 SHORT_TIMER_MS = 1_000  # a setTimeout this short is waited for (a deferred list fill)
 
@@ -110,6 +108,8 @@ class Network:
 
     def settle(self) -> None:
         """Until the page has settled (see the module), at most SETTLE_MS."""
+        from playwright.sync_api import Error as PlaywrightError  # the [browser] extra
+
         deadline = time.monotonic() + SETTLE_MS / 1000
         while True:
             left = deadline - time.monotonic()
