@@ -170,7 +170,7 @@ DIFFERENCES = """\
 - wget 另把每个文件写入镜像目录（-P），本工具只写 WARC；两者都抓取页面所需的样式表和图片，都读取 robots.txt。
 - 压缩：wget 用 zlib 第 9 级逐条压缩（gzdopen "wb9"），本工具用 ISA-L 第 2 级逐条压缩（约大 3 %）。
 - wget 单进程单连接；本工具 HTTP 抓取默认 CPU 核数个进程（最多 4 个），共 --concurrency 个连接（默认 4）。
-- --browser 单进程，最多同时打开 2 个页面，每个页面加载后等网络空闲、滚动到底再取链接；每个工作线程一个 Chromium。
+- --browser 单进程，最多同时打开 2 个页面，每个页面加载、滚动到底后等其请求和脚本回调完成再取链接；每个工作线程一个 Chromium。
 - --from-dir 不经过网络，直接读取同一目录（不解析链接，目录中的每个文件都记录）；index.html 另以目录网址记录一次。
 - 页面数只计状态 200、类型 text/html 的 response 记录，三者计法相同；内容相同的第二次抓取
   （/ 与 /index.html）wget 记为 response，本工具记为 revisit，所以 wget 多 1 页。"""

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import http.client
 import http.server
+import os
+import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -42,6 +50,69 @@ def serve_handler(handler_class):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def start_nginx(work: Path, servers: str, http_includes: str = "") -> tuple[subprocess.Popen, int]:
+    """A throwaway nginx on a free loopback port (PORT in servers), its files in work."""
+    port = free_port()
+    work.mkdir(parents=True, exist_ok=True)
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read pytest's folders
+    temp = " ".join(f"{kind}_temp_path {work}/{kind};" for kind in ("client_body", "proxy"))
+    temp += " ".join(f" {kind}_temp_path {work}/{kind};" for kind in ("fastcgi", "uwsgi", "scgi"))
+    (work / "nginx.conf").write_text(
+        f"{user}worker_processes 1;\nerror_log {work}/error.log;\npid {work}/nginx.pid;\n"
+        "events { worker_connections 64; }\n"
+        f"http {{\n  access_log off;\n  include /etc/nginx/mime.types;\n  {temp}\n"
+        f"  {http_includes}\n{servers.replace('PORT', str(port))}\n}}\n"
+    )
+    process = subprocess.Popen(
+        [NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
+        stderr=subprocess.PIPE,
+    )
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
+            return process, port
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(process.stderr.read().decode()) from None
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("nginx did not start")
+
+
+@contextlib.contextmanager
+def serve_directory_with_nginx(root: Path, work: Path):
+    """nginx serving root (its temp files and logs in work); yields its base URL.
+    Skips the test without nginx."""
+    if not Path(NGINX).exists():
+        pytest.skip("nginx is not installed")
+    server = f"server {{ listen 127.0.0.1:PORT; root {root}; charset utf-8; }}"
+    process, port = start_nginx(work, server, "")
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def pywb_replaying(warc: Path, work: Path, collection: str = "demo"):
+    """pywb's ``wayback`` on loopback over a collection holding warc, indexed by
+    ``archive-tool index``; yields its base URL (``{url}{collection}/id_/<original URL>``)."""
+    from conftest import archive_tool
+
+    folder = work / "collections" / collection
+    (folder / "archive").mkdir(parents=True)
+    (folder / "indexes").mkdir()
+    copy = folder / "archive" / warc.name
+    copy.write_bytes(warc.read_bytes())
+    indexed = archive_tool("index", copy, "-o", folder / "indexes" / "index.cdxj")
+    assert indexed.returncode == 0, indexed.stderr
+    port = free_port()
+    wayback = [str(Path(sys.executable).parent / "wayback"), "--bind", "127.0.0.1"]
+    with running([*wayback, "-p", str(port)], work, f"http://127.0.0.1:{port}/"):
+        yield f"http://127.0.0.1:{port}/"
 
 
 def free_port() -> int:

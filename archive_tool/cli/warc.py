@@ -258,6 +258,12 @@ def format_result(result, where: Path) -> str:
             f"  其中 {result.found_only['script']} 个页面只有运行页面脚本后才能发现"
             "（脚本生成的链接、脚本请求的数据）"
         )
+    if result.found_only.get("scripted"):
+        lines.append(
+            f"  {result.found_only['scripted']} 个页面或脚本文件含有写入或请求内容的脚本"
+            "（document.write、fetch、XMLHttpRequest 等）：它们生成的链接只有运行脚本后才能发现，"
+            "HTTP 抓取无法跟随；可加 --browser 重新抓取"
+        )
     if result.robots_excluded:
         lines.append(f"  robots.txt 禁止抓取：{result.robots_excluded} 个网址")
     if result.errors:

@@ -3,7 +3,8 @@
 Owns WARC record writing (``names``, ``record``, ``writer``), what a capture holds
 (``capture``), fetching over HTTP (``httpfetch``), the crawl and its scope (``crawl``,
 ``scope``), the pages a CMS paginates by script (``pagination``), the crawl in headless
-Chromium (``browser``), parallel workers (``parallel``), an ordered pool of processes that cannot wait on a dead one
+Chromium (``browser``) and when its pages have settled (``settle``), parallel workers
+(``parallel``), an ordered pool of processes that cannot wait on a dead one
 (``orderedpool``), capture from a built folder (``fromdir``),
 the snapshot command's core (``snapshot``), verification (``verify``, ``gzipmembers``),
 the bounds every command reads a WARC within (``bounds``), bounded payload decoding

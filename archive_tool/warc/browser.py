@@ -19,7 +19,6 @@ import io
 import os
 import shutil
 import threading
-import time
 from collections import OrderedDict
 from urllib.parse import urlsplit
 
@@ -30,6 +29,7 @@ from .crawl import SCRIPT, Crawler, Job
 from .httpfetch import FetchError
 from .payload import Decoded, PayloadError
 from .scope import normalize
+from .settle import PAGE_WATCH, Network
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 CHROMIUM_ARGS = [
@@ -39,10 +39,10 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
+    # The crawl never goes back: no page kept for it, no new renderer per navigation.
+    "--disable-features=BackForwardCache,RenderDocument,ProactivelySwapBrowsingInstance",
 ]
 LOAD_MS = 30_000  # a page's load event
-SETTLE_MS = 5_000  # at most, waiting for the network to go quiet after a scroll or click
-QUIET_MS = 250  # no request open and none started for this long: the page has settled
 MAX_EXPANSIONS = 10  # scroll / load-more rounds per page
 CACHE_BYTES = 64 * 1024**2  # bodies kept to answer repeated requests (style sheets, scripts)
 CACHE_BODY_BYTES = 2 * 1024**2
@@ -72,6 +72,12 @@ EXPAND_SCRIPT = r"""() => {
   const before = document.documentElement.scrollHeight;
   window.scrollTo(0, before);
   return [clicked, before];
+}"""
+# The page's height and its DOM serialised as page.content() does.
+HEIGHT_AND_HTML = """() => {
+  const doctype = document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '';
+  const root = document.documentElement;
+  return [root ? root.scrollHeight : 0, doctype + (root ? root.outerHTML : '')];
 }"""
 
 
@@ -139,6 +145,8 @@ def for_browser(capture: Capture) -> tuple[int, dict[str, str], bytes]:
 class BrowserCrawler(Crawler):
     """A crawl that also runs each HTML page in Chromium and follows its rendered links."""
 
+    runs_scripts = True
+
     def __init__(self, *args, chromium: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.chromium = chromium
@@ -198,17 +206,19 @@ class BrowserCrawler(Crawler):
         self.local.document = (url, document)
         try:
             page.goto(url, wait_until="load", timeout=LOAD_MS)
+            html = None
             for _ in range(MAX_EXPANSIONS):  # scroll and click until the page grows no more
                 if self.stopping.is_set():
                     break
                 clicked, height = page.evaluate(EXPAND_SCRIPT)
                 started = network.started
-                network.wait_quiet()
-                grown = page.evaluate("document.documentElement.scrollHeight") > height
-                if not clicked and not grown and network.started == started:
+                network.settle()
+                now, html = page.evaluate(HEIGHT_AND_HTML)  # one round trip, not two
+                if not clicked and now <= height and network.started == started:
                     break
-            html = page.content().encode("utf-8")
-            return extract_links(html, "text/html", page.url)
+            if html is None:  # stopped before the first round
+                html = page.content()
+            return extract_links(html.encode("utf-8"), "text/html", page.url)
         except BaseException:
             self._close_page()  # the next page starts in a fresh one
             raise
@@ -222,6 +232,7 @@ class BrowserCrawler(Crawler):
             context = self._browser().new_context(
                 ignore_https_errors=not self.fetcher.verify_tls, service_workers="block"
             )
+            context.add_init_script(PAGE_WATCH)
             page = context.new_page()
             page.route("**/*", self._answer)
             self.local.context, self.local.page = context, page
@@ -300,37 +311,6 @@ class BrowserCrawler(Crawler):
         finally:
             if playwright is not None:
                 playwright.stop()
-
-
-class Network:
-    """A page's requests in flight, from its events (every one is answered by the route)."""
-
-    def __init__(self, page) -> None:
-        self.page = page
-        self.started = self.ended = 0
-        self.last = time.monotonic()
-        page.on("request", self._start)
-        page.on("requestfinished", self._end)
-        page.on("requestfailed", self._end)
-
-    def _start(self, request) -> None:
-        self.started += 1
-        self.last = time.monotonic()
-
-    def _end(self, request) -> None:
-        self.ended += 1
-        self.last = time.monotonic()
-
-    def wait_quiet(self) -> None:
-        """Until no request is open and none started for QUIET_MS (at most SETTLE_MS): a
-        page that keeps polling is taken as it is then."""
-        deadline = time.monotonic() + SETTLE_MS / 1000
-        self.last = max(self.last, time.monotonic() - QUIET_MS / 2000)
-        while time.monotonic() < deadline:
-            idle = time.monotonic() - self.last
-            if self.started == self.ended and idle >= QUIET_MS / 1000:
-                return
-            self.page.wait_for_timeout(50)
 
 
 def fulfil(route, answer: tuple[int, dict[str, str], bytes]) -> None:

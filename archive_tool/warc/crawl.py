@@ -22,7 +22,7 @@ from ..errors import ToolkitError
 from ..links import extract_links
 from .capture import Capture
 from .httpfetch import Fetcher, FetchError
-from .pagination import paginated_urls
+from .pagination import SCRIPT_TYPES, makes_links_by_script, paginated_urls
 from .scope import Scope, normalize
 from .writer import WarcOutput
 
@@ -30,6 +30,7 @@ MAX_PARSE_BYTES = 16 * 1024 * 1024  # larger documents are archived but not pars
 LINKED_TYPES = ("text/html", "application/xhtml+xml", "text/css")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 PATTERN, SCRIPT = "pattern", "script"  # how a page not linked in any HTML was found
+SCRIPTED = "scripted"  # a page or script file whose code makes links the HTTP crawl cannot see
 
 
 @dataclass
@@ -54,7 +55,9 @@ class CrawlResult:
     robots_excluded: int = 0
     seconds: float = 0.0
     interrupted: bool = False
-    found_only: Counter = field(default_factory=Counter)  # PATTERN / SCRIPT: pages
+    # PATTERN / SCRIPT: pages found only that way; SCRIPTED: pages and script files whose
+    # code writes or fetches content (links the HTTP crawl cannot follow; not the browser's)
+    found_only: Counter = field(default_factory=Counter)
 
     def add_capture(self, kind: str, status: int, content_type: str) -> None:
         self.fetched += 1
@@ -74,6 +77,8 @@ class Job:
 
 class Crawler:
     """One crawl: a frontier, a pool of fetching threads and a WARC output."""
+
+    runs_scripts = False  # the browser crawl follows what scripts make; this one counts them
 
     def __init__(
         self,
@@ -222,6 +227,7 @@ class Crawler:
                     ]
                 )
                 if capture.content_type in HTML_TYPES:
+                    self.count_scripted(capture, data)
                     self.enqueue_all(
                         [
                             (url, job.depth + 1, False, PATTERN)
@@ -230,12 +236,19 @@ class Crawler:
                     )
                     if capture.status == 200:
                         self.more_links(job, capture, {link.url for link in links})
+            elif capture.content_type in SCRIPT_TYPES:
+                self.count_scripted(capture, capture.body.read_all(MAX_PARSE_BYTES))
             location = capture.header("Location")
             if 300 <= capture.status < 400 and location:
                 self.enqueue(urljoin(job.url, location), job.depth, job.requisite)
         finally:
             capture.body.close()
         self.on_progress(self.result)
+
+    def count_scripted(self, capture: Capture, data: bytes) -> None:
+        scripted = not self.runs_scripts and capture.status == 200
+        if scripted and makes_links_by_script(data, capture.content_type):
+            self.report_found_only(SCRIPTED)
 
     def more_links(self, job: Job, capture: Capture, linked: set[str]) -> None:
         """Hook: queue links the HTML does not hold (the browser crawl runs the page)."""

@@ -9,11 +9,17 @@ Two patterns, read from a page's HTML (script text included):
   ``.shtml``): a page that names pages M and N of a series (下一页 and 尾页 links, a
   page-jump ``<option>``, a script string) has the pages between them too. TRS numbers
   page 2 ``index_1``, others (Pelican) ``index_2``: the series starts where the page says.
+
+Other links a script makes cannot be guessed; ``makes_links_by_script`` only says that a
+page's inline script or a script file writes or fetches content (``document.write``,
+``fetch``, ``XMLHttpRequest``, jQuery's ``$.ajax``…), so the HTTP crawl can say how many
+of those it met and that ``--browser`` would follow them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..links import Resolver
 
@@ -77,3 +83,55 @@ def paginated_urls(data: bytes, base_url: str) -> list[str]:
         for number in range(first, min(last, first + MAX_PAGES) + 1):
             found[resolve(f"{folder}{name}_{number}.{ext}")] = None
     return list(found)
+
+
+SCRIPT_TYPES = ("application/javascript", "text/javascript", "application/x-javascript")
+SCRIPT_OPEN = re.compile(rb"<script[\s>/]", re.IGNORECASE)
+SCRIPT_CLOSE = re.compile(rb"</script", re.IGNORECASE)
+SCRIPT_SRC = re.compile(rb"\bsrc\s*=", re.IGNORECASE)
+WRITES_OR_FETCHES = re.compile(
+    rb"""document\.write(?:ln)?\s*\(|\bfetch\s*\(|\bXMLHttpRequest\b|\bActiveXObject\s*\("""
+    rb"""|\$\.(?:ajax|get|getJSON|post)\s*\(|\.load\s*\(\s*['"]|\.innerHTML\s*\+?=""",
+    re.IGNORECASE,
+)
+DEFINES_CREATE_PAGE_HTML = re.compile(rb"function\s+createPageHTML\b")
+
+
+def makes_links_by_script(data: bytes, content_type: str) -> bool:
+    """Whether an HTML page's inline scripts, or a script file, write or fetch content (TRS's
+    own ``createPageHTML``, whose pages ``paginated_urls`` finds, aside).
+
+    >>> makes_links_by_script(b"<script>document.write('<a href=x>')</script>", "text/html")
+    True
+    >>> makes_links_by_script(b'<script src="a.js"></script><p>fetch(</p>', "text/html")
+    False
+    >>> makes_links_by_script(b'fetch("/list.json").then(fill)', "application/javascript")
+    True
+    >>> makes_links_by_script(b"function createPageHTML(n) { document.write(n) }", "text/javascript")
+    False
+    """
+    if content_type in SCRIPT_TYPES:
+        return not DEFINES_CREATE_PAGE_HTML.search(data) and bool(WRITES_OR_FETCHES.search(data))
+    return any(
+        WRITES_OR_FETCHES.search(code) and not DEFINES_CREATE_PAGE_HTML.search(code)
+        for code in inline_scripts(data)
+    )
+
+
+def inline_scripts(data: bytes) -> Iterator[bytes]:
+    """The code of each ``<script>`` without ``src``, in one linear pass (no regular
+    expression that a page of unclosed tags could make quadratic).
+
+    >>> list(inline_scripts(b'<SCRIPT>a < b; f()</script><script src=x></script><scripts>b'))
+    [b'a < b; f()']
+    """
+    start = 0
+    while found := SCRIPT_OPEN.search(data, start):
+        head_end = data.find(b">", found.end() - 1)
+        if head_end == -1:
+            return
+        closing = SCRIPT_CLOSE.search(data, head_end)
+        end = closing.start() if closing else len(data)
+        if not SCRIPT_SRC.search(data, found.end() - 1, head_end):
+            yield data[head_end + 1 : end]
+        start = max(end, head_end + 1)

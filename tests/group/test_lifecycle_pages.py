@@ -8,12 +8,8 @@ Served by a real nginx on loopback, as docs/lifecycle.md tells the webmaster to 
 from __future__ import annotations
 
 import http.client
-import os
 import random
 import re
-import shutil
-import subprocess
-import time
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -21,41 +17,10 @@ from pathlib import Path
 import pytest
 from conftest import archive_tool, run_pelican
 from lxml import html
-from servers import free_port
+from servers import NGINX, start_nginx
 
 from archive_tool.lifecycle.serving import epoch_patterns
 from archive_tool.regions import SHANGHAI
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def start_nginx(work: Path, servers: str, http_includes: str) -> tuple[subprocess.Popen, int]:
-    """A throwaway nginx on a free loopback port (as in tests/lifecycle/)."""
-    port = free_port()
-    work.mkdir(parents=True, exist_ok=True)
-    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read pytest's folders
-    temp = " ".join(f"{kind}_temp_path {work}/{kind};" for kind in ("client_body", "proxy"))
-    temp += " ".join(f" {kind}_temp_path {work}/{kind};" for kind in ("fastcgi", "uwsgi", "scgi"))
-    (work / "nginx.conf").write_text(
-        f"{user}worker_processes 1;\nerror_log {work}/error.log;\npid {work}/nginx.pid;\n"
-        "events { worker_connections 64; }\n"
-        f"http {{\n  access_log off;\n  include /etc/nginx/mime.types;\n  {temp}\n"
-        f"  {http_includes}\n{servers.replace('PORT', str(port))}\n}}\n"
-    )
-    process = subprocess.Popen(
-        [NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
-        stderr=subprocess.PIPE,
-    )
-    for _ in range(100):
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
-            return process, port
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode()) from None
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("nginx did not start")
 
 
 def get(port: int, host: str, path: str) -> http.client.HTTPResponse:

@@ -3,49 +3,18 @@
 from __future__ import annotations
 
 import http.client
-import os
 import shutil
-import subprocess
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import FGW_OFFLINE, archive_tool, run_pelican
-from servers import free_port
+from servers import start_nginx
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 if not Path(NGINX).exists():
     pytest.skip("nginx is not installed", allow_module_level=True)
-
-
-def start_nginx(work: Path, servers: str, http_includes: str = "") -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    work.mkdir(parents=True, exist_ok=True)
-    conf = work / "nginx.conf"
-    # As root, nginx's workers would drop to nobody, who cannot read pytest's private folders.
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    conf.write_text(
-        f"{user}worker_processes 1;\nerror_log {work}/error.log;\npid {work}/nginx.pid;\n"
-        "events { worker_connections 64; }\n"
-        f"http {{\n  access_log off;\n  include /etc/nginx/mime.types;\n"
-        f"  client_body_temp_path {work}/t1; proxy_temp_path {work}/t2; fastcgi_temp_path {work}/t3;"
-        f" uwsgi_temp_path {work}/t4; scgi_temp_path {work}/t5;\n"
-        f"  {http_includes}\n{servers.replace('PORT', str(port))}\n}}\n"
-    )
-    process = subprocess.Popen(
-        ["nginx", "-p", str(work), "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE
-    )
-    for _ in range(100):
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
-            return process, port
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode())
-            time.sleep(0.05)
-    raise RuntimeError("nginx did not start")
 
 
 def get(port: int, host: str, path: str) -> http.client.HTTPResponse:

@@ -4,7 +4,10 @@
   (its page links exist only once the script runs); each list page links two articles.
 - the home page's menu is written by ``document.write`` (the link is split in the source):
   it leads to ``/zwgk/index.html``, whose list is filled from ``list.json`` by ``fetch()``
-  and grows by ``more.json`` when 加载更多 is clicked.
+  and grows by ``more.json`` when 加载更多 is clicked; one more article is added 900 ms
+  after the page ran (a deferred fill: no request marks it, only the page's timer).
+- the home page runs a news ticker that re-arms its timer forever (the crawl must not wait
+  for it).
 """
 
 from __future__ import annotations
@@ -14,7 +17,12 @@ from pathlib import Path
 
 ARTICLES = [f"xwzx/t{n}.html" for n in range(1, 7)]
 PATTERN_PAGES = ["xwzx/index_1.html", "xwzx/index_2.html"]
-SCRIPT_PAGES = ["zwgk/index.html", "zwgk/art_json.html", "zwgk/art_more.html"]
+SCRIPT_PAGES = [
+    "zwgk/index.html",
+    "zwgk/art_json.html",
+    "zwgk/art_more.html",
+    "zwgk/art_timer.html",
+]
 HTTP_PAGES = ["", "xwzx/index.html", *PATTERN_PAGES, *ARTICLES]
 ALL_PAGES = HTTP_PAGES + SCRIPT_PAGES
 
@@ -40,7 +48,30 @@ fetch("/zwgk/list.json").then(function (r) { return r.json(); }).then(fill);
 document.getElementById("more").addEventListener("click", function () {
   fetch("/zwgk/more.json").then(function (r) { return r.json(); }).then(fill);
 });
+setTimeout(function () { fill([{ title: "延时加载的文章", url: "/zwgk/art_timer.html" }]); }, 900);
 """
+
+TICKER_JS = """var ticks = 0;
+function tick() { ticks++; document.title = document.title; setTimeout(tick, 100); }
+setTimeout(tick, 100);
+"""
+
+
+def title(name: str) -> str:
+    """The title of the page at name (a path of ALL_PAGES) in the built site."""
+    if name in ("", "index.html"):
+        return "某县人民政府（旧站）"
+    if name.startswith("xwzx/index"):
+        number = int(name.removeprefix("xwzx/index").removesuffix(".html").lstrip("_") or 0)
+        return f"新闻中心 第{number + 1}页"
+    if name.startswith("xwzx/t"):
+        return f"新闻{name.removeprefix('xwzx/t').removesuffix('.html')}"
+    return {
+        "zwgk/index.html": "政务公开",
+        "zwgk/art_json.html": "JSON 列表中的文章",
+        "zwgk/art_more.html": "加载更多后的文章",
+        "zwgk/art_timer.html": "延时加载的文章",
+    }[name]
 
 
 def page(title: str, body: str) -> str:
@@ -57,10 +88,11 @@ def build(root: Path) -> Path:
         "css/site.css": "body { color: #222; }\n",
         "js/page.js": PAGE_JS,
         "js/list.js": LIST_JS,
+        "js/ticker.js": TICKER_JS,
         "index.html": page(
             "某县人民政府（旧站）",
             "<script>document.write('<a href=\"/zw' + 'gk/index.html\">政务公开</a>');</script>"
-            '<a href="/xwzx/index.html">新闻中心</a>',
+            '<a href="/xwzx/index.html">新闻中心</a><script src="/js/ticker.js"></script>',
         ),
         "zwgk/index.html": page(
             "政务公开",
@@ -73,6 +105,7 @@ def build(root: Path) -> Path:
         "zwgk/more.json": json.dumps([{"title": "加载更多后的文章", "url": "/zwgk/art_more.html"}]),
         "zwgk/art_json.html": page("JSON 列表中的文章", "<p>正文一</p>"),
         "zwgk/art_more.html": page("加载更多后的文章", "<p>正文二</p>"),
+        "zwgk/art_timer.html": page("延时加载的文章", "<p>正文三</p>"),
     }
     for number in range(3):
         name = "index.html" if number == 0 else f"index_{number}.html"

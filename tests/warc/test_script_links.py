@@ -1,10 +1,12 @@
 """A legacy CMS site whose links are partly made by script: the HTTP crawl finds the
 TRS-paginated list pages by pattern, the browser crawl (``--browser``) finds everything.
 
-The site (``legacycms``) is served by http.server on loopback; the WARCs must pass
-``archive-tool verify`` and ``warcio check``, republish must show every page, and the
-WACZ of the browser capture must open in ReplayWeb.page (its npm package, served locally:
-``npm ci --prefix tests/replayweb``; skipped without it unless REQUIRE_BROWSER is set).
+The site (``legacycms``) is served by nginx on loopback; the WARCs must pass
+``archive-tool verify`` and ``warcio check``, the browser capture must replay in pywb,
+republish must show every page with 已归档, ``continuity`` must find no old address lost
+after a redesign of the site, and the WACZ of the browser capture must open in
+ReplayWeb.page (its npm package, served locally: ``npm ci --prefix tests/replayweb``;
+skipped without it unless REQUIRE_BROWSER is set).
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.request import urlopen
 
 import legacycms
 import pytest
 from conftest import archive_tool
-from servers import serve_directory
+from servers import pywb_replaying, serve_directory, serve_directory_with_nginx
 from warcio.archiveiterator import ArchiveIterator
 
 BIN = Path(sys.executable).parent
@@ -52,19 +55,29 @@ def assert_valid(warc: Path) -> None:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = legacycms.build(tmp_path_factory.mktemp("legacycms"))
-    with serve_directory(root) as url:
+    with serve_directory_with_nginx(root, tmp_path_factory.mktemp("nginx")) as url:
         yield url
 
 
-def test_http_crawl_finds_trs_pagination_by_pattern(site, tmp_path):
-    warc = tmp_path / "http.warc.gz"
+@pytest.fixture(scope="module")
+def http_capture(site, tmp_path_factory):
+    warc = tmp_path_factory.mktemp("http") / "http.warc.gz"
     result = archive_tool("snapshot", site, "-o", warc, "--processes", "2")
     assert result.returncode == 0, result.stderr
+    return warc, result
+
+
+def test_http_crawl_finds_trs_pagination_by_pattern(site, http_capture):
+    warc, result = http_capture
     pages = captured(warc)
     for name in legacycms.HTTP_PAGES:
         assert pages.get(site + name, (0,))[0] == 200, f"{name} not captured"
     assert "其中 2 个页面由翻页规则（createPageHTML、index_N.html）发现" in result.stderr
     assert not any(site + name in pages for name in legacycms.SCRIPT_PAGES), "no browser, no script"
+    # The rest is reported: the home page's document.write menu (page.js, which defines
+    # createPageHTML, is not counted: its pages were followed).
+    assert "1 个页面或脚本文件含有写入或请求内容的脚本" in result.stderr
+    assert "可加 --browser 重新抓取" in result.stderr
     assert_valid(warc)
 
 
@@ -86,7 +99,9 @@ def test_browser_crawl_finds_script_made_links_and_json_filled_pages(site, brows
         assert pages.get(site + name, (0,))[0] == 200, f"{name} not captured"
     assert b"art_json.html" in pages[site + "zwgk/list.json"][1], "the JSON the page fetched"
     assert site + "zwgk/more.json" in pages, "the JSON that 加载更多 fetched"
-    assert "其中 3 个页面只有运行页面脚本后才能发现" in result.stderr
+    assert pages[site + "zwgk/art_timer.html"][0] == 200, "the link a timer added after load"
+    assert "其中 4 个页面只有运行页面脚本后才能发现" in result.stderr
+    assert "可加 --browser" not in result.stderr, "it ran them"
     assert_valid(warc)
 
 
@@ -102,6 +117,61 @@ def test_browser_capture_republishes_every_page(site, browser_capture, tmp_path)
         assert "已归档" in html, name
     checked = archive_tool("verify", out)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_pywb_replays_every_page_of_the_browser_capture(site, browser_capture, tmp_path):
+    warc, _ = browser_capture
+    titles = {name: legacycms.title(name) for name in legacycms.ALL_PAGES}
+    with pywb_replaying(warc, tmp_path) as wayback:
+        for name, title in titles.items():
+            body = urlopen(f"{wayback}demo/id_/{site}{name}", timeout=30).read()
+            assert f"<title>{title}</title>" in body.decode("utf-8"), name
+        data = urlopen(f"{wayback}demo/id_/{site}zwgk/list.json", timeout=30).read()
+        assert b"/zwgk/art_json.html" in data, "the data the page's script fetched"
+        framed = urlopen(f"{wayback}demo/mp_/{site}zwgk/index.html", timeout=30).read()
+        assert b"/demo/" in framed and b"js/list.js" in framed, "its script, rewritten"
+
+
+def redesigned_site(folder: Path, capture: Path) -> Path:
+    """A redesign of the legacy site (a new home page and column; every old page gone),
+    with the capture republished as its archive; returns the new build's folder."""
+    new = folder / "127.0.0.1"
+    (new / "xxgk").mkdir(parents=True)
+    (new / "index.html").write_text(
+        legacycms.page("某县人民政府", '<a href="/xxgk/">信息公开</a>'), encoding="utf-8"
+    )
+    (new / "xxgk" / "index.html").write_text(
+        legacycms.page("信息公开", "<p>新栏目</p>"), encoding="utf-8"
+    )
+    archived = archive_tool("republish", capture, "-o", new / "archive")
+    assert archived.returncode == 0, archived.stderr
+    return new
+
+
+def test_continuity_after_a_redesign_loses_no_address_of_the_browser_capture(
+    browser_capture, tmp_path
+):
+    warc, _ = browser_capture
+    new = redesigned_site(tmp_path, warc)
+    for sources in ([], [warc]):  # the new build's own archive; the old capture's addresses
+        result = archive_tool("continuity", new, *sources)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "404 0 个" in result.stderr
+    for name in legacycms.SCRIPT_PAGES + ["zwgk/list.json"]:
+        assert f"归档副本\t/{name} → /archive/" in result.stdout, name
+
+
+def test_continuity_names_what_an_http_only_archive_would_lose(
+    http_capture, browser_capture, tmp_path
+):
+    """The HTTP crawl's archive as the redesign's only archive: the addresses only scripts
+    lead to (known from the browser capture) would answer 404, and are named."""
+    new = redesigned_site(tmp_path, http_capture[0])
+    result = archive_tool("continuity", new, browser_capture[0])
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    for name in legacycms.SCRIPT_PAGES:
+        assert f"404\t/{name}" in result.stdout, name
+    assert "个旧网址在新版中将返回 404" in result.stderr
 
 
 REPLAYWEB = Path(__file__).parents[1] / "replayweb" / "node_modules" / "replaywebpage"

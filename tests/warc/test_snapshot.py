@@ -23,7 +23,13 @@ from urllib.request import urlopen
 
 import pytest
 from conftest import archive_tool, ctrl_c_reaches_it
-from servers import closed_port_url, free_port, running, serve_directory, serve_handler, wget_warc
+from servers import (
+    closed_port_url,
+    pywb_replaying,
+    serve_directory,
+    serve_handler,
+    wget_warc,
+)
 from warcio.archiveiterator import ArchiveIterator
 
 BIN = Path(sys.executable).parent
@@ -237,36 +243,15 @@ def test_wacz_is_valid_and_lists_pages_with_titles(portal_warc, tmp_path):
 
 
 def test_pywb_replays_home_and_article(portal_warc, portal_server, tmp_path):
-    collection = tmp_path / "collections" / "demo"
-    (collection / "archive").mkdir(parents=True)
-    (collection / "indexes").mkdir()
-    (collection / "archive" / portal_warc.name).write_bytes(portal_warc.read_bytes())
-    result = archive_tool(
-        "index",
-        collection / "archive" / portal_warc.name,
-        "-o",
-        collection / "indexes" / "index.cdxj",
-    )
-    assert result.returncode == 0, result.stderr
-    port = free_port()
-    wayback = [str(BIN / "wayback"), "--bind", "127.0.0.1", "-p", str(port)]
     article = next(u for u in captured_urls(portal_warc) if "/zcwj/201905/" in u)
-    with running(wayback, tmp_path, f"http://127.0.0.1:{port}/"):
-        home = urlopen(f"http://127.0.0.1:{port}/demo/id_/{portal_server}", timeout=30).read()
+    with pywb_replaying(portal_warc, tmp_path) as wayback:
+        home = urlopen(f"{wayback}demo/id_/{portal_server}", timeout=30).read()
         assert "亳州市人民政府" in home.decode("utf-8") and "我为政府网站找错" in home.decode(
             "utf-8"
         )
-        page = (
-            urlopen(f"http://127.0.0.1:{port}/demo/id_/{article}", timeout=30)
-            .read()
-            .decode("utf-8")
-        )
+        page = urlopen(f"{wayback}demo/id_/{article}", timeout=30).read().decode("utf-8")
         assert "亳政办秘〔2019〕49号" in page and "第八条" in page
-        rewritten = (
-            urlopen(f"http://127.0.0.1:{port}/demo/mp_/{article}", timeout=30)
-            .read()
-            .decode("utf-8")
-        )
+        rewritten = urlopen(f"{wayback}demo/mp_/{article}", timeout=30).read().decode("utf-8")
         assert "亳州市政府网站群管理办法" in rewritten
 
 

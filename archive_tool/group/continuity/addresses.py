@@ -253,14 +253,20 @@ def addresses_of_archives(folder: Path) -> Iterator[str]:
 
 
 def addresses_of_warc(path: Path) -> Iterator[str]:
-    """The target URLs of a WARC's responses and revisits (what a visitor could open)."""
+    """The target URLs of a WARC's responses and revisits (what a visitor could open): not
+    those that answered 4xx or 5xx then (a robots.txt the old site never had is not lost)."""
     try:
         for record in walk_records(path, arc=False):
             if isinstance(record, Defect):
                 raise ToolkitError(
                     f"WARC 文件 {path} 无法读取：{record}（可先用 archive-tool verify 检查）"
                 )
-            if record.kind in ("response", "revisit") and record.uri:
+            status = (record.http.get_statuscode() or "") if record.http else ""
+            if (
+                record.kind in ("response", "revisit")
+                and record.uri
+                and not status.startswith(("4", "5"))
+            ):
                 yield record.uri
     except OSError as error:
         raise ToolkitError(f"WARC 文件 {path} 无法读取：{error.strerror or error}") from None
