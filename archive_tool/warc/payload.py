@@ -17,7 +17,7 @@ from typing import BinaryIO
 import brotlicffi
 
 from . import names as W
-from .gzipmembers import GZIP_MAGIC, MemberReader
+from .gzipmembers import GZIP_MAGIC, READ_BYTES, MemberReader
 from .verify import (
     MAX_HTTP_HEAD_BYTES,
     ByteReader,
@@ -247,17 +247,25 @@ class PayloadReader:
             target.unlink(missing_ok=True)
             raise
 
-    def read(self, warc: str, offset: int, gzipped: bool, limit: int, too_large: str) -> bytes:
+    def read(
+        self, warc: str, offset: int, gzipped: bool, limit: int, too_large: str, length: int = 0
+    ) -> bytes:
         """The decoded payload of the record at ``offset``, for one small enough to be held
-        (a page, a style sheet): as ``spool``, without the round trip through a file."""
+        (a page, a style sheet): as ``spool``, without the round trip through a file.
+        ``length``: the bytes the record takes in the file, as the first pass found them
+        (read at once; a member found longer now is read on as usual)."""
         pieces: list[bytes] = []
-        self._decode(warc, offset, gzipped, pieces.append, limit, too_large)
+        self._decode(warc, offset, gzipped, pieces.append, limit, too_large, length)
         return b"".join(pieces)
 
-    def _decode(self, warc, offset, gzipped, sink, limit: int, too_large: str) -> int:
+    def _decode(self, warc, offset, gzipped, sink, limit: int, too_large: str, length=0) -> int:
         stream = self._stream(warc)
         stream.seek(offset)
-        source = MemberReader(stream, offset) if gzipped else stream
+        if gzipped:
+            start = stream.read(min(length, READ_BYTES)) if length > 0 else b""
+            source = MemberReader(stream, offset, start)
+        else:
+            source = stream
         size = _copy(self._body(ByteReader(source, offset)), sink, limit, too_large)
         if gzipped and source.error is not None:
             raise PayloadError(f"记录的 gzip 数据损坏（{source.error.message}）")
