@@ -9,6 +9,7 @@ takes in the WARC: a record of a few kilobytes cannot become a gigabyte file.
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,9 @@ from .verify import (
 )
 
 PIECE_BYTES = 1024 * 1024
+# Where an HTTP head ends as ``_read_http_head`` reads it: at its first line of only
+# whitespace (bytes.strip's), the first line included.
+HTTP_HEAD_END = re.compile(rb"(?:\A|\n)[ \t\r\x0b\x0c]*\n")
 FIRST_BYTES = 512  # what must decode for a body to be taken as coded at all
 MAX_CHUNK_LINE = 4096
 
@@ -304,6 +308,16 @@ class PayloadReader:
 
 
 def _read_http_head(block: ByteReader):
+    end = HTTP_HEAD_END.search(block.peek(MAX_HTTP_HEAD_BYTES))
+    # Taken at once where the buffer holds it: the same head as read line by line.
+    head = block.read(end.end()) if end is not None else _head_by_lines(block)
+    http = parse_http_head(head)
+    if http is None:
+        raise PayloadError("HTTP 头无法解析")
+    return http
+
+
+def _head_by_lines(block: ByteReader) -> bytes:
     head = bytearray()
     while True:
         line = block.readline(MAX_HTTP_HEAD_BYTES)
@@ -311,11 +325,7 @@ def _read_http_head(block: ByteReader):
         if len(head) > MAX_HTTP_HEAD_BYTES:
             raise PayloadError("HTTP 头超过 256 KiB")
         if not line or not line.strip():
-            break
-    http = parse_http_head(bytes(head))
-    if http is None:
-        raise PayloadError("HTTP 头无法解析")
-    return http
+            return bytes(head)
 
 
 def _copy(body, sink, limit: int, too_large: str) -> int:
