@@ -297,7 +297,7 @@ def _remembered(function):
     cached = functools.lru_cache(maxsize=4096)(function)
 
     def call(*names: str):
-        return cached(*names) if sum(map(len, names)) <= 128 else function(*names)
+        return cached(*names) if len(names[0]) + len(names[-1]) <= 128 else function(*names)
 
     return call
 
