@@ -4,7 +4,8 @@ Owns WARC record writing (``names``, ``record``, ``writer``), what a capture hol
 (``capture``), fetching over HTTP (``httpfetch``), the crawl and its scope (``crawl``,
 ``scope``), the pages a CMS paginates by script (``pagination``), the crawl in headless
 Chromium (``browser``), parallel workers (``parallel``), capture from a built folder (``fromdir``),
-the snapshot command's core (``snapshot``), verification (``verify``, ``gzipmembers``),
+the snapshot command's core (``snapshot``), verification (``verify``, ``gzipmembers``;
+header blocks parsed as warcio parses them, faster: ``heads``),
 the bounds every command reads a WARC within (``bounds``), bounded payload decoding
 (``payload``) and CDXJ/WACZ (``packaging``). May import: the shared leaves only (``errors``,
 ``links``, ``urls``).
