@@ -10,6 +10,7 @@ import html
 import json
 from datetime import datetime, timezone
 from pathlib import Path
+from json.encoder import encode_basestring as _string  # what dumps uses, ensure_ascii=False
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -55,7 +56,7 @@ def write_archive_index(
             f'{{"id": {json.dumps(archive_id)}, "origins": {json.dumps(origins)}, "pages": [\n'
         )
         for number, page in enumerate(index.pages()):
-            out.write(("," if number else "") + json.dumps(page, ensure_ascii=False) + "\n")
+            out.write(("," if number else "") + _json_object(page) + "\n")
         # Every archived address, not only pages (feeds, sitemap, attachments): a retired
         # site's redirects send each of them to its copy (第八条（四）).
         out.write('], "files": [\n')
@@ -63,10 +64,22 @@ def write_archive_index(
         for url in index.urls():
             path = index.path_of(url)
             if path and (root / path).is_file():
-                entry = json.dumps({"url": url, "path": path}, ensure_ascii=False)
+                entry = _json_object({"url": url, "path": path})
                 out.write(("," if number else "") + entry + "\n")
                 number += 1
         out.write("]}\n")
+
+
+def _json_object(values: dict) -> str:
+    """``json.dumps(values, ensure_ascii=False)`` of a dict of strings, without making an
+    encoder for each of the archive's thousands of entries.
+
+    >>> _json_object({"url": "https://a.gov.cn/\u201c\\n", "n": None})
+    '{"url": "https://a.gov.cn/\u201c\\\\n", "n": null}'
+    """
+    if not all(type(value) is str for value in values.values()):
+        return json.dumps(values, ensure_ascii=False)
+    return "{" + ", ".join(f"{_string(key)}: {_string(value)}" for key, value in values.items()) + "}"
 
 
 def archive_time(archive_id: str) -> str:

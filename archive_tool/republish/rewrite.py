@@ -297,7 +297,7 @@ def _remembered(function):
     cached = functools.lru_cache(maxsize=4096)(function)
 
     def call(*names: str):
-        return cached(*names) if sum(map(len, names)) <= 128 else function(*names)
+        return cached(*names) if len(names[0]) + len(names[-1]) <= 128 else function(*names)
 
     return call
 
@@ -451,14 +451,17 @@ def _animates_a_link(element) -> bool:
 def _set_head(document, banner: Banner, css: str) -> None:
     head = document.find("head")
     if head is None:
-        head = etree.Element("head")
+        head = document.makeelement("head")
         document.insert(0, head)
     stamp = banner.captured.isoformat(timespec="seconds")
+    # Made in the page's document: etree.Element would make a document for each, and
+    # moving an element between documents costs as much again.
+    make = document.makeelement
     fresh = [
-        etree.Element("meta", charset="utf-8"),
-        etree.Element("meta", {"http-equiv": "Content-Security-Policy", "content": CSP}),
-        etree.Element("meta", name="archived-at", content=stamp),
-        etree.Element("link", rel="canonical", href=xml_safe(banner.original_url)),
+        make("meta", charset="utf-8"),
+        make("meta", {"http-equiv": "Content-Security-Policy", "content": CSP}),
+        make("meta", name="archived-at", content=stamp),
+        make("link", rel="canonical", href=xml_safe(banner.original_url)),
     ]
     for position, element in enumerate(fresh):
         head.insert(position, element)

@@ -379,7 +379,9 @@ class ArchiveWriter:
         """The capture's decoded payload in memory (a page, style sheet or SVG: at most
         ``cap`` bytes), within the limits."""
         limit, too_large = self._limit(entry, cap)
-        data = self.payloads.read(entry.warc, entry.offset, bool(entry.gzipped), limit, too_large)
+        data = self.payloads.read(
+            entry.warc, entry.offset, bool(entry.gzipped), limit, too_large, entry.length
+        )
         self.written += len(data)
         return data
 

@@ -11,6 +11,7 @@ by ``check.template_problems`` before anything is written.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -45,12 +46,20 @@ BANNER_VALUES = ("archived_at", "time", "original_url", "live_url")
 
 def banner_values(banner: Banner) -> dict[str, str | None]:
     """What the banner template shows of one page, by name."""
+    # Equal instants in two time zones are equal datetimes: the offset is part of the key.
+    archived_at, time = _shown_times(banner.captured, banner.captured.utcoffset())
     return {
-        "archived_at": banner.captured.isoformat(timespec="seconds"),
-        "time": banner.captured.strftime("%Y-%m-%d %H:%M"),
+        "archived_at": archived_at,
+        "time": time,
         "original_url": banner.original_url,
         "live_url": banner.live_url,
     }
+
+
+@functools.lru_cache(maxsize=256)
+def _shown_times(captured, offset) -> tuple[str, str]:
+    """A capture time as the banner shows it (pages of a crawl share their minutes)."""
+    return captured.isoformat(timespec="seconds"), captured.strftime("%Y-%m-%d %H:%M")
 
 
 def one_line(text: str) -> str:

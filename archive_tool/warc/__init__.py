@@ -6,7 +6,8 @@ Owns WARC record writing (``names``, ``record``, ``writer``), what a capture hol
 Chromium (``browser``) and when its pages have settled (``settle``), parallel workers
 (``parallel``), an ordered pool of processes that cannot wait on a dead one
 (``orderedpool``), capture from a built folder (``fromdir``),
-the snapshot command's core (``snapshot``), verification (``verify``, ``gzipmembers``),
+the snapshot command's core (``snapshot``), verification (``verify``, ``gzipmembers``;
+header blocks parsed as warcio parses them, faster: ``heads``),
 the bounds every command reads a WARC within (``bounds``), bounded payload decoding
 (``payload``) and CDXJ/WACZ (``packaging``). May import: the shared leaves only (``errors``,
 ``links``, ``urls``).

@@ -16,6 +16,7 @@ from typing import BinaryIO
 from .bounds import tick
 
 READ_BYTES = 256 * 1024
+FEED_BYTES = 16 * 1024  # compressed bytes given to zlib at once: it copies what it leaves
 GZIP_MAGIC = b"\x1f\x8b"
 MEMBER_START = GZIP_MAGIC + b"\x08"  # the magic and the deflate method every member has
 HEAD_BYTES = 64 * 1024  # enough for a record's WARC and HTTP headers
@@ -50,9 +51,9 @@ class MemberReader:
     ``length`` is then the member's size in the file.
     """
 
-    def __init__(self, stream: BinaryIO, offset: int, pending: bytes = b""):
+    def __init__(self, stream: BinaryIO, offset: int, pending: bytes | memoryview = b""):
         self._stream = stream
-        self._input = pending
+        self._input = memoryview(pending)  # slices of a view copy nothing
         self._decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
         self._out = b""
         self.offset = offset
@@ -60,7 +61,7 @@ class MemberReader:
         self.size = 0  # decompressed bytes produced so far
         self.eof = False
         self.error: MemberError | None = None
-        self.unused = b""  # bytes read past the member's end: the next member's start
+        self.unused = memoryview(b"")  # bytes read past the member's end: the next member's start
 
     @classmethod
     def broken(cls, offset: int, message: str) -> MemberReader:
@@ -90,27 +91,30 @@ class MemberReader:
         tick()  # a member may inflate slowly: the record's time is checked piece by piece
         source = self._input
         if not source:
-            source = self._stream.read(READ_BYTES)
+            source = memoryview(self._stream.read(READ_BYTES))
             if not source:
                 self.error = MemberError(self.offset, TRUNCATED)
                 return
+        piece = source[:FEED_BYTES]
         try:
             # max_length bounds what one call may produce: a bomb inflates piece by piece.
-            out = self._decompressor.decompress(source, max(want, 1))
+            out = self._decompressor.decompress(piece, max(want, 1))
         except zlib.error as error:
             self.error = MemberError(self.offset, f"gzip 数据损坏（{error}）")
             return
         self.size += len(out)
         self._out += out
         if self._decompressor.eof:
-            # At the end CPython may leave the rest in unconsumed_tail too: count it once.
-            self.unused = self._decompressor.unused_data
-            self.length += len(source) - len(self.unused)
-            self._input = b""
+            # At the end CPython puts all of the piece it left in unused_data.
+            used = len(piece) - len(self._decompressor.unused_data)
+            self.unused = source[used:]
+            self.length += used
+            self._input = memoryview(b"")
             self.eof = True
         else:
-            self._input = self._decompressor.unconsumed_tail
-            self.length += len(source) - len(self._input)
+            used = len(piece) - len(self._decompressor.unconsumed_tail)
+            self._input = source[used:]
+            self.length += used
 
 
 def walk_members(stream: BinaryIO, resync: bool = True) -> Iterator[MemberReader]:
@@ -127,10 +131,10 @@ def walk_members(stream: BinaryIO, resync: bool = True) -> Iterator[MemberReader
             more = stream.read(READ_BYTES)
             if not more:
                 break
-            pending += more
+            pending = bytes(pending) + more
         if not pending:
             return
-        if pending.startswith(GZIP_MAGIC):
+        if pending[: len(GZIP_MAGIC)] == GZIP_MAGIC:
             member = MemberReader(stream, offset, pending)
             yield member
             if member.finish() is None:

@@ -12,6 +12,7 @@ RecordTooSlow names the file, the offset and the record.
 from __future__ import annotations
 
 import contextlib
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import brotlicffi
 
 from . import names as W
 from .bounds import RecordTooSlow, record_deadline, tick
-from .gzipmembers import GZIP_MAGIC, MemberReader
+from .gzipmembers import GZIP_MAGIC, READ_BYTES, MemberReader
 from .verify import (
     MAX_HTTP_HEAD_BYTES,
     TICK_LINES,
@@ -36,6 +37,9 @@ from .verify import (
 )
 
 PIECE_BYTES = 1024 * 1024
+# Where an HTTP head ends as ``_read_http_head`` reads it: at its first line of only
+# whitespace (bytes.strip's), the first line included.
+HTTP_HEAD_END = re.compile(rb"(?:\A|\n)[ \t\r\x0b\x0c]*\n")
 FIRST_BYTES = 512  # what must decode for a body to be taken as coded at all
 MAX_CHUNK_LINE = 4096
 
@@ -257,18 +261,26 @@ class PayloadReader:
             target.unlink(missing_ok=True)
             raise
 
-    def read(self, warc: str, offset: int, gzipped: bool, limit: int, too_large: str) -> bytes:
+    def read(
+        self, warc: str, offset: int, gzipped: bool, limit: int, too_large: str, length: int = 0
+    ) -> bytes:
         """The decoded payload of the record at ``offset``, for one small enough to be held
-        (a page, a style sheet): as ``spool``, without the round trip through a file."""
+        (a page, a style sheet): as ``spool``, without the round trip through a file.
+        ``length``: the bytes the record takes in the file, as the first pass found them
+        (read at once; a member found longer now is read on as usual)."""
         pieces: list[bytes] = []
-        self._decode(warc, offset, gzipped, pieces.append, limit, too_large)
+        self._decode(warc, offset, gzipped, pieces.append, limit, too_large, length)
         return b"".join(pieces)
 
-    def _decode(self, warc, offset, gzipped, sink, limit: int, too_large: str) -> int:
+    def _decode(self, warc, offset, gzipped, sink, limit: int, too_large: str, length=0) -> int:
         with self._timed(warc, offset):
             stream = self._stream(warc)
             stream.seek(offset)
-            source = MemberReader(stream, offset) if gzipped else stream
+            if gzipped:
+                start = stream.read(min(length, READ_BYTES)) if length > 0 else b""
+                source = MemberReader(stream, offset, start)
+            else:
+                source = stream
             size = _copy(self._body(ByteReader(source, offset)), sink, limit, too_large)
             if gzipped and source.error is not None:
                 raise PayloadError(f"记录的 gzip 数据损坏（{source.error.message}）")
@@ -322,6 +334,17 @@ class PayloadReader:
 
 
 def _read_http_head(block: ByteReader):
+    end = HTTP_HEAD_END.search(block.peek(MAX_HTTP_HEAD_BYTES))
+    # Taken at once where the buffer holds it: the same head as read line by line.
+    head = block.read(end.end()) if end is not None else _head_by_lines(block)
+    http = parse_http_head(head)
+    tick()
+    if http is None:
+        raise PayloadError("HTTP 头无法解析")
+    return http
+
+
+def _head_by_lines(block: ByteReader) -> bytes:
     head = bytearray()
     lines = 0
     while True:
@@ -333,12 +356,7 @@ def _read_http_head(block: ByteReader):
         if len(head) > MAX_HTTP_HEAD_BYTES:
             raise PayloadError("HTTP 头超过 256 KiB")
         if not line or not line.strip():
-            break
-    http = parse_http_head(bytes(head))
-    tick()
-    if http is None:
-        raise PayloadError("HTTP 头无法解析")
-    return http
+            return bytes(head)
 
 
 def _copy(body, sink, limit: int, too_large: str) -> int:

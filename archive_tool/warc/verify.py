@@ -23,7 +23,6 @@ import base64
 import binascii
 import functools
 import hashlib
-import io
 import re
 import stat
 import zlib
@@ -34,12 +33,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
+from warcio.statusandheaders import StatusAndHeaders
 
 from ..errors import ToolkitError
 from . import names as W
 from .bounds import DEFAULT_BOUNDS, Bounds, RecordTooSlow, Watch, record_deadline, tick
 from .gzipmembers import GZIP_MAGIC, TRIAL_BYTES, walk_members
+from .heads import parse_head
 
 READ_BYTES = 256 * 1024
 BLOCK_READ_BYTES = 1024 * 1024
@@ -50,7 +50,6 @@ LISTED_NOTES = 20
 PAIRING_WINDOW = 1000  # records a request may be apart from its response and still pair
 
 TICK_LINES = 1024  # a header's lines read between checks of the record's time
-HEAD_PARSER = StatusAndHeadersParser([], verify=False)
 HTTP_RECORD_TYPES = (W.RESPONSE, W.REQUEST, W.REVISIT)
 MULTIPLE = (
     "一个 gzip 数据块中有多条记录（文件是整体压缩的，而不是逐条压缩）；"
@@ -246,6 +245,17 @@ class ByteReader:
             if rest:
                 return True
 
+    def whole_head(self) -> bytes | None:
+        """A WARC header block read at once where the buffer holds all of it, its first
+        line a supported version (else None: ``read_warc_head`` reads it line by line,
+        with its checks and messages; this is the same block it would read)."""
+        buffer = self._buffer
+        first = buffer.find(b"\n", 0, MAX_HEAD_BYTES)
+        if first < 0 or buffer[:first].rstrip() not in VERSIONS:
+            return None
+        end = HEAD_END.search(buffer, first, MAX_HEAD_BYTES)
+        return None if end is None else self._take(end.end())
+
     def skip_to(self, marker: bytes) -> bool:
         """Go forward to the next ``marker``; False (at the end) when there is none."""
         while True:
@@ -259,8 +269,15 @@ class ByteReader:
                 return False
 
 
+# The line that ends a header block: one of only whitespace (bytes.strip's), as warcio reads it.
+HEAD_END = re.compile(rb"\n[ \t\r\x0b\x0c]*\n")
+
+
 def read_warc_head(reader: ByteReader) -> StatusAndHeaders:
     """The WARC header block of the record that starts here (bounded)."""
+    whole = reader.whole_head()
+    if whole is not None:
+        return _timed_head(whole)
     head = bytearray()
     lines = 0
     while True:
@@ -280,13 +297,17 @@ def read_warc_head(reader: ByteReader) -> StatusAndHeaders:
         if len(head) > MAX_HEAD_BYTES:
             raise RecordError("记录头超过 1 MiB 仍未结束，不是有效的 WARC 记录")
         if not line.strip():  # warcio, too, takes a line of only whitespace as the end
-            headers = HEAD_PARSER.parse(io.BytesIO(bytes(head)))
-            try:
-                tick()  # folded lines make a header of 1 MiB parse for seconds
-            except RecordTooSlow as error:
-                error.headers = headers
-                raise
-            return headers
+            return _timed_head(bytes(head))
+
+
+def _timed_head(head: bytes) -> StatusAndHeaders:
+    headers = parse_head(head)
+    try:
+        tick()  # folded lines make a header of 1 MiB parse for seconds
+    except RecordTooSlow as error:
+        error.headers = headers
+        raise
+    return headers
 
 
 def content_length(headers: StatusAndHeaders) -> int:
@@ -298,7 +319,7 @@ def content_length(headers: StatusAndHeaders) -> int:
 
 def parse_http_head(head: bytes) -> StatusAndHeaders | None:
     try:
-        return HEAD_PARSER.parse(io.BytesIO(head))
+        return parse_head(head)
     except (EOFError, ValueError, UnicodeError):
         return None
 
