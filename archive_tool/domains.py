@@ -7,16 +7,30 @@ import re
 GOV_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+gov\.cn$")
 
 
+# Place names whose reading differs from the characters' common one (涡 is wō in 旋涡 but
+# guō in 涡阳 and 涡河): pypinyin's phrase dictionary reads 涡阳 as wō yáng, which would
+# make 涡阳县's portal www.wyx.gov.cn instead of www.gyx.gov.cn. Given to pypinyin's own
+# override (load_phrases_dict) rather than patched after the fact.
+PLACE_READINGS = {
+    "涡阳": [["guō"], ["yáng"]],
+    "涡河": [["guō"], ["hé"]],
+    "亳州": [["bó"], ["zhōu"]],
+}
+
+
 def pinyin_initials(name: str) -> str:
-    """The lowercase pinyin initials of a Chinese name.
+    """The lowercase pinyin initials of a Chinese name, place names read as places.
 
     >>> pinyin_initials("谯城区")
     'qcq'
+    >>> pinyin_initials("涡阳县")
+    'gyx'
     """
-    # Imported here: its phrase dictionary (needed for 涡阳 = guō yáng) costs 57 MB of memory,
-    # which only a group with a county portal needs.
-    from pypinyin import Style, lazy_pinyin
+    # Imported here: its phrase dictionary costs 57 MB of memory, which only a group with
+    # a county portal needs.
+    from pypinyin import Style, lazy_pinyin, load_phrases_dict
 
+    load_phrases_dict(PLACE_READINGS)
     return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
 
 

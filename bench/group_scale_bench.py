@@ -121,8 +121,8 @@ def city_sites(group: Path) -> dict[str, str]:
     for number, (site, county, region) in enumerate(COUNTIES, start=1):
         name = f"{county}人民政府"
         folder = copy_site(group, "qcq", site)
-        # The rule's reading (county_domain): 涡阳县 gives www.wyx.gov.cn, though 涡阳 is
-        # read Guōyáng (the county's real domain is www.guoyang.gov.cn).
+        # The rule's reading (county_domain, 第五条（四）: pinyin initials): 涡阳县 is
+        # www.gyx.gov.cn (涡阳 is read Guōyáng).
         domain = county_portal_domain(county)
         site_yaml(
             folder / "site.yaml",

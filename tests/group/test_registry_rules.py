@@ -160,6 +160,17 @@ def test_county_domain_uses_pinyin_initials(group_copy, tmp_path):
     )
 
 
+def test_county_domain_reads_place_names_as_places():
+    # 涡阳 is read Guōyáng: its portal's initials are gyx, not wyx (涡 as in 旋涡).
+    from archive_tool.domains import county_portal_domain
+
+    assert [county_portal_domain(name) for name in ("涡阳县", "蒙城县", "利辛县")] == [
+        "www.gyx.gov.cn",
+        "www.mcx.gov.cn",
+        "www.lxx.gov.cn",
+    ]
+
+
 @pytest.mark.parametrize(
     ("field", "value", "expected"),
     [
