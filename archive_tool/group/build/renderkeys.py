@@ -9,8 +9,8 @@ its *render key*: a digest of everything the page's template can read —
 - the template's name and the page's output path (its relative links and its address);
 - the page's own objects (the article: its metadata, HTML body, address, and of each
   article it links to — policy, interpretations, translations — the same, one level);
-- every name the template tree (extends, includes, imports) looks up in the run's
-  context (found with ``jinja2.meta``), by value: the columns, the site's identity,
+- every name the template tree (extends, includes, imports: ``jinja2.meta``) loads that
+  is in the run's context, by value: the columns, the site's identity,
   notices if it shows them, the build day only if it reads it;
 - the theme's functions it calls that read content data (``index_no``: its result).
 
@@ -35,7 +35,7 @@ from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any
 
-from jinja2 import meta
+from jinja2 import meta, nodes
 
 from .contentcache import NOT_READ
 
@@ -113,7 +113,8 @@ def _content(value: Any, depth: int) -> list:
 
 
 class TemplateNames:
-    """The names each template tree looks up in the render context (cached per template)."""
+    """The names each template tree loads (cached per template): a superset of what it
+    looks up in the render context, its own variables included."""
 
     def __init__(self) -> None:
         self._found: dict[str, frozenset[str] | None] = {}
@@ -137,7 +138,9 @@ class TemplateNames:
             seen.add(name)
             source = environment.loader.get_source(environment, name)[0]
             tree = environment.parse(source)
-            names |= meta.find_undeclared_variables(tree)
+            # Every name loaded anywhere, not only those jinja2.meta calls undeclared: that
+            # leaves out the environment's globals, the theme's functions among them.
+            names |= {node.name for node in tree.find_all(nodes.Name) if node.ctx == "load"}
             for other in meta.find_referenced_templates(tree):
                 if other is None:
                     return None
