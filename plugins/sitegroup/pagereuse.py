@@ -67,7 +67,9 @@ class ReusingWriter(Writer):
             return functions[function](article)
 
         names = keys.names.of(template)
-        return page_key(keys.base, template.name, name, names, page, context, functions, article_call)
+        return page_key(
+            keys.base, template.name, name, names, page, context, functions, article_call, keys.described
+        )
 
     def _open_w(self, filename, encoding, override=False):
         # A linked page shares the published file: never written in place.

@@ -78,6 +78,8 @@ def describe(value: Any, depth: int = 1) -> Any:
     if isinstance(value, tzinfo):
         return ["tzinfo", str(value)]
     if isinstance(value, (list, tuple)):
+        if depth >= 1 and any(_is_content(item) for item in value):
+            raise Unkeyable("a list of articles")  # a list page: rendered, not keyed
         return ["list", [describe(item, depth) for item in value]]
     if isinstance(value, (set, frozenset)):
         return ["set", sorted(json.dumps(describe(item, depth)) for item in value)]
@@ -107,8 +109,10 @@ def _content(value: Any, depth: int) -> list:
         for name, item in vars(value).items()
         if not name.startswith("_") and name not in NOT_DESCRIBED
     }
-    # The body as this page shows it (its relative links), or, of a linked article, as written.
-    body = [value.content, value.summary] if depth > 0 else [value._content]
+    # The body as this page shows it (its relative links), or, of a linked article, as
+    # written. Its summary is not computed here: Pelican's is the metadata's "summary"
+    # (described with the metadata) or the body shortened by the settings (in the base).
+    body = [value.content] if depth > 0 else [value._content]
     return shown + [body, describe(attributes, depth - 1)]
 
 
@@ -157,11 +161,15 @@ def page_key(
     context: Mapping[str, Any],
     functions: Mapping[str, Any],
     article_call: Callable[[str], Any],
+    described: dict[tuple[str, int], tuple[Any, Any]] | None = None,
 ) -> str:
     """The render key of one output file (see the module's docstring); Unkeyable if the
     page reads what a key cannot describe. ``page``: the write's own values (article,
     category, …); ``context``: the run's; ``functions``: the template globals;
-    ``article_call``: the result of a CALLED_ON_ARTICLE function for the page's article."""
+    ``article_call``: the result of a CALLED_ON_ARTICLE function for the page's article;
+    ``described``: the context values described so far in this run, by name and object
+    (the run's settings do not change while it writes)."""
+    described = {} if described is None else described
     if names is None:
         raise Unkeyable("dynamic template name")
     read: list[Any] = [describe(dict(page))]  # what the write passes, read or not
@@ -169,10 +177,14 @@ def page_key(
         if name in PER_PAGE or name in page:
             continue
         if name in context:
-            try:
-                read.append([name, describe(context[name], PLAIN)])
-            except Unkeyable as error:
-                raise Unkeyable(f"{name}: {error}") from error
+            value = context[name]
+            known = described.get((name, id(value)))
+            if known is None or known[0] is not value:
+                try:
+                    known = described[name, id(value)] = (value, describe(value, PLAIN))
+                except Unkeyable as error:
+                    raise Unkeyable(f"{name}: {error}") from error
+            read.append([name, known[1]])
         elif name in CALLED_ON_ARTICLE and name in functions:
             read.append([name, describe(article_call(name))])
         elif name in functions and name not in PURE_FUNCTIONS:
@@ -198,6 +210,7 @@ class RenderKeys:
     def __init__(self, folder: Path, published: Path, base: str) -> None:
         self.folder, self.published, self.base = Path(folder), Path(published), base
         self.names = TemplateNames()
+        self.described: dict[tuple[str, int], tuple[Any, Any]] = {}
         self.before = _read_keys(self.folder / KEYS_FILE, base)
         self.now: dict[str, str] = {}
         self.reused = 0
