@@ -22,19 +22,29 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build_bench  # noqa: E402
+import build_bench
 
 REPO = build_bench.REPO
 SCENARIOS = ("one edit", "untouched", "next day")
 
 
 def command(content: Path, output: Path, day: date) -> list[str]:
-    return [sys.executable, "-m", "pelican", str(content), "-o", str(output), "-s", "pelicanconf.py"]\
-        + ["-e", f'BUILD_DATE="{day.isoformat()}"']
+    return [
+        sys.executable,
+        "-m",
+        "pelican",
+        str(content),
+        "-o",
+        str(output),
+        "-s",
+        "pelicanconf.py",
+    ] + ["-e", f'BUILD_DATE="{day.isoformat()}"']
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline", type=Path, help="another checkout (e.g. git archive of main)")
@@ -77,7 +87,8 @@ def main() -> None:
     print("|---|" + "---|" * len(names))
     for scenario in SCENARIOS:
         cells = [
-            f"{min(times[scenario, n]):.2f} / {statistics.median(times[scenario, n]):.2f}" for n in names
+            f"{min(times[scenario, n]):.2f} / {statistics.median(times[scenario, n]):.2f}"
+            for n in names
         ]
         print(f"| {scenario} | " + " | ".join(cells) + " |")
 

@@ -68,7 +68,15 @@ class ReusingWriter(Writer):
 
         names = keys.names.of(template)
         return page_key(
-            keys.base, template.name, name, names, page, context, functions, article_call, keys.described
+            keys.base,
+            template.name,
+            name,
+            names,
+            page,
+            context,
+            functions,
+            article_call,
+            keys.described,
         )
 
     def _open_w(self, filename, encoding, override=False):

@@ -49,7 +49,9 @@ def build_site(job: SiteJob) -> SiteOutcome:
         RUN_SETTINGS.update(configured)
         # Pages whose render key is unchanged are linked from the published output
         # (pagereuse.py); the keys are kept with the reader cache.
-        pagereuse.RUN[:] = [RenderKeys(cache["CACHE_PATH"], job.published, job.cache.name)] if job.cache else []
+        pagereuse.RUN[:] = (
+            [RenderKeys(cache["CACHE_PATH"], job.published, job.cache.name)] if job.cache else []
+        )
         try:
             Pelican(configured).run()
             if pagereuse.RUN:

@@ -7,14 +7,10 @@ keys were written."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import subprocess
-import time
 from pathlib import Path
 
-from conftest import PELICAN, REPO, run_pelican
+from conftest import REPO, kill_build_when, run_pelican
 from reproducible import differences
 
 DAY = {"BUILD_DATE": "2026-11-26"}
@@ -56,8 +52,9 @@ def test_each_change_rerenders_what_it_affects_and_equals_a_clean_build(group_co
         # Its page, its column's list, and the 解读 that names it (所解读的政策) change.
         "policy title": lambda: replace_in(policy, f"Title: {title}", f"Title: {title}（修订稿）"),
         "template": lambda: replace_in(
-            theme / "templates" / "article.html", "<div class=\"article-body\">",
-            "<div class=\"article-body\" data-revision=\"2\">",
+            theme / "templates" / "article.html",
+            '<div class="article-body">',
+            '<div class="article-body" data-revision="2">',
         ),
         "column order": lambda: swap_lines(site_yaml, "{id: zwdt,", "{id: tzgg,"),
         "setting": lambda: common.update(GROUP_PREVIEW=True),
@@ -67,7 +64,9 @@ def test_each_change_rerenders_what_it_affects_and_equals_a_clean_build(group_co
         step()
         again = run_pelican(group_copy, output, *settings(**common))
         assert again.returncode == 0, again.stderr
-        clean = run_pelican(group_copy, tmp_path / f"clean-{number}", *settings(**common, INCREMENTAL_BUILD=False))
+        clean = run_pelican(
+            group_copy, tmp_path / f"clean-{number}", *settings(**common, INCREMENTAL_BUILD=False)
+        )
         assert clean.returncode == 0, clean.stderr
         assert differences(output, tmp_path / f"clean-{number}") == [], name
         after = inodes(output / QCQ)
@@ -83,12 +82,16 @@ def test_each_change_rerenders_what_it_affects_and_equals_a_clean_build(group_co
             jiedu = output / QCQ / named["qcq-laojiu-xiaoqu-gaizao-2025-jiedu.html"]
             assert f"{title}（修订稿）" in jiedu.read_text(encoding="utf-8")
         else:  # every article shows the template, the column bar, the setting
-            assert not [page for page in linked if page.startswith(("zwdt/", "zcwj/", "zcjd/"))], name
+            assert not [page for page in linked if page.startswith(("zwdt/", "zcwj/", "zcjd/"))], (
+                name
+            )
     page = next((output / QCQ / "zwdt").glob("*/*.html")).read_text(encoding="utf-8")
     assert page.index('href="../../tzgg/"') < page.index('href="../../zwdt/"')
 
 
-def test_a_build_killed_after_its_keys_were_kept_leaves_the_next_build_correct(group_copy, tmp_path):
+def test_a_build_killed_after_its_keys_were_kept_leaves_the_next_build_correct(
+    group_copy, tmp_path
+):
     """The killed build recorded the key of the edited page it rendered into its staging
     folder; the next build must not take the old published page for it."""
     output = tmp_path / "output"
@@ -98,18 +101,10 @@ def test_a_build_killed_after_its_keys_were_kept_leaves_the_next_build_correct(g
     kept = keys.stat().st_mtime_ns
     article = next((group_copy / "qcq" / "zwdt").glob("*.md"))
     article.write_text(article.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
-    command = [*PELICAN, str(group_copy), "-o", str(output), "-s", str(REPO / "pelicanconf.py"), *day]
-    process = subprocess.Popen(command, cwd=REPO, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 240
-        # The event: qcq's run has rendered its pages and kept their keys.
-        while not (keys.exists() and keys.stat().st_mtime_ns != kept):
-            assert process.poll() is None and time.monotonic() < deadline, "no keys were written"
-            time.sleep(0.01)
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    # The event: qcq's run has rendered its pages and kept their keys.
+    kill_build_when(
+        group_copy, output, lambda: keys.exists() and keys.stat().st_mtime_ns != kept, *day
+    )
     published = next((output / QCQ).rglob(article.stem + ".html"))
     assert "补充说明。" not in published.read_text(encoding="utf-8")
     again = run_pelican(group_copy, output, *day)

@@ -49,8 +49,16 @@ def key(template: str, page: dict, context: dict = CONTEXT) -> str:
     tpl = env.get_template(template)
     names = TemplateNames().of(tpl)
     article = page.get("article")
-    return page_key("base", template, "a/p.html", names, page, context, env.globals,
-                    lambda name: env.globals[name](article))
+    return page_key(
+        "base",
+        template,
+        "a/p.html",
+        names,
+        page,
+        context,
+        env.globals,
+        lambda name: env.globals[name](article),
+    )
 
 
 def test_the_names_a_template_tree_reads():

@@ -37,8 +37,6 @@ from typing import Any
 
 from jinja2 import meta, nodes
 
-from .contentcache import NOT_READ
-
 KEYS_FILE = "render-keys.json"
 VERSION = 1
 
