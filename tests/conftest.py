@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,22 @@ def run_pelican(content: Path, output: Path, *extra: str) -> BuildResult:
         check=False,
     )
     return BuildResult(completed.returncode, completed.stdout, completed.stderr, output)
+
+
+def kill_build_when(content: Path, output: Path, event, *extra: str) -> None:
+    """Start the group build and kill -9 it and its site workers as soon as ``event()`` is
+    true (a file the build writes: the event, never a guessed sleep)."""
+    command = [*PELICAN, str(content), "-o", str(output), "-s", str(REPO / "pelicanconf.py"), *extra]
+    process = subprocess.Popen(command, cwd=REPO, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 240
+        while not event():
+            assert process.poll() is None and time.monotonic() < deadline, "the event never came"
+            time.sleep(0.01)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 @pytest.fixture

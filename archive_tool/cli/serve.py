@@ -10,6 +10,7 @@ import click
 from pelican.settings import read_settings
 
 from ..errors import ToolkitError
+from ..group.build.contentcache import cache_root
 from ..group.preview.watcher import PreviewSetup, serve
 from .base import FOLDER, cli, content_argument, output_option, settings_option, user_errors
 
@@ -49,5 +50,6 @@ def serve_command(content_root, settings_file, output, bind, port, extra) -> Non
     except OSError as error:
         raise ToolkitError(f"无法在 {bind}:{port} 启动预览服务器：{error.strerror or error}") from None
     finally:
-        if not output:
+        if not output:  # the temporary folder, and the build's cache beside it
             shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(cache_root(folder), ignore_errors=True)

@@ -33,7 +33,7 @@ from archive_tool.report.annual import previous_year_page
 from archive_tool.report.due import annual_report_due
 from archive_tool.safety.html import sanitise
 
-from . import speed
+from . import pagereuse, speed
 from .preview import answer_missing_pages
 from .records import RecordPagesGenerator
 
@@ -188,3 +188,4 @@ def register():
     # Every article and its summary, before any page, list or feed is written.
     signals.content_object_init.connect(sanitise_content)
     speed.register()  # less CPU per article in each site run (speed.py)
+    pagereuse.register()  # unchanged pages linked from the published output (pagereuse.py)

@@ -17,6 +17,7 @@ from pelican.settings import configure_settings
 from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
 from archive_tool.group.build.contentcache import reader_cache
+from archive_tool.group.build.renderkeys import RenderKeys
 from archive_tool.group.build.staging import SiteJob, SiteOutcome, gate_site
 from archive_tool.group.continuity.redesign import (
     ARCHIVE_FOLDER,
@@ -26,6 +27,8 @@ from archive_tool.group.continuity.redesign import (
 )
 from archive_tool.group.search.shards import index_site
 from archive_tool.group.build.settings import with_template_functions
+
+from . import pagereuse
 
 
 def build_site(job: SiteJob) -> SiteOutcome:
@@ -44,7 +47,17 @@ def build_site(job: SiteJob) -> SiteOutcome:
         configured = configure_settings(with_template_functions(settings))
         RUN_SETTINGS.clear()
         RUN_SETTINGS.update(configured)
-        Pelican(configured).run()
+        # Pages whose render key is unchanged are linked from the published output
+        # (pagereuse.py); the keys are kept with the reader cache.
+        pagereuse.RUN[:] = (
+            [RenderKeys(cache["CACHE_PATH"], job.published, job.cache.name)] if job.cache else []
+        )
+        try:
+            Pelican(configured).run()
+            if pagereuse.RUN:
+                pagereuse.RUN[0].save(job.output)
+        finally:
+            pagereuse.RUN.clear()
     # Search (第七条), shard by shard; a shard unchanged since the published build is linked.
     index_site(job.output, site.name, str(site.domain), settings["PAGE_DATES"], job.published)
     gate_site(job, outcome)

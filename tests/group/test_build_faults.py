@@ -5,15 +5,12 @@ from __future__ import annotations
 import errno
 import json
 import os
-import signal
-import subprocess
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_CONTENT, PELICAN, REPO, run_pelican
+from conftest import DEMO_CONTENT, kill_build_when, run_pelican
 from reproducible import differences
 
 from archive_tool.errors import ToolkitError
@@ -215,18 +212,9 @@ def test_a_build_killed_midway_leaves_the_output_and_the_next_build_is_correct(
     before = tree(output)
     article = next((group_copy / "qcq" / "zwdt").glob("*.md"))
     article.write_text(article.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
-    command = [*PELICAN, str(group_copy), "-o", str(output), "-s", str(REPO / "pelicanconf.py"), *day]
-    process = subprocess.Popen(command, cwd=REPO, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 240
-        # The event: a site worker has written a page into the staging folder.
-        while not list(tmp_path.glob(".output.building-*/www.qcq.gov.cn/**/*.html")):
-            assert process.poll() is None and time.monotonic() < deadline, "no page was written"
-            time.sleep(0.02)
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    # The event: a site worker has written a page into the staging folder.
+    written = lambda: list(tmp_path.glob(".output.building-*/www.qcq.gov.cn/**/*.html"))
+    kill_build_when(group_copy, output, written, *day)
     assert tree(output) == before
     again = run_pelican(group_copy, output, *day)
     assert again.returncode == 0, again.stderr
