@@ -59,7 +59,10 @@ def build_site(job: SiteJob) -> SiteOutcome:
         finally:
             pagereuse.RUN.clear()
     # Search (第七条), shard by shard; a shard unchanged since the published build is linked.
-    index_site(job.output, site.name, str(site.domain), settings["PAGE_DATES"], job.published)
+    # The index copies are kept beside the reader cache, so an edit tokenizes its own pages.
+    kept = job.cache.parent.with_name(job.cache.parent.name + ".search") if job.cache else None
+    dates = settings["PAGE_DATES"]
+    index_site(job.output, site.name, str(site.domain), dates, job.published, kept=kept)
     gate_site(job, outcome)
     return outcome
 
