@@ -83,6 +83,7 @@ def lighthouse(url: str, report: Path) -> dict:
     return {"scores": scores, "short": short}
 
 
+@pytest.mark.slow
 def test_the_named_pages_score_100_in_every_category(demo_build, tmp_path):
     found = {}
     for site, path in pages(demo_build.output):
