@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import signal
@@ -23,6 +25,14 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 REPO = Path(__file__).resolve().parent.parent
 DEMO_CONTENT = REPO / "content"
 PELICAN = [sys.executable, "-m", "pelican"]
+
+
+def pytest_collection_modifyitems(items):
+    """Files with a slow test first. pytest-xdist (pyproject.toml: --dist loadfile) hands each
+    file whole to one worker, in this order: a long file handed out last would leave the
+    other cores idle while it runs alone."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)
 
 
 @dataclass
@@ -70,11 +80,33 @@ def group_copy(tmp_path: Path) -> Path:
     return target
 
 
+def made_once(tmp_path_factory, name: str, make) -> tuple[Path, dict]:
+    """make(folder) -> a JSON-able result, once per test run however many pytest-xdist
+    workers ask: the first makes it under a lock, the others wait for the lock and read the
+    result (a failure too, so each worker's tests fail with its message, not a second try)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # this run's folder, above each worker's own
+    folder, done = base / f"made-once-{name}", base / f"made-once-{name}.json"
+    with open(base / f"made-once-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that died making it
+            folder.mkdir()
+            done.write_text(json.dumps(make(folder)), encoding="utf-8")
+    return folder, json.loads(done.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory) -> BuildResult:
-    """The demo group, built once for the whole session."""
-    root = tmp_path_factory.mktemp("demo")
-    result = run_pelican(DEMO_CONTENT, root / "output")
+    """The demo group, built once for the whole test run (all workers read the one build)."""
+
+    def build(folder: Path) -> dict:
+        result = run_pelican(DEMO_CONTENT, folder / "output")
+        return {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
+
+    folder, made = made_once(tmp_path_factory, "demo", build)
+    result = BuildResult(**made, output=folder / "output")
     assert result.returncode == 0, result.stderr
     return result
 
@@ -129,11 +161,14 @@ def demo_warc(demo_build, tmp_path_factory) -> Path:
     """The demo portal served on loopback and crawled by archive-tool snapshot."""
     from servers import serve_directory
 
-    path = tmp_path_factory.mktemp("demo-warc") / "portal.warc.gz"
-    with serve_directory(demo_build.output / "www.bozhou.gov.cn") as url:
-        result = archive_tool("snapshot", url, "-o", path)
-    assert result.returncode == 0, result.stderr
-    return path
+    def capture(folder: Path) -> dict:
+        with serve_directory(demo_build.output / "www.bozhou.gov.cn") as url:
+            result = archive_tool("snapshot", url, "-o", folder / "portal.warc.gz")
+        return {"returncode": result.returncode, "stderr": result.stderr}
+
+    folder, made = made_once(tmp_path_factory, "demo-warc", capture)
+    assert made["returncode"] == 0, made["stderr"]
+    return folder / "portal.warc.gz"
 
 
 # A 12-hour offline of the 发改委 site, reported in advance (第八条（二）): used by several tests.

@@ -143,6 +143,7 @@ def menu_problems(page) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("site_id", sorted(ONLINE))
 def test_every_page_type_fits_and_has_a_one_row_bar_or_a_menu(browser, demo_build, site_id):
     root = demo_build.output / ONLINE[site_id]["domain"]
@@ -179,6 +180,7 @@ def layout_problems(browser, server: str, root: Path, width: int) -> dict[str, l
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("site_id", sorted(ONLINE))
 def test_care_mode_holds_across_pages_and_passes_axe_at_7_to_1(browser, demo_build, site_id):
     root = demo_build.output / ONLINE[site_id]["domain"]

@@ -101,12 +101,14 @@ def scores_short_of_100(root: Path, named: list[tuple[str, str]], report: Path) 
     return found
 
 
+@pytest.mark.slow
 def test_the_named_pages_score_100_in_every_category(demo_build, tmp_path):
     assert (
         scores_short_of_100(demo_build.output, pages(demo_build.output), tmp_path / "r.json") == {}
     )
 
 
+@pytest.mark.slow
 def test_an_archive_scores_100_in_every_category(tmp_path):
     # The demo group has no archive: fgw is built, redesigned and built again, as a site's
     # redesign is archived (第八条（四）); its 归档目录 and an archived page are measured.

@@ -113,6 +113,7 @@ def audit(page, url: str, errors: list[str]) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("site_id", sorted(ONLINE))
 def test_new_page_types_pass_axe_with_a_clean_console(browser, server, demo_build, site_id):
     domain = ONLINE[site_id]["domain"]

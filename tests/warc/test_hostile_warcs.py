@@ -102,7 +102,9 @@ def test_every_case_has_one_expected_outcome():
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-@pytest.mark.parametrize("case", EXPECTED)
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, marks=pytest.mark.slow) if "GiB" in c else c for c in EXPECTED]
+)
 def test_hostile_warc(case, command, corpus, tmp_path):
     warc = corpus(case)
     out = tmp_path / ("archive" if command == "republish" else f"out.{command}")

@@ -16,13 +16,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.request import urlopen
 
 import legacycms
 import pytest
-from conftest import archive_tool
+from conftest import archive_tool, ctrl_c_reaches_it
+from growing import wait_for_captures
 from servers import pywb_replaying, serve_directory, serve_directory_with_nginx
 from warcio.archiveiterator import ArchiveIterator
 
@@ -246,12 +246,13 @@ def test_interrupted_browser_crawl_resumes_to_the_whole_site(site, browser_captu
     warc = tmp_path / "b.warc.gz"
     command = [sys.executable, "-m", "archive_tool", "snapshot", site, "-o", str(warc)]
     command += ["--browser", "--delay", "0.3"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    open_path = tmp_path / "b.warc.gz.open"
-    deadline = time.monotonic() + 120
-    while not (open_path.exists() and open_path.stat().st_size > 4000):
-        assert process.poll() is None and time.monotonic() < deadline, "the crawl stopped early"
-        time.sleep(0.05)
+    process = subprocess.Popen(
+        command,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=ctrl_c_reaches_it,  # noqa: PLW1509
+    )
+    wait_for_captures(tmp_path / "b.warc.gz.open", process, 2)  # the home page and one more
     process.send_signal(signal.SIGINT)
     stderr = process.communicate(timeout=120)[1]
     assert process.returncode == 130 and "--resume" in stderr, stderr

@@ -6,7 +6,6 @@ the WARC must pass `warcio check`, our verify, pywb replay and WACZ validation.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import http.server
 import json
@@ -23,9 +22,12 @@ from urllib.request import urlopen
 
 import pytest
 from conftest import archive_tool, ctrl_c_reaches_it
+from growing import wait_for_captures
 from servers import (
     closed_port_url,
+    free_port,
     pywb_replaying,
+    running,
     serve_directory,
     serve_handler,
     wget_warc,
@@ -92,19 +94,6 @@ def captured_urls(path: Path) -> set[str]:
         for kind, h, _, _ in records(path)
         if kind in ("response", "revisit")
     }
-
-
-def wait_for_captures(open_path: Path, process: subprocess.Popen, count: int) -> None:
-    """Until the running snapshot has written count responses to FILE.open: an event, not a
-    guess of how far it gets in a few seconds (on a loaded machine, start-up alone takes that)."""
-    deadline = time.monotonic() + 120
-    while True:
-        with contextlib.suppress(Exception):  # the member being written reads as torn
-            if len(captured_urls(open_path)) >= count:
-                return
-        assert process.poll() is None, f"the snapshot ended before {count} responses"
-        assert time.monotonic() < deadline, f"{open_path}: not {count} responses within 120 s"
-        time.sleep(0.05)
 
 
 def test_snapshot_captures_every_page_with_standard_records(

@@ -27,6 +27,7 @@ from typing import ClassVar
 
 import pytest
 from conftest import archive_tool, ctrl_c_reaches_it
+from growing import complete_captures, last_member_start, wait_for_captures
 from servers import QuietHandler, serve_handler
 from warcio.archiveiterator import ArchiveIterator
 
@@ -246,16 +247,6 @@ def wait_until(condition, process: Run, what: str, timeout: float = 120) -> None
         time.sleep(0.02)
 
 
-def wait_for_size(path: Path, size: int, process: Run, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        with contextlib.suppress(OSError):
-            if path.stat().st_size >= size:
-                return
-        time.sleep(0.01)
-    raise AssertionError(f"{path} did not reach {size} bytes while the snapshot ran")
-
-
 def snapshot_processes(output: Path, parent: int | None = None) -> list[int]:
     """Live processes of a snapshot: its output path in their command line, or parent's children."""
     found = []
@@ -302,7 +293,7 @@ def test_from_dir_ctrl_c_then_resume_records_each_page_once(big_site, tmp_path, 
     output = tmp_path / "site.warc.gz"
     args = ["--from-dir", big_site, "--base-url", BASE_URL, "--processes", processes]
     process = start(output, *args)
-    wait_for_size(open_path(output), 300_000, process)
+    wait_for_captures(open_path(output), process, 60)  # of about 1,000 pages
     process.send_signal(signal.SIGINT)
     stderr = process.finish()
     assert process.returncode == 130, stderr
@@ -359,7 +350,7 @@ def test_a_second_run_is_refused_while_the_first_writes(big_site, tmp_path, reap
     output = tmp_path / "site.warc.gz"
     args = ["--from-dir", big_site, "--base-url", BASE_URL, "--processes", "1"]
     first = start(output, *args)
-    wait_for_size(open_path(output), 200_000, first)
+    wait_for_captures(open_path(output), first, 40)
     first.send_signal(signal.SIGSTOP)  # hold it still, lock and all, while the second tries
     try:
         wait_until(lambda: process_states(first.pid)[first.pid][0] == "T", first, "a stop")
@@ -495,15 +486,17 @@ def test_a_killed_crawling_process_ends_the_crawl_with_a_message(tmp_path, reap)
 KILLS = 10
 
 
-def wait_for_growth(path: Path, size: int, process: Run, timeout: float = 120) -> None:
-    """Until the run has written records past size (or ended): on a loaded machine start-up
-    and reading back a resumed file take seconds, and a kill before them hits no write."""
+def wait_for_a_new_capture(
+    path: Path, start: int, before: int, process: Run, timeout: float = 120
+) -> None:
+    """Until the run has written a capture of its own (or ended): on a loaded machine
+    start-up and reading back a resumed file take seconds, and a kill before them hits no
+    write. Counted from start, the last member the resume may cut; before were there."""
     deadline = time.monotonic() + timeout
     while process.poll() is None:
-        with contextlib.suppress(OSError):
-            if path.stat().st_size > size + 1024:  # more than a warcinfo record
-                return
-        assert time.monotonic() < deadline, f"{path} did not grow within {timeout} s"
+        if complete_captures(path, start) > before:
+            return
+        assert time.monotonic() < deadline, f"{path}: no new record within {timeout} s"
         time.sleep(0.005)
 
 
@@ -524,12 +517,13 @@ def crash_and_resume(output: Path, args: list, rng: random.Random, delay: float)
                 return rounds
             target = output.with_name(f"{output.name.split('.')[0]}-{rounds}.warc.gz")
         resume = ["--resume"] if open_path(target).exists() else []
-        size = open_path(target).stat().st_size if resume else 0
+        kept = last_member_start(open_path(target)) if resume else 0
+        there = complete_captures(open_path(target), kept) if resume else 0
         process = start(target, *args, *resume)
         if kills % 3 == 2:  # anywhere: start-up, cutting the torn tail, reading back
             time.sleep(rng.uniform(0, 2 * delay))
         else:  # somewhere in the writing
-            wait_for_growth(open_path(target), size, process)
+            wait_for_a_new_capture(open_path(target), kept, there, process)
             time.sleep(rng.uniform(0, delay))
         if kills < KILLS and process.poll() is None:
             process.send_signal(signal.SIGKILL)
@@ -538,7 +532,7 @@ def crash_and_resume(output: Path, args: list, rng: random.Random, delay: float)
             if target.exists():  # it had finished and was exiting: not a kill of a live run
                 continue
             kills += 1
-            writing += open_path(target).stat().st_size > size
+            writing += complete_captures(open_path(target), kept) > there
             continue
         stderr = process.finish()
         assert process.returncode == 0, stderr
