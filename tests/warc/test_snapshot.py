@@ -25,9 +25,7 @@ from conftest import archive_tool, ctrl_c_reaches_it
 from growing import wait_for_captures
 from servers import (
     closed_port_url,
-    free_port,
     pywb_replaying,
-    running,
     serve_directory,
     serve_handler,
     wget_warc,
