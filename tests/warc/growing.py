@@ -8,6 +8,8 @@ the event a fault test means when it says "once the crawl is writing".
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -45,4 +47,25 @@ def wait_for_captures(path: Path, process, count: int, start: int = 0, timeout: 
     while complete_captures(path, start) < count:
         assert process.poll() is None, f"the snapshot ended before {count} records in {path}"
         assert time.monotonic() < deadline, f"{path}: not {count} records within {timeout} s"
+        time.sleep(0.02)
+
+
+def interrupt_at_captures(path: Path, process, count: int, timeout: float = 120) -> int:
+    """Ctrl-C (SIGINT) to process once path holds count complete captures; returns how many.
+
+    The process is frozen (SIGSTOP) while its file is counted and until the signal is sent:
+    between a count and a signal sent after it, a crawl of --from-dir on a loaded machine
+    once wrote the remaining 950 pages and ended, and the test had nothing to interrupt."""
+    deadline = time.monotonic() + timeout
+    while True:
+        assert process.poll() is None, f"the snapshot ended before {count} records in {path}"
+        assert time.monotonic() < deadline, f"{path}: not {count} records within {timeout} s"
+        os.kill(process.pid, signal.SIGSTOP)
+        try:
+            found = complete_captures(path)
+            if found >= count:
+                os.kill(process.pid, signal.SIGINT)
+                return found
+        finally:
+            os.kill(process.pid, signal.SIGCONT)
         time.sleep(0.02)

@@ -27,7 +27,7 @@ from typing import ClassVar
 
 import pytest
 from conftest import archive_tool, ctrl_c_reaches_it
-from growing import complete_captures, last_member_start, wait_for_captures
+from growing import complete_captures, interrupt_at_captures, last_member_start, wait_for_captures
 from servers import QuietHandler, serve_handler
 from warcio.archiveiterator import ArchiveIterator
 
@@ -293,8 +293,7 @@ def test_from_dir_ctrl_c_then_resume_records_each_page_once(big_site, tmp_path, 
     output = tmp_path / "site.warc.gz"
     args = ["--from-dir", big_site, "--base-url", BASE_URL, "--processes", processes]
     process = start(output, *args)
-    wait_for_captures(open_path(output), process, 60)  # of about 1,000 pages
-    process.send_signal(signal.SIGINT)
+    interrupt_at_captures(open_path(output), process, 60)  # of about 1,000 pages
     stderr = process.finish()
     assert process.returncode == 130, stderr
     assert "抓取已中断" in stderr and RESUME_HINT in stderr
@@ -421,7 +420,7 @@ def test_crawling_processes_end_with_the_parent(tmp_path, reap, how):
 def stopped_with_workers(output: Path, process: Run) -> list[int]:
     """Stop (SIGSTOP) a --from-dir run in mid-capture, both pool processes started; their
     pids. Stopped, the run cannot finish before the test has done what it does to it."""
-    wait_for_size(open_path(output), 200_000, process)
+    wait_for_captures(open_path(output), process, 40)
     wait_until(lambda: len(snapshot_processes(output, process.pid)) >= 3, process, "two workers")
     process.send_signal(signal.SIGSTOP)
     wait_until(lambda: process_states(process.pid)[process.pid][0] == "T", process, "a stop")
