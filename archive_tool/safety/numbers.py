@@ -100,15 +100,17 @@ def _numbers(text: str) -> Iterator[tuple[int, int, str, str, str]]:
                 if len(digits) > MAX_DIGITS:
                     break
                 end = run[j][1]
+                candidates = []
                 if len(digits) == 17 and _CHECK_X.match(text, end):
-                    candidate, end = digits + "X", end + 1
-                elif len(digits) in _LENGTHS:
-                    candidate = digits
-                else:
-                    continue
-                kind = _kind(candidate, _visual_groups(run[i : j + 1]))
-                if kind and _standalone(text, run[i][0], end):
-                    found.append((run[i][0], end, *kind))
+                    candidates.append((digits + "X", end + 1))
+                if len(digits) in _LENGTHS:  # also 17 digits and an X that is no check digit
+                    candidates.append((digits, end))  # (a bank card with a letter after it)
+                groups = _visual_groups(run[i : j + 1])
+                for candidate, stop in candidates:
+                    kind = _kind(candidate, groups)
+                    if kind and _standalone(text, run[i][0], stop):
+                        found.append((run[i][0], stop, *kind))
+                        break
     last = -1
     for start, end, *rest in sorted(found, key=lambda f: (f[0], f[0] - f[1])):
         if start >= last:
