@@ -59,12 +59,17 @@ def site(tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="module")
-def http_capture(site, tmp_path_factory):
-    warc = tmp_path_factory.mktemp("http") / "http.warc.gz"
-    result = archive_tool("snapshot", site, "-o", warc, "--processes", "2")
+def snapshot(site, tmp_path_factory, name: str, *options):
+    """A capture of the legacy site into a WARC of its own: (its path, the run)."""
+    warc = tmp_path_factory.mktemp(name) / f"{name}.warc.gz"
+    result = archive_tool("snapshot", site, "-o", warc, *options)
     assert result.returncode == 0, result.stderr
     return warc, result
+
+
+@pytest.fixture(scope="module")
+def http_capture(site, tmp_path_factory):
+    return snapshot(site, tmp_path_factory, "http", "--processes", "2")
 
 
 def test_http_crawl_finds_trs_pagination_by_pattern(site, http_capture):
@@ -86,10 +91,7 @@ def browser_capture(site, tmp_path_factory):
     pytest.importorskip("playwright.sync_api")
     import browser  # noqa: F401 — skips the module without Debian's chromium
 
-    warc = tmp_path_factory.mktemp("browser") / "browser.warc.gz"
-    result = archive_tool("snapshot", site, "-o", warc, "--browser")
-    assert result.returncode == 0, result.stderr
-    return warc, result
+    return snapshot(site, tmp_path_factory, "browser", "--browser")
 
 
 def test_browser_crawl_finds_script_made_links_and_json_filled_pages(site, browser_capture):
