@@ -146,12 +146,18 @@ def menu_problems(page) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("site_id", sorted(ONLINE))
 def test_every_page_type_fits_and_has_a_one_row_bar_or_a_menu(browser, demo_build, site_id):
+    assert problems_at_every_width(browser, demo_build, site_id, layout_problems) == {}
+
+
+def problems_at_every_width(browser, demo_build, site_id: str, problems) -> dict:
+    """problems(browser, server, root, width) over WIDTHS, the site served as nginx serves
+    it (the site is the document root)."""
     root = demo_build.output / ONLINE[site_id]["domain"]
     found = {}
-    with serve_directory(root) as server:  # as nginx serves it: the site is the document root
+    with serve_directory(root) as server:
         for width in WIDTHS:
-            found |= layout_problems(browser, server, root, width)
-    assert found == {}
+            found |= problems(browser, server, root, width)
+    return found
 
 
 def layout_problems(browser, server: str, root: Path, width: int) -> dict[str, list[str]]:
@@ -183,12 +189,7 @@ def layout_problems(browser, server: str, root: Path, width: int) -> dict[str, l
 @pytest.mark.slow
 @pytest.mark.parametrize("site_id", sorted(ONLINE))
 def test_care_mode_holds_across_pages_and_passes_axe_at_7_to_1(browser, demo_build, site_id):
-    root = demo_build.output / ONLINE[site_id]["domain"]
-    found = {}
-    with serve_directory(root) as server:
-        for width in WIDTHS:
-            found |= care_problems(browser, server, root, width)
-    assert found == {}
+    assert problems_at_every_width(browser, demo_build, site_id, care_problems) == {}
 
 
 def care_problems(browser, server: str, root: Path, width: int) -> dict[str, list[str]]:
