@@ -9,6 +9,7 @@ Chromium (``browser``) and when its pages have settled (``settle``), parallel wo
 the snapshot command's core (``snapshot``), verification (``verify``, ``gzipmembers``;
 header blocks parsed as warcio parses them, faster: ``heads``),
 the bounds every command reads a WARC within (``bounds``), bounded payload decoding
-(``payload``) and CDXJ/WACZ (``packaging``). May import: the shared leaves only (``errors``,
+(``payload``), warcio's reading of ARC files and of what cdxj-indexer and wacz re-read
+within those bounds (``warcioread``) and CDXJ/WACZ (``packaging``). May import: the shared leaves only (``errors``,
 ``links``, ``urls``).
 """

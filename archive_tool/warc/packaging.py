@@ -20,7 +20,8 @@ from ..errors import ToolkitError
 from . import names as W
 from .bounds import RecordTooSlow, record_deadline
 from .payload import PayloadError, PayloadReader
-from .verify import Record, is_page, shorten, verify_warc
+from .verify import MAX_HTTP_HEAD_BYTES, Record, is_page, shorten, verify_warc
+from .warcioread import bounded_indexing, place
 
 MAX_TITLE_SCAN = 256 * 1024
 MAX_WARCINFO_BYTES = 1024 * 1024  # wacz reads a warcinfo block whole into memory
@@ -55,7 +56,9 @@ def sound_pages(warcs: list[Path]) -> list[_Page]:
     ToolkitError naming every defect (file, offset, record) if any is not sound.
 
     cdxj-indexer and wacz read WARCs with warcio, which neither bounds what it inflates nor
-    reports damage in words: they only ever get files this walk found sound.
+    reports damage in words: they only ever get files this walk found sound, with no HTTP
+    head longer than the walk keeps (warcio parses one whole, in time that grows with its
+    square), and read them within the same bounds (``warcioread``).
     """
     _require_readable(warcs)
     pages: list[_Page] = []
@@ -67,6 +70,11 @@ def sound_pages(warcs: list[Path]) -> list[_Page]:
                 problems.append(
                     f"{warc} 偏移 {record.offset}：warcinfo 记录超过 1 MiB（"
                     f"{record.payload_bytes} 字节），不予打包"
+                )
+            if record.long_http_head:  # the indexer would parse it whole, line by line
+                problems.append(
+                    f"{warc} {place(record.offset, record.headers)}：HTTP 头超过 "
+                    f"{MAX_HTTP_HEAD_BYTES // 1024} KiB，不是正常的 HTTP 消息，不予索引或打包"
                 )
             if record.ok and is_page(record) and record.kind == W.RESPONSE:
                 mime = (record.http.get_header("Content-Type") or "").split(";")[0].strip()
@@ -125,14 +133,17 @@ def _bounded_buffer(record) -> None:
 
 @contextlib.contextmanager
 def _foreign(tool: str, warcs: list[Path]):
-    """A failure of a library reading WARCs our walk found sound, as a message; and its
-    record buffering bounded (``_bounded_buffer``) while it runs."""
+    """A failure of a library reading WARCs our walk found sound, as a message; and, while
+    it runs, its records read within the walk's bounds (``warcioread.bounded_indexing``:
+    a record over its time or a line too long ends it, named) and its record buffering
+    bounded (``_bounded_buffer``)."""
     from cdxj_indexer import bufferiter
 
     unbounded = bufferiter.buffer_record_content
     bufferiter.buffer_record_content = _bounded_buffer
     try:
-        yield
+        with bounded_indexing():
+            yield
     except (OSError, ToolkitError):
         raise
     except Exception as error:  # noqa: BLE001 — warcio and its users raise many kinds

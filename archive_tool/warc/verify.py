@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 
 from ..errors import ToolkitError
@@ -40,6 +39,7 @@ from . import names as W
 from .bounds import DEFAULT_BOUNDS, Bounds, RecordTooSlow, Watch, record_deadline, tick
 from .gzipmembers import GZIP_MAGIC, TRIAL_BYTES, walk_members
 from .heads import parse_head
+from .warcioread import BoundedArchiveIterator, LineTooLong, record_name
 
 READ_BYTES = 256 * 1024
 BLOCK_READ_BYTES = 1024 * 1024
@@ -100,6 +100,7 @@ class Record:
     length: int = 0  # bytes it takes in the file
     gzipped: bool = False
     payload_bytes: int = 0
+    long_http_head: bool = False  # its HTTP head is longer than MAX_HTTP_HEAD_BYTES
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -120,10 +121,7 @@ class Record:
         return not self.problems
 
     def defects(self) -> list[Defect]:
-        where = f"{self.kind or '未知类型'} 记录" + (f" {shorten(self.uri)}" if self.uri else "")
-        record_id = self.headers.get_header(W.RECORD_ID)
-        if record_id and not self.uri:  # the URL names a record best; else its ID
-            where += f" {shorten(record_id, 60)}"
+        where = record_name(self.headers)  # 「response 记录 URL」
         return [Defect(self.offset, f"{where}：{problem}") for problem in self.problems]
 
 
@@ -519,6 +517,7 @@ def _read_block(reader: ByteReader, offset: int, headers: StatusAndHeaders) -> R
         if payload_check:
             payload_check.update(payload)
     record = Record(offset, headers, finder.head() if finder else None, payload_bytes=payload_bytes)
+    record.long_http_head = finder is not None and finder.overflow
     if remaining:
         record.problems.append(
             f"记录不完整：Content-Length 为 {length} 字节，实际只有 {length - remaining} 字节"
@@ -635,8 +634,9 @@ def _read_member(member) -> list[Record | Defect]:
     return found
 
 
-def _too_slow(offset: int, error: RecordTooSlow) -> Defect:
-    """A record over its time, named by its headers if they were read; the walk ends."""
+def _too_slow(offset: int, error: RecordTooSlow | LineTooLong) -> Defect:
+    """A record over its time (or a line too long), named by its headers if they were
+    read; the walk ends."""
     problem = f"{error.message}，其后的记录未检查"
     headers = getattr(error, "headers", None)
     if headers is None:
@@ -701,7 +701,8 @@ def _resync(reader: ByteReader) -> bool:
 
 
 def _walk_arc(stream: BinaryIO) -> Iterator[Record | Defect]:
-    iterator = ArchiveIterator(stream, arc2warc=True)
+    """The records of an ARC file, read by warcio within the walk's bounds (``warcioread``)."""
+    iterator = BoundedArchiveIterator(stream, arc2warc=True)
     try:
         for record in iterator:
             payload_bytes = 0
@@ -710,6 +711,8 @@ def _walk_arc(stream: BinaryIO) -> Iterator[Record | Defect]:
             item = Record(iterator.get_record_offset(), record.rec_headers, record.http_headers)
             item.length, item.payload_bytes = iterator.get_record_length(), payload_bytes
             yield item
+    except (RecordTooSlow, LineTooLong) as error:
+        yield _too_slow(error.offset, error)
     except Exception as error:  # noqa: BLE001 — warcio raises many kinds for a bad ARC
         yield Defect(max(iterator.offset, 0), f"无法解析 ARC 记录（{shorten(error)}）")
 

@@ -231,6 +231,59 @@ def many_links_page(path: Path) -> None:
     write_warc(path, [("/links.html", body, [], {})])
 
 
+def folded_http_head(lines: int) -> bytes:
+    """An HTTP response whose head has ``lines`` folded (continued) lines: warcio parses
+    such a head in time that grows with the square of its length (6 MiB: a minute)."""
+    folded = b"X-Folded: a\r\n" + b" b\r\n" * lines
+    return b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + folded + b"\r\n" + page(1)
+
+
+def long_http_head(path: Path) -> None:
+    """A response whose HTTP head is 2 MiB of folded lines: a valid WARC, but seconds for
+    warcio (index, wacz) to parse."""
+    block = folded_http_head(500_000)
+    head = (
+        f"WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\n"
+        f"WARC-Date: {DATE}\r\nWARC-Target-URI: {SITE}/folded.html\r\n"
+        f"Content-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(block)}\r\n\r\n"
+    ).encode()
+    path.write_bytes(gzip_member(head + block + b"\r\n\r\n"))
+
+
+def arc_record(url: str, block: bytes, kind: str = "text/html") -> bytes:
+    return f"{url} 127.0.0.1 20261124020000 {kind} {len(block)}\n".encode() + block + b"\n"
+
+
+def arc_file(path: Path, blocks: list[tuple[str, bytes]]) -> Path:
+    """An ARC file (version 1, each record a gzip member) of (URL, HTTP response) pairs."""
+    version = b"1 0 archive-tool\nURL IP-address Archive-date Content-type Archive-length\n"
+    records = [arc_record(f"filedesc://{path.name}", version, "text/plain")]
+    records += [arc_record(url, block) for url, block in blocks]
+    path.write_bytes(b"".join(gzip_member(record) for record in records))
+    return path
+
+
+def good_arc(path: Path) -> Path:
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+    return arc_file(path, [(f"{SITE}/{n}.html", http + page(n)) for n in range(3)])
+
+
+def arc_long_http_head(path: Path) -> None:
+    """An ARC record whose HTTP head is 2 MiB of folded lines (warcio reads ARC files)."""
+    arc_file(path, [(f"{SITE}/folded.html", folded_http_head(500_000))])
+
+
+def arc_endless_line(path: Path) -> None:
+    """An ARC record header line of 64 MiB without an end (in a 64 KB gzip member):
+    warcio reads a line whole into memory."""
+    version = b"1 0 archive-tool\nURL IP-address Archive-date Content-type Archive-length\n"
+    first = gzip_member(arc_record(f"filedesc://{path.name}", version, "text/plain"))
+    coder = zlib.compressobj(9, zlib.DEFLATED, 31)
+    line = b"".join(coder.compress(b"x" * MiB) for _ in range(64)) + coder.flush()
+    path.write_bytes(first + line)
+
+
 CASES = {
     "gzip WARC cut mid-member": (cut_mid_member, "cut.warc.gz"),
     "16 flipped bytes": (flipped_bytes, "flipped.warc.gz"),
@@ -251,6 +304,9 @@ CASES = {
     "1 MiB WARC header of folded lines": (folded_header, "folded.warc.gz"),
     "512 MiB block inflating for seconds": (slow_member, "slow.warc.gz"),
     "page of 70,000 links": (many_links_page, "links.warc.gz"),
+    "HTTP head of 2 MiB of folded lines": (long_http_head, "long-head.warc.gz"),
+    "ARC record with an HTTP head of 2 MiB of folded lines": (arc_long_http_head, "folded.arc.gz"),
+    "ARC header line of 64 MiB": (arc_endless_line, "line.arc.gz"),
 }
 
 

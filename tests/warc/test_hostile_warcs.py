@@ -42,7 +42,13 @@ TIMED = {
     "1 MiB WARC header of folded lines",
     "512 MiB block inflating for seconds",
     "page of 70,000 links",
+    "ARC record with an HTTP head of 2 MiB of folded lines",
 }
+LONG_HEAD = ("HTTP 头超过 256 KiB，不是正常的 HTTP 消息，不予索引或打包",)
+NO_PAGES = ("没有可发布的页面",)
+NO_ARC = (
+    "这是 ARC 格式（WARC 的前身），不受支持",
+)  # republish reads WARC only  # refused as a whole: no record to name
 
 # case → what each command must say when it refuses the file (any of the texts), or ACCEPTED;
 # or a dict of that by command
@@ -70,6 +76,20 @@ EXPECTED = {
         "index": ACCEPTED,
         "wacz": ACCEPTED,
         "republish": SLOW,
+    },
+    "HTTP head of 2 MiB of folded lines": {
+        "verify": ACCEPTED,
+        "index": LONG_HEAD,
+        "wacz": LONG_HEAD,
+        "republish": NO_PAGES,
+    },
+    "ARC record with an HTTP head of 2 MiB of folded lines": {
+        **dict.fromkeys(("verify", "index", "wacz"), SLOW),
+        "republish": NO_ARC,
+    },
+    "ARC header line of 64 MiB": {
+        **dict.fromkeys(("verify", "index", "wacz"), ("记录头中有一行超过 1 MiB 仍未结束",)),
+        "republish": NO_ARC,
     },
 }
 
@@ -121,6 +141,9 @@ def test_hostile_warc(case, command, corpus, tmp_path):
         assert SAID.get(case, {}).get(command, "") in said
         return
     assert result.returncode == 1, said
+    if expected is NO_PAGES:
+        assert NO_PAGES[0] in result.stderr, said
+        return
     errors = [line for line in result.stderr.splitlines() if "偏移" in line]
     assert any(str(warc) in line or str(warc) in result.stderr for line in errors), said
     assert any(text in line for line in errors for text in expected), said
@@ -171,3 +194,32 @@ def test_a_record_time_that_is_not_a_positive_number_is_refused(tmp_path, value)
     assert result.returncode == 1
     assert f"环境变量 ARCHIVE_TOOL_RECORD_SECONDS 应为正数（秒），实为「{value}」" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("case", ["ARC record with an HTTP head of 2 MiB of folded lines"])
+def test_an_arc_file_is_read_within_the_same_bounds(case, corpus, tmp_path):
+    """A good ARC is still read; a hostile one stops at its record, named."""
+    good = hostile.good_arc(tmp_path / "good.arc.gz")
+    result, _ = archive_tool_measured("verify", good)
+    assert result.returncode == 0 and "结论：通过" in result.stdout, result.stderr
+    result, _ = archive_tool_measured("index", good, "-o", tmp_path / "good.cdxj")
+    assert result.returncode == 0, result.stderr
+    assert len((tmp_path / "good.cdxj").read_text().splitlines()) == 3
+
+
+def test_the_indexers_re_read_within_the_record_time(corpus, monkeypatch, tmp_path):
+    """cdxj-indexer and wacz re-read what the walk found sound with warcio: that read, too,
+    stops a record over its time, naming the file and the offset (here the walk is left
+    out, as if it had passed the file)."""
+    from archive_tool.errors import ToolkitError
+    from archive_tool.warc import packaging
+
+    warc = corpus("ARC record with an HTTP head of 2 MiB of folded lines")
+    monkeypatch.setenv("ARCHIVE_TOOL_RECORD_SECONDS", RECORD_SECONDS)
+    monkeypatch.setattr(packaging, "sound_pages", lambda warcs: [])
+    for write in (packaging.write_cdxj, packaging.write_wacz):
+        output = tmp_path / f"out.{write.__name__}"
+        with pytest.raises(ToolkitError) as raised:
+            write([warc], output)
+        assert f"{warc} 偏移 " in str(raised.value) and SLOW[0] in str(raised.value)
+        assert not output.exists() and not list(tmp_path.glob("*.partial"))
