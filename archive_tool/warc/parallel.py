@@ -11,22 +11,30 @@ included). The crawl ends when no job is queued or in flight anywhere
 and nothing changed across a check (a shared activity counter).
 
 A crawling process dies with the parent, however the parent ends (``die_with_parent``):
-an orphan would go on fetching from the site with no one to write what it gets.
+an orphan would go on fetching from the site with no one to write what it gets. A large
+capture goes to the parent as a spool file in a folder of the crawl's own (``spooling``),
+removed with whatever a dead process left in it when the crawl ends, or by the next crawl
+if the parent itself was killed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import glob
 import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
+import secrets
+import shutil
 import signal
 import sys
 import tempfile
 import threading
 import time
 import zlib
+from collections.abc import Iterator
 from dataclasses import replace
 
 from ..errors import ToolkitError
@@ -113,8 +121,9 @@ def owner(url: str, processes: int) -> int:
 class Shared:
     """Counters and queues shared by the parent and the crawling processes."""
 
-    def __init__(self, context, processes: int):
+    def __init__(self, context, processes: int, spool_folder: str):
         self.processes = processes
+        self.spool_folder = spool_folder  # for large captures (see ``spooling``)
         # Each process's inbox: a pipe that the parent and every other process write to,
         # one whole message at a time (a lock per inbox: a pipe interleaves large writes).
         inboxes = [context.Pipe(duplex=False) for _ in range(processes)]
@@ -224,7 +233,7 @@ class WorkerCrawler(Crawler):
             return
         # A large body: its records go through a temporary file, never whole into memory.
         prepared = prepare(capture, compress=False)
-        with tempfile.NamedTemporaryFile(delete=False, suffix=".warc.gz") as spool:
+        with spool_file(self.shared.spool_folder) as spool:
             for parts in (
                 response_record(prepared, capture),
                 request_record(prepared, capture.request_head),
@@ -284,6 +293,46 @@ def _worker(
     shared.report(index, ("exit", index))
 
 
+SPOOL_PREFIX = "archive-tool-spool-"
+
+
+@contextlib.contextmanager
+def spooling() -> Iterator[str]:
+    """The folder this crawl's processes spool large captures to, removed with all it holds
+    when the block ends (the processes have ended by then): the file of a process killed
+    before its message was taken in, or sent after the crawl stopped, goes with it.
+
+    The first process to spool makes it (``spool_file``): a crawl that spools nothing leaves
+    nothing, even killed. The folders of crawls whose process has died (kill -9) are removed
+    first; the name holds the process's id for that."""
+    root = tempfile.gettempdir()
+    for stale in glob.glob(os.path.join(glob.escape(root), SPOOL_PREFIX + "*")):
+        pid = os.path.basename(stale)[len(SPOOL_PREFIX) :].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    folder = os.path.join(root, f"{SPOOL_PREFIX}{os.getpid()}-{secrets.token_hex(8)}")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def spool_file(folder: str):
+    """A new named file in the spool folder (made if need be), open for writing."""
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    return tempfile.NamedTemporaryFile(delete=False, suffix=".warc.gz", dir=folder)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
 def crawl_in_processes(
     options: CrawlOptions,
     output: WarcOutput,
@@ -294,71 +343,72 @@ def crawl_in_processes(
     resumed_links: list[tuple[str, bool]] = (),
 ) -> CrawlResult:
     """Run the crawl in ``processes`` forked processes; the calling process writes the WARC."""
-    context = multiprocessing.get_context("fork")
-    shared = Shared(context, processes)
-    per_process = replace(
-        options,
-        seeds=[],
-        concurrency=max(1, -(-options.concurrency // processes)),
-        per_host=max(1, options.per_host // processes),
-    )
-    result = CrawlResult()
-    started = time.monotonic()
-    workers = [
-        context.Process(
-            target=_worker,
-            args=(i, shared, per_process, fetcher, captured or set(), os.getpid()),
-            daemon=True,
+    with spooling() as spool_folder:
+        context = multiprocessing.get_context("fork")
+        shared = Shared(context, processes, spool_folder)
+        per_process = replace(
+            options,
+            seeds=[],
+            concurrency=max(1, -(-options.concurrency // processes)),
+            per_host=max(1, options.per_host // processes),
         )
-        for i in range(processes)
-    ]
-    fatal = None
-    try:
-        for worker in workers:
-            worker.start()
-        for writer in shared.writers:
-            writer.close()  # the parent only reads: a pipe ends (EOF) when its process does
-        for seed in options.seeds:
-            if normalize(seed).split(":", 1)[0] not in ("http", "https"):
-                result.errors.append(FetchError(seed, "scheme", "只能抓取 http 或 https 网址"))
-                continue
-            url = normalize(seed)
-            shared.send(owner(url, processes), [(url, 0, False)])
-        for url, requisite in resumed_links:
-            url = normalize(url)
-            shared.send(owner(url, processes), [(url, 1, requisite)])
-        last_activity = None
-        while True:
-            drained = _drain(shared, output, result, on_progress, wait=0.05)
-            _check_alive(workers)
-            quiet, activity = shared.quiet()
-            if quiet and not drained and activity == last_activity:
-                break
-            last_activity = activity if quiet else None
-    except KeyboardInterrupt:
-        result.interrupted = True
-    except ToolkitError as error:
-        fatal = error
-    shared.stop.set()  # the processes' inbox readers see it within 0.1 s
-    exited = 0
-    # After Ctrl-C, records a process has not sent within a moment are dropped, not waited for.
-    deadline = time.monotonic() + (2 if result.interrupted else fetcher.timeout + 10)
-    while exited < processes and shared.readers and time.monotonic() < deadline:
+        result = CrawlResult()
+        started = time.monotonic()
+        workers = [
+            context.Process(
+                target=_worker,
+                args=(i, shared, per_process, fetcher, captured or set(), os.getpid()),
+                daemon=True,
+            )
+            for i in range(processes)
+        ]
+        fatal = None
         try:
-            exited += _drain(shared, output, result, on_progress, wait=0.1, count_exits=True)
-        except (KeyboardInterrupt, ToolkitError):
-            break
-    for worker in workers:
-        if worker.pid is None:
-            continue  # never started
-        worker.join(timeout=1)
-        if worker.is_alive():
-            worker.kill()
+            for worker in workers:
+                worker.start()
+            for writer in shared.writers:
+                writer.close()  # the parent only reads: a pipe ends (EOF) when its process does
+            for seed in options.seeds:
+                if normalize(seed).split(":", 1)[0] not in ("http", "https"):
+                    result.errors.append(FetchError(seed, "scheme", "只能抓取 http 或 https 网址"))
+                    continue
+                url = normalize(seed)
+                shared.send(owner(url, processes), [(url, 0, False)])
+            for url, requisite in resumed_links:
+                url = normalize(url)
+                shared.send(owner(url, processes), [(url, 1, requisite)])
+            last_activity = None
+            while True:
+                drained = _drain(shared, output, result, on_progress, wait=0.05)
+                _check_alive(workers)
+                quiet, activity = shared.quiet()
+                if quiet and not drained and activity == last_activity:
+                    break
+                last_activity = activity if quiet else None
+        except KeyboardInterrupt:
+            result.interrupted = True
+        except ToolkitError as error:
+            fatal = error
+        shared.stop.set()  # the processes' inbox readers see it within 0.1 s
+        exited = 0
+        # After Ctrl-C, records a process has not sent within a moment are dropped, not waited for.
+        deadline = time.monotonic() + (2 if result.interrupted else fetcher.timeout + 10)
+        while exited < processes and shared.readers and time.monotonic() < deadline:
+            try:
+                exited += _drain(shared, output, result, on_progress, wait=0.1, count_exits=True)
+            except (KeyboardInterrupt, ToolkitError):
+                break
+        for worker in workers:
+            if worker.pid is None:
+                continue  # never started
             worker.join(timeout=1)
-    result.seconds = time.monotonic() - started
-    if fatal:
-        raise fatal
-    return result
+            if worker.is_alive():
+                worker.kill()
+                worker.join(timeout=1)
+        result.seconds = time.monotonic() - started
+        if fatal:
+            raise fatal
+        return result
 
 
 def _check_alive(workers) -> None:

@@ -439,9 +439,15 @@ def test_from_dir_pool_processes_end_when_the_parent_is_killed(big_site, tmp_pat
     assert_no_process_left(output, process.pid)
 
 
-def test_a_killed_pool_process_ends_the_capture_with_a_message(big_site, tmp_path, reap):
+def test_a_killed_pool_process_ends_the_capture_with_a_message(
+    big_site, tmp_path, reap, monkeypatch
+):
     """multiprocessing.Pool waited forever here: the task the process had taken never came
-    back, and the queue lock it held was never released (an orphaned run waited 65 min)."""
+    back, and the queue lock it held was never released (an orphaned run waited 65 min).
+    Nothing is left in the temporary folder (the pool's processes spool nothing)."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
     output = tmp_path / "site.warc.gz"
     args = ["--from-dir", big_site, "--base-url", BASE_URL, "--processes", "2"]
     process = start(output, *args)
@@ -455,6 +461,7 @@ def test_a_killed_pool_process_ends_the_capture_with_a_message(big_site, tmp_pat
     assert "Traceback" not in stderr
     assert_no_process_left(output, process.pid)
     assert not output.exists() and archive_tool("verify", open_path(output)).returncode == 0
+    assert not list(temporary.rglob("*")), "files left in the temporary folder"
 
     resumed = archive_tool("snapshot", *args, "-o", output, "--resume")
     assert resumed.returncode == 0, resumed.stderr
@@ -478,6 +485,106 @@ def test_a_killed_crawling_process_ends_the_crawl_with_a_message(tmp_path, reap)
     assert f"已抓取的记录保存在 {open_path(output)}（完整有效，可用 --resume 继续）" in stderr
     assert "Traceback" not in stderr
     assert archive_tool("verify", open_path(output)).returncode == 0
+
+
+class BigHandler(SlowHandler):
+    """A home page linking to BIG_PAGES files of 16 MiB each, random: a crawling process
+    spools the records of each to a file before it sends the parent a message naming it."""
+
+    pages = 8
+
+    def do_GET(self):
+        self.count()
+        if self.path == "/":
+            links = "".join(f'<a href="/big{i}.bin">{i}</a>' for i in range(self.pages))
+            body, kind = links.encode(), "text/html; charset=utf-8"
+        elif self.path.startswith("/big"):
+            body, kind = random.Random(self.path).randbytes(16 * 1024 * 1024), "application/zip"
+        else:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def holds_spool_open(pid: int, folder: Path) -> bool:
+    """Whether process pid has a spool file (a named .warc.gz) under folder open; not an
+    unnamed temporary file (a body being received)."""
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith(f"{folder}/") and target.endswith(".warc.gz"):
+                    return True
+    return False
+
+
+def kill_while_spooling(
+    process: Run, output: Path, folder: Path, parent: bool = False, timeout: float = 120
+) -> int:
+    """kill -9 a crawling process (or, with ``parent``, the snapshot) while the process has
+    a spool file under folder open (before it can send the message naming it); the pid of
+    the process. Each process is frozen (SIGSTOP) while it is looked at, so what is seen
+    still holds when the kill comes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        assert process.poll() is None, "the snapshot ended before a process was seen spooling"
+        assert time.monotonic() < deadline, f"no process seen spooling within {timeout} s"
+        for pid in snapshot_processes(output, process.pid):
+            if pid == process.pid:
+                continue
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGSTOP)
+                try:
+                    while process_states(pid).get(pid, "T")[0] not in "TZ":
+                        pass  # stopped within microseconds
+                    if holds_spool_open(pid, folder):
+                        os.kill(process.pid if parent else pid, signal.SIGKILL)
+                        return pid
+                finally:
+                    os.kill(pid, signal.SIGCONT)
+        time.sleep(0.02)
+
+
+def test_a_crawling_process_killed_while_spooling_leaves_no_file(tmp_path, reap, monkeypatch):
+    """Its spool file was left in the temporary folder: the message that would have told
+    the parent to take it in (and remove it) was never sent."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    output = tmp_path / "big.warc.gz"
+    with serve_handler(type("Big", (BigHandler,), {})) as url:
+        process = start(output, url, "--processes", "2", "--concurrency", "4")
+        victim = kill_while_spooling(process, output, temporary)
+        stderr = process.finish()
+        assert_no_process_left(output, process.pid)
+    assert process.returncode == 1, stderr
+    assert f"抓取进程 {victim} 意外终止（被信号 SIGKILL 结束）" in stderr, stderr
+    assert "Traceback" not in stderr
+    assert not list(temporary.rglob("*")), "files left in the temporary folder"
+    assert archive_tool("verify", open_path(output)).returncode == 0
+
+
+def test_a_later_crawl_removes_what_a_killed_crawl_spooled(tmp_path, reap, monkeypatch):
+    """kill -9 of the snapshot leaves the spool folder of its crawl (no process of it is
+    left to remove it); the next crawl in parallel removes it."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    output = tmp_path / "big.warc.gz"
+    with serve_handler(type("Big", (BigHandler,), {})) as url:
+        process = start(output, url, "--processes", "2", "--concurrency", "4")
+        kill_while_spooling(process, output, temporary, parent=True)
+        process.finish()
+        assert_no_process_left(output, process.pid)
+        assert list(temporary.rglob("*.warc.gz")), "the killed crawl's spool file"
+        again = tmp_path / "again.warc.gz"
+        result = archive_tool("snapshot", url, "--processes", "2", "--max-pages", "1", "-o", again)
+    assert result.returncode == 0, result.stderr
+    assert not list(temporary.iterdir()), "files left in the temporary folder"
 
 
 # --- kill -9 at random points, resume each time ------------------------------------------
