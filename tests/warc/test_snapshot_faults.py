@@ -277,6 +277,16 @@ def assert_no_process_left(output: Path, parent: int, within: float = 30) -> Non
 
 
 @pytest.fixture
+def temporary(tmp_path, monkeypatch) -> Path:
+    """A temporary folder of the test's own (TMPDIR) for the commands it runs, to see what
+    they leave in it."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folder))
+    return folder
+
+
+@pytest.fixture
 def reap(tmp_path):
     """After the test, kill (by pid) any snapshot process of this test still alive."""
     yield
@@ -439,15 +449,10 @@ def test_from_dir_pool_processes_end_when_the_parent_is_killed(big_site, tmp_pat
     assert_no_process_left(output, process.pid)
 
 
-def test_a_killed_pool_process_ends_the_capture_with_a_message(
-    big_site, tmp_path, reap, monkeypatch
-):
+def test_a_killed_pool_process_ends_the_capture_with_a_message(big_site, tmp_path, reap, temporary):
     """multiprocessing.Pool waited forever here: the task the process had taken never came
     back, and the queue lock it held was never released (an orphaned run waited 65 min).
     Nothing is left in the temporary folder (the pool's processes spool nothing)."""
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temporary))
     output = tmp_path / "site.warc.gz"
     args = ["--from-dir", big_site, "--base-url", BASE_URL, "--processes", "2"]
     process = start(output, *args)
@@ -549,14 +554,11 @@ def kill_while_spooling(
         time.sleep(0.02)
 
 
-def test_a_crawling_process_killed_while_spooling_leaves_no_file(tmp_path, reap, monkeypatch):
+def test_a_crawling_process_killed_while_spooling_leaves_no_file(tmp_path, reap, temporary):
     """Its spool file was left in the temporary folder: the message that would have told
     the parent to take it in (and remove it) was never sent."""
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temporary))
     output = tmp_path / "big.warc.gz"
-    with serve_handler(type("Big", (BigHandler,), {})) as url:
+    with serve_handler(BigHandler) as url:
         process = start(output, url, "--processes", "2", "--concurrency", "4")
         victim = kill_while_spooling(process, output, temporary)
         stderr = process.finish()
@@ -568,14 +570,11 @@ def test_a_crawling_process_killed_while_spooling_leaves_no_file(tmp_path, reap,
     assert archive_tool("verify", open_path(output)).returncode == 0
 
 
-def test_a_later_crawl_removes_what_a_killed_crawl_spooled(tmp_path, reap, monkeypatch):
+def test_a_later_crawl_removes_what_a_killed_crawl_spooled(tmp_path, reap, temporary):
     """kill -9 of the snapshot leaves the spool folder of its crawl (no process of it is
     left to remove it); the next crawl in parallel removes it."""
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temporary))
     output = tmp_path / "big.warc.gz"
-    with serve_handler(type("Big", (BigHandler,), {})) as url:
+    with serve_handler(BigHandler) as url:
         process = start(output, url, "--processes", "2", "--concurrency", "4")
         kill_while_spooling(process, output, temporary, parent=True)
         process.finish()
