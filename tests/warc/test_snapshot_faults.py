@@ -429,14 +429,21 @@ def test_crawling_processes_end_with_the_parent(tmp_path, reap, how):
 
 def stopped_with_workers(output: Path, process: Run) -> list[int]:
     """Stop (SIGSTOP) a --from-dir run in mid-capture, both pool processes started; their
-    pids. Stopped, the run cannot finish before the test has done what it does to it."""
-    wait_for_captures(open_path(output), process, 40)
-    wait_until(lambda: len(snapshot_processes(output, process.pid)) >= 3, process, "two workers")
-    process.send_signal(signal.SIGSTOP)
-    wait_until(lambda: process_states(process.pid)[process.pid][0] == "T", process, "a stop")
-    workers = [pid for pid in snapshot_processes(output, process.pid) if pid != process.pid]
-    assert len(workers) == 2, workers
-    return workers
+    pids. Stopped, the run cannot finish before the test has done what it does to it.
+
+    The run is frozen before each look: between a look that found too little and the next
+    one, a loaded machine once let it capture the remaining pages and end."""
+    deadline = time.monotonic() + 120
+    while True:
+        assert process.poll() is None, "the snapshot ended before 40 records and two workers"
+        assert time.monotonic() < deadline, "not 40 records and two workers within 120 s"
+        process.send_signal(signal.SIGSTOP)
+        wait_until(lambda: process_states(process.pid)[process.pid][0] == "T", process, "a stop")
+        workers = [pid for pid in snapshot_processes(output, process.pid) if pid != process.pid]
+        if complete_captures(open_path(output)) >= 40 and len(workers) == 2:
+            return workers
+        process.send_signal(signal.SIGCONT)
+        time.sleep(0.02)
 
 
 def test_from_dir_pool_processes_end_when_the_parent_is_killed(big_site, tmp_path, reap):
