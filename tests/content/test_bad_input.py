@@ -293,3 +293,32 @@ def test_an_article_pelican_drops_fails_the_build():
     )
     with pytest.raises(ToolkitError, match="content/fgw/zwdt/a.md"):
         refuse_skipped_articles(generator)
+
+
+# As root, permission bits do not stop a read: the command runs without the capabilities
+# that bypass them (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), as any other user would.
+AS_A_USER = (
+    ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"]
+    if os.geteuid() == 0
+    else []
+)
+
+
+@pytest.mark.skipif(AS_A_USER and not shutil.which("setpriv"), reason="needs setpriv as root")
+@pytest.mark.parametrize("folder", ["fgw/zwdt", "fgw"], ids=["column", "site"])
+def test_an_unreadable_folder_is_named_with_the_permission(folder, copy: Path):
+    """Not 「空白栏目」 or 「缺少 site.yaml」: the folder that could not be listed, and why."""
+    (copy / folder).chmod(0)
+    try:
+        result = subprocess.run(
+            [*AS_A_USER, sys.executable, "-m", "archive_tool", "check", str(copy)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        (copy / folder).chmod(0o755)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert f"content/{folder}/：站点「fgw」字段「(目录)」：无法读取目录（权限不足）" in result.stderr
+    assert "缺少 site.yaml" not in result.stderr
