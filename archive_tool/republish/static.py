@@ -22,10 +22,10 @@ files are read into memory only under a size bound.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import html
-import errno
 import itertools
 import os
 import secrets
