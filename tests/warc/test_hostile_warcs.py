@@ -164,6 +164,33 @@ def test_continuity_stops_at_a_record_over_its_time(corpus, tmp_path):
     assert SLOW[0] in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(c, marks=pytest.mark.slow) if "GiB" in c else c
+        for c in EXPECTED
+        if c not in TIMED
+    ],
+)
+def test_continuity_refuses_what_every_command_refuses(case, corpus, tmp_path):
+    """continuity reads old addresses from a WARC through the same walk: a file the other
+    commands refuse is refused with the same words (not read in part: a cut file, a wrong
+    Content-Length, repeated record IDs), a valid one is read, within the same memory."""
+    warc = corpus(case)
+    site = tmp_path / "hostile.example"  # the new site: none of the old pages are in it
+    site.mkdir()
+    result, peak_kb = archive_tool_measured("continuity", site, warc)
+    said = result.stdout + result.stderr
+    assert "Traceback" not in said and peak_kb < PEAK_KB, (peak_kb, said[-2000:])
+    expected = EXPECTED[case]
+    if expected is ACCEPTED:  # read whole: each old address checked (404 here: exit 1)
+        assert "共核对旧网址" in result.stdout, said
+        return
+    assert result.returncode == 1 and "共核对旧网址" not in result.stdout, said
+    assert f"WARC 文件 {warc} 无法读取：偏移 " in result.stderr, said
+    assert any(text in result.stderr for text in expected), said
+
+
 @pytest.mark.parametrize("value", ["abc", "-1", "0", "nan", "inf"])
 def test_a_record_time_that_is_not_a_positive_number_is_refused(tmp_path, value):
     warc = hostile.good_pages(tmp_path / "good.warc.gz")
