@@ -123,7 +123,7 @@ def _load_site_folder(folder: Path, content_root: Path) -> tuple[Site | None, li
         with os.scandir(folder):
             pass
     except OSError as error:
-        return None, [unreadable_folder(folder.name, folder, content_root, os_reason(error))]
+        return None, [unread(folder.name, folder, content_root, os_reason(error))]
     if not path.is_file():
         return None, [problem("(文件)", "缺少 site.yaml：每个站点目录都要有站点登记信息")]
     site, problems = load_site(read_yaml_file(folder.name, path, shown))
@@ -202,18 +202,28 @@ def _files_below(
         )
         for path in escaping
     ]
-    problems += [unreadable_folder(owner, path, content_root, why) for path, why in unreadable]
+    problems += [unread(owner, path, content_root, why) for path, why in unreadable]
     return files, problems
 
 
-def unreadable_folder(owner: str, path: Path, content_root: Path, reason: str) -> Violation:
+def unread(owner: str, path: Path, content_root: Path, why: str) -> Violation:
+    """A folder that could not be listed or a link that leads nowhere, and why."""
+    if path.is_symlink():
+        return Violation(owner, display_path(path, content_root), "(链接)", why, "网站群目录结构")
     return Violation(
         owner,
         display_path(path, content_root) + "/",
         "(目录)",
-        f"无法读取目录（{reason}），其中的文件都未读取；请检查目录权限",
+        f"无法读取目录（{why}），其中的文件都未读取；请检查目录权限",
         "网站群目录结构",
     )
+
+
+BROKEN_LINK = "符号链接无法解析（指向的文件不存在，或链接形成循环），未读取；请删除该链接或改为复制文件"
+FOLDER_LINK = (
+    "符号链接指向内容目录中的另一个目录，构建时其中的文件会被重复读取（链接形成循环时反复读取），"
+    "未读取；请删除该链接或改为复制文件"
+)
 
 
 def walk_files(
@@ -221,8 +231,8 @@ def walk_files(
 ) -> tuple[list[tuple[Path, tuple[str, ...]]], list[Path], list[tuple[Path, str]]]:
     """One walk of ``folder``: every file in path order with its parts relative to the
     folder, every symbolic link whose target lies outside ``root`` (not followed), and
-    every folder that could not be listed with the reason (an unreadable column folder
-    must not look like an empty column)."""
+    every folder that could not be listed and every link that leads nowhere, with why (an
+    unreadable column folder must not look like an empty column)."""
     files, escaping, unreadable = [], [], []
     inside = root.resolve()
 
@@ -233,9 +243,19 @@ def walk_files(
         here = Path(directory)
         for name in sorted(subfolders) + sorted(names):
             path = here / name
-            if path.is_symlink() and inside not in path.resolve().parents:
-                escaping.append(path)
-            elif name in names and path.is_file():
+            if path.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
+                    unreadable.append((path, BROKEN_LINK))
+                    continue
+                if inside not in target.parents:
+                    escaping.append(path)
+                    continue
+                if name in subfolders:  # Pelican follows it: read twice, or round a loop
+                    unreadable.append((path, FOLDER_LINK))
+                    continue
+            if name in names and path.is_file():
                 files.append((path, path.relative_to(folder).parts))
         subfolders[:] = [d for d in subfolders if not (here / d).is_symlink()]
     files.sort()

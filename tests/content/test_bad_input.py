@@ -172,6 +172,10 @@ CASES = [
     ("article-body-control", lambda c: article(c, "fgw/zwdt/a.md", body="正文\x1b[31m红字"), "fgw/zwdt/a.md", "(正文)"),
     ("article-deep-list", lambda c: article(c, "fgw/zwdt/a.md", body="\n".join("    " * i + "- 层" for i in range(300))), "fgw/zwdt/a.md", "(正文)"),
     ("article-deep-quote", lambda c: article(c, "fgw/zwdt/a.md", body="> " * 40 + "引用"), "fgw/zwdt/a.md", "(正文)"),
+    ("article-symlink-loop", lambda c: os.symlink("a.md", c / "fgw" / "zwdt" / "a.md"), "fgw/zwdt/a.md", "(链接)"),
+    ("folder-symlink-loop", lambda c: os.symlink("..", c / "fgw" / "zwdt" / "loop"), "fgw/zwdt/loop", "(链接)"),
+    ("folder-symlink-inside", lambda c: os.symlink("../tzgg", c / "fgw" / "zwdt" / "again"), "fgw/zwdt/again", "(链接)"),
+    ("article-symlink-dangling", lambda c: os.symlink("gone.md", c / "fgw" / "zwdt" / "b.md"), "fgw/zwdt/b.md", "(链接)"),
 ]  # fmt: skip
 
 
