@@ -47,6 +47,16 @@ def test_a_url_and_from_dir_together_are_refused(tmp_path):
     assert not out.exists() and not list(tmp_path.glob("x.warc.gz*"))
 
 
+def test_an_output_inside_the_folder_is_refused(tmp_path):
+    """Else the capture takes in its own growing FILE.open and FILE.open.lock."""
+    root = site(tmp_path)
+    out = root / "a" / "x.warc.gz"
+    result = snapshot_dir(root, out)
+    assert result.returncode == 1, result.stderr
+    assert f"输出文件 {out} 在 --from-dir 目录 {root} 之内" in result.stderr
+    assert sorted(p.name for p in (root / "a").iterdir()) == ["p.html"]
+
+
 def test_a_fifo_is_named_and_skipped_without_blocking(tmp_path):
     root = site(tmp_path)
     os.mkfifo(root / "a" / "pipe.html")  # nobody writes to it: opening it would block
