@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import DEMO_CONTENT, REPO, run_pelican
+from conftest import AS_A_USER, DEMO_CONTENT, REPO, run_pelican
 
 from archive_tool.cli import cli
 
@@ -299,15 +299,6 @@ def test_an_article_pelican_drops_fails_the_build():
         refuse_skipped_articles(generator)
 
 
-# As root, permission bits do not stop a read: the command runs without the capabilities
-# that bypass them (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), as any other user would.
-AS_A_USER = (
-    ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"]
-    if os.geteuid() == 0
-    else []
-)
-
-
 @pytest.mark.skipif(AS_A_USER and not shutil.which("setpriv"), reason="needs setpriv as root")
 @pytest.mark.parametrize("folder", ["fgw/zwdt", "fgw"], ids=["column", "site"])
 def test_an_unreadable_folder_is_named_with_the_permission(folder, copy: Path):
@@ -325,5 +316,7 @@ def test_an_unreadable_folder_is_named_with_the_permission(folder, copy: Path):
         (copy / folder).chmod(0o755)
     assert result.returncode == 1, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
-    assert f"content/{folder}/：站点「fgw」字段「(目录)」：无法读取目录（权限不足）" in result.stderr
+    assert (
+        f"content/{folder}/：站点「fgw」字段「(目录)」：无法读取目录（权限不足）" in result.stderr
+    )
     assert "缺少 site.yaml" not in result.stderr
