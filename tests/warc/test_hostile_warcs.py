@@ -88,12 +88,13 @@ def corpus(tmp_path_factory):
 
 
 def run_measured(
-    command: str, warc: Path, out: Path, record_seconds: str = ""
+    command: str, warc: Path | list[Path], out: Path, record_seconds: str = ""
 ) -> tuple[subprocess.CompletedProcess, int]:
     """``archive-tool <command>`` on the WARC in a fresh process, and its peak RSS in KiB;
     with ``record_seconds``, that time for each record."""
     env = {"ARCHIVE_TOOL_RECORD_SECONDS": record_seconds} if record_seconds else {}
-    args = [command, warc, *([] if command == "verify" else ["-o", out])]
+    warcs = warc if isinstance(warc, list) else [warc]
+    args = [command, *warcs, *([] if command == "verify" else ["-o", out])]
     return archive_tool_measured(*args, env=env)
 
 
@@ -136,6 +137,22 @@ def test_index_and_wacz_refuse_an_output_folder_that_does_not_exist(corpus, tmp_
         assert result.returncode == 1, result.stderr
         assert f"输出文件所在的目录不存在：{target.parent}" in result.stderr
         assert "Traceback" not in result.stderr and not target.parent.exists()
+
+
+def test_index_and_wacz_refuse_two_warcs_of_one_name(tmp_path):
+    """The same file twice, or two files of one name: the index and the WACZ name a WARC
+    by its file name (a WACZ held two archive/x.warc.gz, each read as the other)."""
+    warc = hostile.good_pages(tmp_path / "x.warc.gz")
+    (tmp_path / "b").mkdir()
+    other = hostile.write_warc(tmp_path / "b" / "x.warc.gz", [("/o.html", hostile.page(9), [], {})])
+    for second in (warc, other):
+        for command in ("index", "wacz"):
+            target = tmp_path / f"out.{command}"
+            result, _ = run_measured(command, [warc, second], target)
+            assert result.returncode == 1, result.stderr
+            assert f"WARC 文件名重复：{warc} 和 {second}" in result.stderr
+            assert "Traceback" not in result.stderr and "Warning" not in result.stderr
+            assert not target.exists()
 
 
 def test_a_good_warc_is_still_indexed_packaged_and_republished(tmp_path):
