@@ -12,6 +12,7 @@ what any other record of the corpus takes.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -153,6 +154,22 @@ def test_index_and_wacz_refuse_two_warcs_of_one_name(tmp_path):
             assert f"WARC 文件名重复：{warc} 和 {second}" in result.stderr
             assert "Traceback" not in result.stderr and "Warning" not in result.stderr
             assert not target.exists()
+
+
+def test_a_fifo_given_as_a_warc_is_refused_by_every_command(tmp_path):
+    """Nobody writes to it: opening it to read would block for ever."""
+    fifo = tmp_path / "pipe.warc.gz"
+    os.mkfifo(fifo)
+    site = tmp_path / "hostile.example"
+    site.mkdir()
+    for command in (*COMMANDS, "continuity"):
+        out = tmp_path / f"out.{command}"
+        args = [site, fifo] if command == "continuity" else [fifo]
+        args += [] if command in ("verify", "continuity") else ["-o", out]
+        result, _ = archive_tool_measured(command, *args, timeout=120)
+        assert result.returncode == 1, (command, result.stderr)
+        assert "不是普通文件" in result.stderr and str(fifo) in result.stderr, result.stderr
+        assert not out.exists()
 
 
 def test_a_good_warc_is_still_indexed_packaged_and_republished(tmp_path):

@@ -295,8 +295,10 @@ def old_addresses(source: Path) -> list[str]:
     source = Path(source)
     if source.is_dir():
         return list(addresses_of_archives(source))
-    if not source.is_file():
+    if not source.exists():
         raise ToolkitError(f"旧网址来源 {source} 不存在")
+    if not source.is_file():
+        raise ToolkitError(f"旧网址来源 {source} 不是普通文件或目录，无法读取")
     if source.name.endswith((".warc", ".warc.gz")):
         return list(addresses_of_warc(source))
     if source.suffix == ".xml":
