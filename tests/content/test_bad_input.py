@@ -258,6 +258,8 @@ BUILD_CASES = [
     ("deep-list", lambda c: article(c, "fgw/zwdt/a.md", body="\n".join("    " * i + "- 层" for i in range(300))), (), "content/fgw/zwdt/a.md：站点「fgw」字段「(正文)」"),
     ("workers-negative", lambda c: None, ("-e", "BUILD_WORKERS=-3"), "BUILD_WORKERS 应为不小于 1 的整数"),
     ("workers-text", lambda c: None, ("-e", 'BUILD_WORKERS="many"'), "实为「many」"),
+    ("build-date-9999", lambda c: None, ("-e", 'BUILD_DATE="9999-12-31"'), "BUILD_DATE 应在 1949-10-01 至"),
+    ("build-date-year-1", lambda c: None, ("-e", 'BUILD_DATE="0001-01-01"'), "实为「0001-01-01」"),
 ]  # fmt: skip
 
 
