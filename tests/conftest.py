@@ -184,3 +184,12 @@ FGW_OFFLINE = [
     "--reported",
     "2026-11-20",
 ]
+
+
+# As root, permission bits do not stop a read: a test of an unreadable file runs the command
+# without the capabilities that bypass them (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH).
+AS_A_USER = (
+    ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"]
+    if os.geteuid() == 0
+    else []
+)

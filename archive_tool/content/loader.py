@@ -20,6 +20,7 @@ folder whose site.yaml cannot be read is reported and its other files are not re
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -118,6 +119,11 @@ def _load_site_folder(folder: Path, content_root: Path) -> tuple[Site | None, li
 
     if not SITE_ID.match(folder.name):
         return None, [problem("(目录名)", "站点目录名只能由小写字母、数字和连字符组成")]
+    try:
+        with os.scandir(folder):
+            pass
+    except OSError as error:
+        return None, [unread(folder.name, folder, content_root, os_reason(error))]
     if not path.is_file():
         return None, [problem("(文件)", "缺少 site.yaml：每个站点目录都要有站点登记信息")]
     site, problems = load_site(read_yaml_file(folder.name, path, shown))
@@ -185,7 +191,7 @@ def _files_below(
     """Every file below ``folder`` with its parts relative to the folder, and a violation for
     each symbolic link that leads out of the content folder: what it points to would be
     published (第十条（二）)."""
-    files, escaping = walk_files(folder, content_root)
+    files, escaping, unreadable = walk_files(folder, content_root)
     problems = [
         Violation(
             owner,
@@ -196,22 +202,70 @@ def _files_below(
         )
         for path in escaping
     ]
+    problems += [unread(owner, path, content_root, why) for path, why in unreadable]
     return files, problems
 
 
-def walk_files(folder: Path, root: Path) -> tuple[list[tuple[Path, tuple[str, ...]]], list[Path]]:
+def unread(owner: str, path: Path, content_root: Path, why: str) -> Violation:
+    """A folder that could not be listed or a link that leads nowhere, and why."""
+    if path.is_symlink():
+        return Violation(owner, display_path(path, content_root), "(链接)", why, "网站群目录结构")
+    return Violation(
+        owner,
+        display_path(path, content_root) + "/",
+        "(目录)",
+        f"无法读取目录（{why}），其中的文件都未读取；请检查目录权限",
+        "网站群目录结构",
+    )
+
+
+BROKEN_LINK = (
+    "符号链接无法解析（指向的文件不存在，或链接形成循环），未读取；请删除该链接或改为复制文件"
+)
+FOLDER_LINK = (
+    "符号链接指向内容目录中的另一个目录，构建时其中的文件会被重复读取（链接形成循环时反复读取），"
+    "未读取；请删除该链接或改为复制文件"
+)
+
+
+def walk_files(
+    folder: Path, root: Path
+) -> tuple[list[tuple[Path, tuple[str, ...]]], list[Path], list[tuple[Path, str]]]:
     """One walk of ``folder``: every file in path order with its parts relative to the
-    folder, and every symbolic link whose target lies outside ``root`` (not followed)."""
-    files, escaping = [], []
+    folder, every symbolic link whose target lies outside ``root`` (not followed), and
+    every folder that could not be listed and every link that leads nowhere, with why (an
+    unreadable column folder must not look like an empty column)."""
+    files, escaping, unreadable = [], [], []
     inside = root.resolve()
-    for directory, subfolders, names in os.walk(folder):
+
+    def not_listed(error: OSError) -> None:
+        unreadable.append((Path(error.filename), os_reason(error)))
+
+    for directory, subfolders, names in os.walk(folder, onerror=not_listed):
         here = Path(directory)
         for name in sorted(subfolders) + sorted(names):
             path = here / name
-            if path.is_symlink() and inside not in path.resolve().parents:
-                escaping.append(path)
-            elif name in names and path.is_file():
+            if path.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
+                    unreadable.append((path, BROKEN_LINK))
+                    continue
+                if inside not in target.parents:
+                    escaping.append(path)
+                    continue
+                if name in subfolders:  # Pelican follows it: read twice, or round a loop
+                    unreadable.append((path, FOLDER_LINK))
+                    continue
+            if name in names and path.is_file():
                 files.append((path, path.relative_to(folder).parts))
         subfolders[:] = [d for d in subfolders if not (here / d).is_symlink()]
     files.sort()
-    return files, sorted(escaping)
+    return files, sorted(escaping), sorted(unreadable)
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused, in words a user reads (the system's words for the rest)."""
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "权限不足"
+    return error.strerror or str(error)

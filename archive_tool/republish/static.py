@@ -14,16 +14,18 @@ capture of each URL is used, or the latest at or before ``--at``.
 A WARC is untrusted input. One that does not verify is refused (``--salvage`` publishes
 its intact records); a record that cannot be published (a bad URL, a payload over the
 limits, a file that cannot be written) is left out with a warning, and the run goes on.
+A run writes into DIR/.<id>.partial-PID and renames it; one killed outright leaves that
+folder, which the next run removes.
 Payloads go through a spool file, never whole through memory; pages, style sheets and SVG
 files are read into memory only under a size bound.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import html
-import errno
 import itertools
 import os
 import secrets
@@ -168,6 +170,7 @@ def _republish(
     target = out_dir / archive_id
     if target.exists():
         raise ToolkitError(f"归档 {target} 已存在：同一批抓取已经发布过（已有的归档不会被覆盖）")
+    remove_dead_partials(out_dir)
     staging = out_dir / f".{archive_id}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     result = RepublishResult(target, skipped=report.skipped, dropped=report.dropped)
@@ -204,6 +207,20 @@ def _republish(
             "未更新；腾出空间后再次发布任一归档即可更新"
         ) from None
     return result
+
+
+def remove_dead_partials(out_dir: Path) -> None:
+    """Remove the half-written archives that runs killed outright (kill -9, a power cut)
+    left in out_dir: those whose process is gone; a running republish's is kept."""
+    for path in out_dir.glob(".*.partial-*"):
+        pid = path.name.rpartition("-")[2]
+        try:
+            if pid.isdigit() and path.is_dir() and not path.is_symlink():
+                os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except OSError:  # another user's process, still running
+            pass
 
 
 FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)

@@ -152,10 +152,16 @@ def urls_for(relative: str, base_url: str) -> list[str]:
     return [own]
 
 
-def check_source(root: Path, base_url: str) -> str:
-    """Refuse a missing folder or a base URL that is not http(s); return the base with its /."""
+def check_source(root: Path, base_url: str, output: Path | None = None) -> str:
+    """Refuse a missing folder, an output inside it (the capture would take in the WARC it
+    is writing) or a base URL that is not http(s); return the base with its /."""
     if not Path(root).is_dir():
         raise ToolkitError(f"--from-dir 指定的目录不存在：{root}")
+    if output is not None and Path(root).resolve() in Path(output).resolve().parents:
+        raise ToolkitError(
+            f"输出文件 {output} 在 --from-dir 目录 {root} 之内：抓取会把正在写入的 WARC "
+            "本身也收进去；请把输出写到该目录之外"
+        )
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ToolkitError(

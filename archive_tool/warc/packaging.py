@@ -31,9 +31,20 @@ PAGE_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def _require_readable(paths: list[Path]) -> None:
-    for path in paths:
-        if not Path(path).is_file():
+    """Refuse a missing WARC, one that is not a regular file, and two of the same name: the
+    index and the WACZ name a WARC by its file name, so one would stand for both."""
+    seen: dict[str, Path] = {}
+    for path in map(Path, paths):
+        if not path.exists():
             raise ToolkitError(f"找不到 WARC 文件：{path}")
+        if not path.is_file():
+            raise ToolkitError(f"{path} 不是普通文件，无法作为 WARC 读取")
+        if path.name in seen:
+            raise ToolkitError(
+                f"WARC 文件名重复：{seen[path.name]} 和 {path}（索引和 WACZ 按文件名引用 WARC，"
+                "同名的两个文件无法区分）；同一文件只写一次，不同的文件请先改名"
+            )
+        seen[path.name] = path
 
 
 def _require_folder(output: Path) -> None:

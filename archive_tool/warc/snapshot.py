@@ -285,7 +285,7 @@ def snapshot(
     Refuses (ToolkitError, nothing touched) while another run writes the same output.
     """
     if from_dir is not None:
-        check_source(from_dir, base_url or "")
+        check_source(from_dir, base_url or "", output_path)
     with OutputLock(output_path):
         state = prepare_output(output_path, resume, info.get(SETTINGS_FIELD))
         output = WarcOutput(

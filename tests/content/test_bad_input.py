@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import DEMO_CONTENT, REPO, run_pelican
+from conftest import AS_A_USER, DEMO_CONTENT, REPO, run_pelican
 
 from archive_tool.cli import cli
 
@@ -172,6 +172,10 @@ CASES = [
     ("article-body-control", lambda c: article(c, "fgw/zwdt/a.md", body="正文\x1b[31m红字"), "fgw/zwdt/a.md", "(正文)"),
     ("article-deep-list", lambda c: article(c, "fgw/zwdt/a.md", body="\n".join("    " * i + "- 层" for i in range(300))), "fgw/zwdt/a.md", "(正文)"),
     ("article-deep-quote", lambda c: article(c, "fgw/zwdt/a.md", body="> " * 40 + "引用"), "fgw/zwdt/a.md", "(正文)"),
+    ("article-symlink-loop", lambda c: os.symlink("a.md", c / "fgw" / "zwdt" / "a.md"), "fgw/zwdt/a.md", "(链接)"),
+    ("folder-symlink-loop", lambda c: os.symlink("..", c / "fgw" / "zwdt" / "loop"), "fgw/zwdt/loop", "(链接)"),
+    ("folder-symlink-inside", lambda c: os.symlink("../tzgg", c / "fgw" / "zwdt" / "again"), "fgw/zwdt/again", "(链接)"),
+    ("article-symlink-dangling", lambda c: os.symlink("gone.md", c / "fgw" / "zwdt" / "b.md"), "fgw/zwdt/b.md", "(链接)"),
 ]  # fmt: skip
 
 
@@ -254,6 +258,8 @@ BUILD_CASES = [
     ("deep-list", lambda c: article(c, "fgw/zwdt/a.md", body="\n".join("    " * i + "- 层" for i in range(300))), (), "content/fgw/zwdt/a.md：站点「fgw」字段「(正文)」"),
     ("workers-negative", lambda c: None, ("-e", "BUILD_WORKERS=-3"), "BUILD_WORKERS 应为不小于 1 的整数"),
     ("workers-text", lambda c: None, ("-e", 'BUILD_WORKERS="many"'), "实为「many」"),
+    ("build-date-9999", lambda c: None, ("-e", 'BUILD_DATE="9999-12-31"'), "BUILD_DATE 应在 1949-10-01 至"),
+    ("build-date-year-1", lambda c: None, ("-e", 'BUILD_DATE="0001-01-01"'), "实为「0001-01-01」"),
 ]  # fmt: skip
 
 
@@ -293,3 +299,26 @@ def test_an_article_pelican_drops_fails_the_build():
     )
     with pytest.raises(ToolkitError, match="content/fgw/zwdt/a.md"):
         refuse_skipped_articles(generator)
+
+
+@pytest.mark.skipif(AS_A_USER and not shutil.which("setpriv"), reason="needs setpriv as root")
+@pytest.mark.parametrize("folder", ["fgw/zwdt", "fgw"], ids=["column", "site"])
+def test_an_unreadable_folder_is_named_with_the_permission(folder, copy: Path):
+    """Not 「空白栏目」 or 「缺少 site.yaml」: the folder that could not be listed, and why."""
+    (copy / folder).chmod(0)
+    try:
+        result = subprocess.run(
+            [*AS_A_USER, sys.executable, "-m", "archive_tool", "check", str(copy)],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        (copy / folder).chmod(0o755)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert (
+        f"content/{folder}/：站点「fgw」字段「(目录)」：无法读取目录（权限不足）" in result.stderr
+    )
+    assert "缺少 site.yaml" not in result.stderr

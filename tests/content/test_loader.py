@@ -140,7 +140,7 @@ def test_links_out_of_a_folder_are_reported_and_not_followed(tmp_path: Path):
     (theme / "static" / "passwd").symlink_to("/etc/passwd")
     (theme / "static" / "dir").symlink_to(outside, target_is_directory=True)
     (theme / "static" / "same.css").symlink_to(theme / "static" / "site.css")
-    files, escaping = walk_files(theme, theme)
+    files, escaping, _ = walk_files(theme, theme)
     assert [parts for _, parts in files] == [("static", "same.css"), ("static", "site.css")]
     assert [path.name for path in escaping] == ["dir", "passwd"]
 

@@ -12,10 +12,14 @@ from __future__ import annotations
 import gzip
 import http.server
 import os
+import shutil
+import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from conftest import archive_tool
+import pytest
+from conftest import AS_A_USER, archive_tool
 from servers import serve_handler
 
 from archive_tool.warc.fromdir import Skipped, _prepare_files
@@ -45,6 +49,16 @@ def test_a_url_and_from_dir_together_are_refused(tmp_path):
     assert result.returncode == 1
     assert "不能同时给出网址" in result.stderr and "--from-dir" in result.stderr
     assert not out.exists() and not list(tmp_path.glob("x.warc.gz*"))
+
+
+def test_an_output_inside_the_folder_is_refused(tmp_path):
+    """Else the capture takes in its own growing FILE.open and FILE.open.lock."""
+    root = site(tmp_path)
+    out = root / "a" / "x.warc.gz"
+    result = snapshot_dir(root, out)
+    assert result.returncode == 1, result.stderr
+    assert f"输出文件 {out} 在 --from-dir 目录 {root} 之内" in result.stderr
+    assert sorted(p.name for p in (root / "a").iterdir()) == ["p.html"]
 
 
 def test_a_fifo_is_named_and_skipped_without_blocking(tmp_path):
@@ -79,6 +93,47 @@ def test_a_file_gone_when_read_is_named_and_skipped(tmp_path):
     assert isinstance(out[0], Skipped) and out[0].relative == "gone.html"
     assert out[0].reason.startswith("无法读取（")
     assert len(out) == 2  # the other file is still captured
+
+
+@pytest.mark.skipif(AS_A_USER and not shutil.which("setpriv"), reason="needs setpriv as root")
+def test_an_unreadable_page_and_folder_are_named_and_skipped(tmp_path):
+    """From outside, as a user without the right to read them: named, the rest captured."""
+    root = site(tmp_path)
+    (root / "a" / "locked.html").write_text("<p>locked-text</p>")
+    (root / "b").mkdir()
+    (root / "b" / "x.html").write_text("<p>hidden-text</p>")
+    (root / "a" / "locked.html").chmod(0)
+    (root / "b").chmod(0)
+    tmp_path.chmod(0o755)  # the output folder stays writable for the user
+    out = tmp_path / "x.warc.gz"
+    try:
+        result = subprocess.run(
+            [
+                *AS_A_USER,
+                sys.executable,
+                "-m",
+                "archive_tool",
+                "snapshot",
+                "--from-dir",
+                root,
+                "--base-url",
+                BASE,
+                "-o",
+                out,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        (root / "b").chmod(0o755)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{BASE}a/locked.html：无法读取" in result.stderr
+    assert f"{BASE}b/：无法读取目录" in result.stderr
+    data = warc_text(out)
+    assert b"a/p.html" in data and b"locked-text" not in data and b"hidden-text" not in data
 
 
 def test_resume_of_another_capture_is_refused_and_nothing_touched(tmp_path):

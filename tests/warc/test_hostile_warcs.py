@@ -12,6 +12,7 @@ what any other record of the corpus takes.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -108,12 +109,13 @@ def corpus(tmp_path_factory):
 
 
 def run_measured(
-    command: str, warc: Path, out: Path, record_seconds: str = ""
+    command: str, warc: Path | list[Path], out: Path, record_seconds: str = ""
 ) -> tuple[subprocess.CompletedProcess, int]:
     """``archive-tool <command>`` on the WARC in a fresh process, and its peak RSS in KiB;
     with ``record_seconds``, that time for each record."""
     env = {"ARCHIVE_TOOL_RECORD_SECONDS": record_seconds} if record_seconds else {}
-    args = [command, warc, *([] if command == "verify" else ["-o", out])]
+    warcs = warc if isinstance(warc, list) else [warc]
+    args = [command, *warcs, *([] if command == "verify" else ["-o", out])]
     return archive_tool_measured(*args, env=env)
 
 
@@ -161,6 +163,38 @@ def test_index_and_wacz_refuse_an_output_folder_that_does_not_exist(corpus, tmp_
         assert "Traceback" not in result.stderr and not target.parent.exists()
 
 
+def test_index_and_wacz_refuse_two_warcs_of_one_name(tmp_path):
+    """The same file twice, or two files of one name: the index and the WACZ name a WARC
+    by its file name (a WACZ held two archive/x.warc.gz, each read as the other)."""
+    warc = hostile.good_pages(tmp_path / "x.warc.gz")
+    (tmp_path / "b").mkdir()
+    other = hostile.write_warc(tmp_path / "b" / "x.warc.gz", [("/o.html", hostile.page(9), [], {})])
+    for second in (warc, other):
+        for command in ("index", "wacz"):
+            target = tmp_path / f"out.{command}"
+            result, _ = run_measured(command, [warc, second], target)
+            assert result.returncode == 1, result.stderr
+            assert f"WARC 文件名重复：{warc} 和 {second}" in result.stderr
+            assert "Traceback" not in result.stderr and "Warning" not in result.stderr
+            assert not target.exists()
+
+
+def test_a_fifo_given_as_a_warc_is_refused_by_every_command(tmp_path):
+    """Nobody writes to it: opening it to read would block for ever."""
+    fifo = tmp_path / "pipe.warc.gz"
+    os.mkfifo(fifo)
+    site = tmp_path / "hostile.example"
+    site.mkdir()
+    for command in (*COMMANDS, "continuity"):
+        out = tmp_path / f"out.{command}"
+        args = [site, fifo] if command == "continuity" else [fifo]
+        args += [] if command in ("verify", "continuity") else ["-o", out]
+        result, _ = archive_tool_measured(command, *args, timeout=120)
+        assert result.returncode == 1, (command, result.stderr)
+        assert "不是普通文件" in result.stderr and str(fifo) in result.stderr, result.stderr
+        assert not out.exists()
+
+
 def test_a_good_warc_is_still_indexed_packaged_and_republished(tmp_path):
     warc = hostile.good_pages(tmp_path / "good.warc.gz", count=5)
     for command in COMMANDS:
@@ -185,6 +219,33 @@ def test_continuity_stops_at_a_record_over_its_time(corpus, tmp_path):
         in (result.stderr)
     )
     assert SLOW[0] in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(c, marks=pytest.mark.slow) if "GiB" in c else c
+        for c in EXPECTED
+        if c not in TIMED
+    ],
+)
+def test_continuity_refuses_what_every_command_refuses(case, corpus, tmp_path):
+    """continuity reads old addresses from a WARC through the same walk: a file the other
+    commands refuse is refused with the same words (not read in part: a cut file, a wrong
+    Content-Length, repeated record IDs), a valid one is read, within the same memory."""
+    warc = corpus(case)
+    site = tmp_path / "hostile.example"  # the new site: none of the old pages are in it
+    site.mkdir()
+    result, peak_kb = archive_tool_measured("continuity", site, warc)
+    said = result.stdout + result.stderr
+    assert "Traceback" not in said and peak_kb < PEAK_KB, (peak_kb, said[-2000:])
+    expected = EXPECTED[case]
+    if expected is ACCEPTED:  # read whole; its old addresses (if any) are 404 here: exit 1
+        assert "无法读取" not in said and ("共核对旧网址" in said or "没有 hostile" in said), said
+        return
+    assert result.returncode == 1 and "共核对旧网址" not in said, said
+    assert f"WARC 文件 {warc} 无法读取：偏移 " in result.stderr, said
+    assert any(text in result.stderr for text in expected), said
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "0", "nan", "inf"])

@@ -26,14 +26,16 @@ The group's own files (group.build.groupfiles) are written by every build anyway
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from ...content.registry import Site
+from ...content.values import EARLIEST
 from ...errors import ToolkitError
 from ..continuity.redesign import redesign_date
 
+BUILD_DAYS_AHEAD = 10 * 366  # BUILD_DATE previews a day at most about ten years ahead
 DAY_SETTING = "BUILD_DAY"  # group.build.settings.site_settings: the day, as YYYY-MM-DD
 
 
@@ -69,11 +71,18 @@ def build_day(value: Any) -> date:
     >>> build_day("2026-11-26"), build_day(date(2026, 1, 2))
     (datetime.date(2026, 11, 26), datetime.date(2026, 1, 2))
     """
-    if isinstance(value, date):
-        return value
     if not value:
         return date.today()
     try:
-        return date.fromisoformat(str(value))
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
     except ValueError:
-        raise ToolkitError(f"构建失败：BUILD_DATE 应为 YYYY-MM-DD，实为「{str(value)[:40]}」") from None
+        raise ToolkitError(
+            f"构建失败：BUILD_DATE 应为 YYYY-MM-DD，实为「{str(value)[:40]}」"
+        ) from None
+    latest = date.today() + timedelta(days=BUILD_DAYS_AHEAD)
+    if not EARLIEST <= day <= latest:  # a year 1 or 9999 would judge every content date wrong
+        raise ToolkitError(
+            f"构建失败：BUILD_DATE 应在 {EARLIEST.isoformat()} 至 {latest.isoformat()} 之间，"
+            f"实为「{day.isoformat()}」"
+        )
+    return day

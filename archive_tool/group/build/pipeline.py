@@ -95,7 +95,10 @@ def check_for_build(
     publish what is outside it. With ``output_root`` (an incremental build), the report
     kept from an earlier build while nothing it reads has changed (group.build.checkcache)."""
     # 第十条（二）: the theme is published too; a link out of it would publish its target.
-    _, escaping = walk_files(Path(theme), Path(theme))
+    _, escaping, unreadable = walk_files(Path(theme), Path(theme))
+    if unreadable:
+        names = "、".join(f"{path}（{reason}）" for path, reason in unreadable)
+        raise ToolkitError(f"构建失败：主题中的目录无法读取：{names}")
     if escaping:
         names = "、".join(str(path) for path in escaping)
         raise ToolkitError(f"构建失败：主题中的符号链接指向主题目录之外，不能发布：{names}")

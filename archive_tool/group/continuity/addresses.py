@@ -254,12 +254,14 @@ def addresses_of_archives(folder: Path) -> Iterator[str]:
 
 def addresses_of_warc(path: Path) -> Iterator[str]:
     """The target URLs of a WARC's responses and revisits (what a visitor could open): not
-    those that answered 4xx or 5xx then (a robots.txt the old site never had is not lost)."""
+    those that answered 4xx or 5xx then (a robots.txt the old site never had is not lost).
+    A file verify would fail is refused at its first defect, as every command refuses it."""
     try:
         for record in walk_records(path, arc=False):
-            if isinstance(record, Defect):
+            defects = [record] if isinstance(record, Defect) else record.defects()
+            if defects:
                 raise ToolkitError(
-                    f"WARC 文件 {path} 无法读取：{record}（可先用 archive-tool verify 检查）"
+                    f"WARC 文件 {path} 无法读取：{defects[0]}（可先用 archive-tool verify 检查）"
                 )
             status = (record.http.get_statuscode() or "") if record.http else ""
             if (
@@ -293,8 +295,10 @@ def old_addresses(source: Path) -> list[str]:
     source = Path(source)
     if source.is_dir():
         return list(addresses_of_archives(source))
-    if not source.is_file():
+    if not source.exists():
         raise ToolkitError(f"旧网址来源 {source} 不存在")
+    if not source.is_file():
+        raise ToolkitError(f"旧网址来源 {source} 不是普通文件或目录，无法读取")
     if source.name.endswith((".warc", ".warc.gz")):
         return list(addresses_of_warc(source))
     if source.suffix == ".xml":
