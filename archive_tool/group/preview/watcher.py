@@ -16,16 +16,21 @@ backup files and ``.git``.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from watchfiles import watch
 
+from ...compliance import errors, format_report
+from .quick import STATE_ENV, QuickEdit, SavedArticles, WarmRuns
 from .server import Preview, make_server
 
 WARNING = "警告："  # the build's warnings: shown in the terminal, not over the page
@@ -34,7 +39,10 @@ WARNING = "警告："  # the build's warnings: shown in the terminal, not over t
 @dataclass(frozen=True)
 class PreviewSetup:
     """What ``archive-tool serve`` previews: the content and settings of the group, the
-    folder it builds into, what it watches, and where it listens."""
+    folder it builds into, what it watches, and where it listens; for the quick path, the
+    build day and the command of the warm site runs (group.preview.quick; none: no quick
+    path), to which the preview adds its state folder, the preview folder and a folder
+    for the quick pages."""
 
     content: Path
     settings: Path
@@ -42,6 +50,9 @@ class PreviewSetup:
     watched: tuple[Path, ...]
     host: str = "127.0.0.1"
     port: int = 8000
+    today: date | None = None
+    warm: tuple[str, ...] = ()
+    warm_env: tuple[tuple[str, str], ...] = ()
 
 
 def build_command(setup: PreviewSetup) -> list[str]:
@@ -60,14 +71,17 @@ def build_command(setup: PreviewSetup) -> list[str]:
     ]
 
 
-def build_once(setup: PreviewSetup) -> str | None:
-    """Run the build; None when it succeeded, else its message (without its warnings)."""
+def build_once(setup: PreviewSetup, state: Path | None = None) -> str | None:
+    """Run the build; None when it succeeded, else its message (without its warnings).
+    With ``state``, each site's build keeps there what the warm site runs load."""
+    env = {**os.environ, STATE_ENV: str(state)} if state else None
     process = subprocess.run(
         build_command(setup),
         capture_output=True,
         text=True,
         check=False,
         cwd=setup.settings.parent,
+        env=env,
     )
     if process.returncode == 0:
         return None
@@ -87,27 +101,93 @@ def serve(
     server = make_server(preview, setup.host, setup.port)
     host, port = server.server_address[:2]
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        rebuild(setup, preview, say, "首次构建")
-        say(f"预览地址：http://{host}:{port}/ （修改 content/ 或主题后自动重新构建并刷新页面；Ctrl+C 退出）")
-        for changes in watch(*setup.watched, stop_event=stop, raise_interrupt=False):
-            rebuild(setup, preview, say, changed_names(changes, setup.watched))
-    finally:
-        preview.close()
-        server.shutdown()
-        server.server_close()
+    with tempfile.TemporaryDirectory(prefix="preview-state-") as work:
+        quick = Quick.start(setup, Path(work)) if setup.warm else None
+        try:
+            rebuild(setup, preview, say, "首次构建", quick)
+            say(f"预览地址：http://{host}:{port}/ （修改 content/ 或主题后自动重新构建并刷新页面；Ctrl+C 退出）")
+            for changes in watch(*setup.watched, stop_event=stop, raise_interrupt=False):
+                edit = quick.show(changes, preview, say) if quick else None
+                rebuild(setup, preview, say, changed_names(changes, setup.watched), quick, edit)
+        finally:
+            preview.close()
+            server.shutdown()
+            server.server_close()
+            if quick:
+                quick.runs.close()
 
 
-def rebuild(setup: PreviewSetup, preview: Preview, say: Callable[[str], None], why: str):
+@dataclass
+class Quick:
+    """The quick path's two halves (group.preview.quick): the rules on the saved file, in
+    this process, and the warm site runs, in their own; ``state``: what each site's build
+    keeps for them; ``pages``: where they render."""
+
+    runs: WarmRuns
+    state: Path
+    pages: Path
+    today: date | None
+    content: Path
+    saved: SavedArticles | None = None
+
+    @classmethod
+    def start(cls, setup: PreviewSetup, work: Path) -> Quick:
+        state, pages = work / "state", work / "pages"
+        command = [*setup.warm, str(state), str(setup.folder), str(pages)]
+        env = {**os.environ, **dict(setup.warm_env)}
+        runs = WarmRuns(command, setup.settings.parent, env)
+        return cls(runs, state, pages, setup.today, setup.content)
+
+    def after_build(self, ok: bool, edit: QuickEdit | None) -> None:
+        """A full build ended: the runs load what it built; the rules' copy of the content
+        is read again unless the build only followed quick edits."""
+        if ok:
+            self.runs.load()
+        if self.saved is None or edit is None:
+            self.saved = SavedArticles(self.content, self.today or date.today())
+
+    def show(self, changes, preview: Preview, say: Callable[[str], None]) -> QuickEdit | None:
+        """Check and render a quick edit in ``changes`` before the full build; the edit, or
+        None when the changes are not one."""
+        edit = self.saved.plan(changes) if self.saved else None
+        if edit is None:
+            return None
+        start = time.monotonic()
+        found = errors(self.saved.check(edit))
+        if found:
+            message = format_report(found)
+            preview.failed(message)
+            say(f"构建失败，预览仍是上次成功的构建：\n{message}")
+            return edit
+        answer = self.runs.render(edit)
+        if "pages" in answer:
+            preview.shown_quickly(Path(answer["folder"]), answer["pages"])
+            took = time.monotonic() - start
+            say(f"已预览修改的页面，用时 {took:.2f} 秒：{'、'.join(answer['pages'])}；正在完整构建…")
+        else:
+            say(f"未能快速预览（{answer.get('skip')}），等待完整构建")
+        return edit
+
+
+def rebuild(
+    setup: PreviewSetup,
+    preview: Preview,
+    say: Callable[[str], None],
+    why: str,
+    quick: Quick | None = None,
+    edit: QuickEdit | None = None,
+):
     say(f"正在构建（{why}）…")
     start = time.monotonic()
-    message = build_once(setup)
+    message = build_once(setup, quick.state if quick else None)
     if message is None:
         preview.built()
         say(f"构建完成，用时 {time.monotonic() - start:.1f} 秒，已通知页面刷新")
     else:
         preview.failed(message)
         say(f"构建失败，预览仍是上次成功的构建：\n{message}")
+    if quick:
+        quick.after_build(message is None, edit)
 
 
 def changed_names(changes: Iterable[tuple[object, str]], roots: Iterable[Path]) -> str:
