@@ -7,7 +7,9 @@ script is a file of the same origin and listens with ``EventSource`` to
 ``/__preview__/events``, so the pages' own Content-Security-Policy (``script-src 'self'``,
 ``connect-src 'self'``) allows it unchanged. Each build sends its state: a new build
 reloads the page; a failed one shows the build's message over the page, which stays the
-last good build's, until a build succeeds again.
+last good build's, until a build succeeds again. A page the quick path rendered
+(group.preview.quick) is served instead of the folder's until the next full build; if that
+build fails, the open pages reload to the last good build and show its message.
 
 A path with no file behind it gets ``404`` and a page leading back (``not_found_page``,
 also the answer of ``pelican --listen`` through plugins/sitegroup/preview.py).

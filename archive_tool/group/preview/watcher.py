@@ -4,7 +4,9 @@ The build is the normal one, the ``pelican`` command with ``GROUP_PREVIEW`` (lin
 sites lead to their folders), into the same preview folder each time, so a rebuild takes
 the build's incremental path and its messages are the build's own. A build that breaks a
 rule writes nothing: the folder keeps the last good build, and its message goes to the
-terminal and to every open page (group.preview.server).
+terminal and to every open page (group.preview.server). Before that build, a save of
+articles alone takes the quick path (``Quick``, group.preview.quick): their own rules, then
+their pages from the warm site runs, shown at once; the full build still follows.
 
 Why ``watchfiles``: it waits on the operating system's file events (Rust ``notify``:
 inotify, FSEvents, ReadDirectoryChangesW) instead of polling, and hands back the changes
@@ -17,6 +19,7 @@ backup files and ``.git``.
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
 import sys
 import tempfile
@@ -101,20 +104,62 @@ def serve(
     server = make_server(preview, setup.host, setup.port)
     host, port = server.server_address[:2]
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    # The watcher starts before the first build: a save made as soon as the address is
+    # printed (or during that build) is seen, and saves made during a build are one batch.
+    batches = Watching(setup.watched, stop)
     with tempfile.TemporaryDirectory(prefix="preview-state-") as work:
         quick = Quick.start(setup, Path(work)) if setup.warm else None
         try:
             rebuild(setup, preview, say, "首次构建", quick)
+            batches.ready.wait()
             say(f"预览地址：http://{host}:{port}/ （修改 content/ 或主题后自动重新构建并刷新页面；Ctrl+C 退出）")
-            for changes in watch(*setup.watched, stop_event=stop, raise_interrupt=False):
+            while (changes := batches.next()) is not None:
                 edit = quick.show(changes, preview, say) if quick else None
                 rebuild(setup, preview, say, changed_names(changes, setup.watched), quick, edit)
         finally:
+            stop.set()
             preview.close()
             server.shutdown()
             server.server_close()
             if quick:
                 quick.runs.close()
+
+
+class Watching:
+    """``watchfiles.watch`` over ``paths`` in a thread of its own, from now on: ``ready`` once
+    the operating system's watches are in place; ``next()`` every change since the last call
+    (waiting for one), or None once ``stop`` is set."""
+
+    TICK = 500  # ms: how often the thread looks at ``stop`` and says it is watching
+
+    def __init__(self, paths: Iterable[Path], stop: threading.Event):
+        self.ready = threading.Event()
+        self.batches: queue.Queue[set | None] = queue.Queue()
+        self.thread = threading.Thread(target=self.run, args=(tuple(paths), stop), daemon=True)
+        self.thread.start()
+
+    def run(self, paths: tuple[Path, ...], stop: threading.Event) -> None:
+        try:
+            for changes in watch(
+                *paths,
+                stop_event=stop,
+                raise_interrupt=False,
+                rust_timeout=self.TICK,
+                yield_on_timeout=True,  # the first (empty) batch: the watches are in place
+            ):
+                self.ready.set()
+                if changes:
+                    self.batches.put(changes)
+        finally:
+            self.ready.set()
+            self.batches.put(None)
+
+    def next(self) -> set | None:
+        changes = self.batches.get()
+        while changes is not None and not self.batches.empty():
+            more = self.batches.get()
+            changes = None if more is None else changes | more
+        return changes
 
 
 @dataclass
@@ -138,13 +183,17 @@ class Quick:
         runs = WarmRuns(command, setup.settings.parent, env)
         return cls(runs, state, pages, setup.today, setup.content)
 
-    def after_build(self, ok: bool, edit: QuickEdit | None) -> None:
-        """A full build ended: the runs load what it built; the rules' copy of the content
-        is read again unless the build only followed quick edits."""
-        if ok:
-            self.runs.load()
+    def before_build(self, edit: QuickEdit | None) -> None:
+        """The rules' copy of the content is read again, before the build reads it, unless
+        the build only follows a quick edit: a file made after this is unknown to it, so its
+        first save goes to the full build."""
         if self.saved is None or edit is None:
             self.saved = SavedArticles(self.content, self.today or date.today())
+
+    def after_build(self, ok: bool) -> None:
+        """A full build ended: the runs load what it built."""
+        if ok:
+            self.runs.load()
 
     def show(self, changes, preview: Preview, say: Callable[[str], None]) -> QuickEdit | None:
         """Check and render a quick edit in ``changes`` before the full build; the edit, or
@@ -179,6 +228,8 @@ def rebuild(
 ):
     say(f"正在构建（{why}）…")
     start = time.monotonic()
+    if quick:
+        quick.before_build(edit)
     message = build_once(setup, quick.state if quick else None)
     if message is None:
         preview.built()
@@ -187,7 +238,7 @@ def rebuild(
         preview.failed(message)
         say(f"构建失败，预览仍是上次成功的构建：\n{message}")
     if quick:
-        quick.after_build(message is None, edit)
+        quick.after_build(message is None)
 
 
 def changed_names(changes: Iterable[tuple[object, str]], roots: Iterable[Path]) -> str:
