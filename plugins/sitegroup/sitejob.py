@@ -21,16 +21,16 @@ from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
 from archive_tool.group.build.contentcache import reader_cache
 from archive_tool.group.build.renderkeys import RenderKeys
+from archive_tool.group.build.settings import with_template_functions
 from archive_tool.group.build.staging import SiteJob, SiteOutcome, gate_site
-from archive_tool.group.preview.quick import STATE_ENV
 from archive_tool.group.continuity.redesign import (
     ARCHIVE_FOLDER,
     capture_before_redesign,
     publish_archives,
     theme_templates,
 )
+from archive_tool.group.preview.quick import STATE_ENV
 from archive_tool.group.search.shards import index_site
-from archive_tool.group.build.settings import with_template_functions
 
 from . import pagereuse
 

@@ -29,8 +29,19 @@ class Serving:
 
     def __init__(self, content, folder):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "archive_tool", "serve", str(content), "--port", "0",
-             "--settings", str(REPO / "pelicanconf.py"), "-o", str(folder)],
+            [
+                sys.executable,
+                "-m",
+                "archive_tool",
+                "serve",
+                str(content),
+                "--port",
+                "0",
+                "--settings",
+                str(REPO / "pelicanconf.py"),
+                "-o",
+                str(folder),
+            ],
             cwd=REPO,
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
@@ -51,7 +62,9 @@ class Serving:
             try:
                 line = self.lines.get(timeout=BUILD_MINUTES * 60)
             except queue.Empty:
-                pytest.fail(f"no line matching {pattern!r}; the last ones:\n" + "\n".join(self.seen[-30:]))
+                pytest.fail(
+                    f"no line matching {pattern!r}; the last ones:\n" + "\n".join(self.seen[-30:])
+                )
             self.seen.append(line)
             if line == "" and self.process.poll() is not None:
                 pytest.fail(f"archive-tool serve exited with {self.process.returncode}")
@@ -62,6 +75,13 @@ class Serving:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=30)
+
+
+def article_page(running: Serving, folder) -> tuple[str, object, str]:
+    """Once the preview is up: its address, the article's built page and that page's URL."""
+    root = running.wait_for(r"预览地址：(http://\S+/)").group(1)
+    built = next(folder.glob("www.bozhou.gov.cn/zwdt/**/2024-12-18-zhongyaocai-zhuisu.html"))
+    return root, built, root + built.relative_to(folder).as_posix()
 
 
 @pytest.fixture
@@ -75,9 +95,7 @@ def serving(group_copy, tmp_path):
 
 def test_a_saved_edit_shows_in_the_open_page_and_a_broken_rule_shows_its_message(serving):
     running, content, folder = serving
-    root = running.wait_for(r"预览地址：(http://\S+/)").group(1)
-    built = next(folder.glob("www.bozhou.gov.cn/zwdt/**/2024-12-18-zhongyaocai-zhuisu.html"))
-    url = root + built.relative_to(folder).as_posix()
+    root, built, url = article_page(running, folder)
     source = content / ARTICLE
     text = source.read_text(encoding="utf-8")
     with launched_chromium() as browser:
@@ -160,9 +178,7 @@ def build_state(root: str) -> dict:
 
 def test_the_quick_page_is_the_page_the_build_writes_and_a_broken_rule_is_refused_first(serving):
     running, content, folder = serving
-    root = running.wait_for(r"预览地址：(http://\S+/)").group(1)
-    built = next(folder.glob("www.bozhou.gov.cn/zwdt/**/2024-12-18-zhongyaocai-zhuisu.html"))
-    url = root + built.relative_to(folder).as_posix()
+    root, built, url = article_page(running, folder)
     source = content / ARTICLE
     text = source.read_text(encoding="utf-8")
 

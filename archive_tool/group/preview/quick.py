@@ -29,7 +29,6 @@ from ...safety.scan import _article, _settle, group_scanner
 from ..rules.articlerules import WITHHELD, SiteArticles
 from ..rules.check import _masked
 
-
 # Set for the preview's builds: each site's build keeps there what its run was made from
 # (the plugin's sitejob.keep_for_preview), which the warm site runs load.
 STATE_ENV = "ARCHIVE_TOOL_PREVIEW_STATE"

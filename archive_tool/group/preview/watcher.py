@@ -89,7 +89,11 @@ def build_once(setup: PreviewSetup, state: Path | None = None) -> str | None:
     if process.returncode == 0:
         return None
     lines = [line for line in process.stderr.splitlines() if not line.startswith(WARNING)]
-    return "\n".join(lines).strip() or process.stderr.strip() or f"构建失败（退出码 {process.returncode}）"
+    return (
+        "\n".join(lines).strip()
+        or process.stderr.strip()
+        or f"构建失败（退出码 {process.returncode}）"
+    )
 
 
 def serve(
@@ -112,7 +116,9 @@ def serve(
         try:
             rebuild(setup, preview, say, "首次构建", quick)
             batches.ready.wait()
-            say(f"预览地址：http://{host}:{port}/ （修改 content/ 或主题后自动重新构建并刷新页面；Ctrl+C 退出）")
+            say(
+                f"预览地址：http://{host}:{port}/ （修改 content/ 或主题后自动重新构建并刷新页面；Ctrl+C 退出）"
+            )
             while (changes := batches.next()) is not None:
                 edit = quick.show(changes, preview, say) if quick else None
                 rebuild(setup, preview, say, changed_names(changes, setup.watched), quick, edit)
@@ -212,7 +218,9 @@ class Quick:
         if "pages" in answer:
             preview.shown_quickly(Path(answer["folder"]), answer["pages"])
             took = time.monotonic() - start
-            say(f"已预览修改的页面，用时 {took:.2f} 秒：{'、'.join(answer['pages'])}；正在完整构建…")
+            say(
+                f"已预览修改的页面，用时 {took:.2f} 秒：{'、'.join(answer['pages'])}；正在完整构建…"
+            )
         else:
             say(f"未能快速预览（{answer.get('skip')}），等待完整构建")
         return edit
