@@ -10,7 +10,10 @@ search — all into the site's folder in the staging folder.
 from __future__ import annotations
 
 import copyreg
+import os
+import pickle
 from contextlib import nullcontext
+from pathlib import Path
 
 from pelican import Pelican
 from pelican.settings import configure_settings
@@ -18,6 +21,7 @@ from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
 from archive_tool.group.build.contentcache import reader_cache
 from archive_tool.group.build.renderkeys import RenderKeys
+from archive_tool.group.build.settings import with_template_functions
 from archive_tool.group.build.staging import SiteJob, SiteOutcome, gate_site
 from archive_tool.group.continuity.redesign import (
     ARCHIVE_FOLDER,
@@ -25,8 +29,8 @@ from archive_tool.group.continuity.redesign import (
     publish_archives,
     theme_templates,
 )
+from archive_tool.group.preview.quick import STATE_ENV
 from archive_tool.group.search.shards import index_site
-from archive_tool.group.build.settings import with_template_functions
 
 from . import pagereuse
 
@@ -42,6 +46,7 @@ def build_site(job: SiteJob) -> SiteOutcome:
     archives = job.output / ARCHIVE_FOLDER
     looks = theme_templates(settings.get("THEME"))  # the group's look for its archives
     settings["ARCHIVES"] = publish_archives(site, job.content_root, archives, templates=looks)
+    run = dict(settings)  # what the run is made from, before the cache's own settings
     with reader_cache(job.cache) if job.cache else nullcontext({}) as cache:
         settings.update(cache)
         configured = configure_settings(with_template_functions(settings))
@@ -58,6 +63,7 @@ def build_site(job: SiteJob) -> SiteOutcome:
                 pagereuse.RUN[0].save(job.output)
         finally:
             pagereuse.RUN.clear()
+    keep_for_preview(job, run)
     # Search (第七条), shard by shard; a shard unchanged since the published build is linked.
     # The index copies are kept beside the reader cache, so an edit tokenizes its own pages.
     kept = job.cache.parent.with_name(job.cache.parent.name + ".search") if job.cache else None
@@ -65,6 +71,20 @@ def build_site(job: SiteJob) -> SiteOutcome:
     index_site(job.output, site.name, str(site.domain), dates, job.published, kept=kept)
     gate_site(job, outcome)
     return outcome
+
+
+def keep_for_preview(job: SiteJob, settings: dict) -> None:
+    """In a preview's build (archive-tool serve names a folder in ``STATE_ENV``): keep the
+    site's job and run settings there, for the preview's warm site runs (warm.py)."""
+    folder = os.environ.get(STATE_ENV)
+    if not folder:
+        return
+    path = Path(folder) / f"{job.site.id}.pickle"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = path.with_name(f"{path.name}.{os.getpid()}")
+    with open(written, "wb") as stream:
+        pickle.dump({"job": job, "settings": settings}, stream)
+    os.replace(written, path)  # a reader never sees half a file
 
 
 # The reader cache (group.build.contentcache) pickles what Pelican's reader gave for each

@@ -7,7 +7,9 @@ script is a file of the same origin and listens with ``EventSource`` to
 ``/__preview__/events``, so the pages' own Content-Security-Policy (``script-src 'self'``,
 ``connect-src 'self'``) allows it unchanged. Each build sends its state: a new build
 reloads the page; a failed one shows the build's message over the page, which stays the
-last good build's, until a build succeeds again.
+last good build's, until a build succeeds again. A page the quick path rendered
+(group.preview.quick) is served instead of the folder's until the next full build; if that
+build fails, the open pages reload to the last good build and show its message.
 
 A path with no file behind it gets ``404`` and a page leading back (``not_found_page``,
 also the answer of ``pelican --listen`` through plugins/sitegroup/preview.py).
@@ -52,8 +54,8 @@ RELOAD_JS = """// archive-tool serve: reload after each rebuild, show a failed b
   var events = new EventSource("/__preview__/events");
   events.addEventListener("state", function (event) {
     var state = JSON.parse(event.data);
-    if (state.error) { show(state.error); return; }
-    if (String(state.generation) !== built) { events.close(); location.reload(); }
+    if (String(state.generation) !== built) { events.close(); location.reload(); return; }
+    if (state.error) { show(state.error); }
   });
 })();
 """
@@ -69,25 +71,45 @@ class BuildState:
 
 
 class Preview:
-    """What the server shows: the folder, and the build state every open page listens to."""
+    """What the server shows: the folder, the quick path's pages over it until the next full
+    build (group.preview.quick), and the build state every open page listens to."""
 
     def __init__(self, folder: Path):
         self.folder = folder
         self.state = BuildState()
         self.changed = threading.Condition()
         self.closing = False
+        self.quick: dict[str, Path] = {}  # a page's path below the folder -> its quick file
+
+    def shown_quickly(self, folder: Path, pages: list[str]) -> None:
+        """The quick path rendered ``pages`` (paths below ``folder``, as below the preview
+        folder): they are served instead of the folder's until the next full build, and
+        every open page reloads."""
+        with self.changed:
+            self.quick.update({page: folder / page for page in pages})
+            self.state = BuildState(self.state.generation + 1, None)
+            self.changed.notify_all()
 
     def built(self) -> None:
-        """A build succeeded: every open page reloads."""
+        """A build succeeded: the folder is the build's, and every open page reloads."""
         with self.changed:
+            self.quick = {}
             self.state = BuildState(self.state.generation + 1, None)
             self.changed.notify_all()
 
     def failed(self, message: str) -> None:
-        """A build failed: every open page shows ``message``; the folder is unchanged."""
+        """A build failed: every open page shows ``message`` over the last good build (a
+        page showing a quick render reloads first); the folder is unchanged."""
         with self.changed:
-            self.state = BuildState(self.state.generation, message)
+            generation = self.state.generation + (1 if self.quick else 0)
+            self.quick = {}
+            self.state = BuildState(generation, message)
             self.changed.notify_all()
+
+    def file_of(self, path: str, local: Path) -> Path:
+        """The file to send for the URL path ``path``: a quick page, else ``local``."""
+        with self.changed:
+            return self.quick.get(unquote(path).lstrip("/"), local)
 
     def close(self) -> None:
         with self.changed:
@@ -134,6 +156,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                 self.end_headers()
                 return
             local = local / "index.html"
+            path = path + "index.html"
+        local = self.preview.file_of(path, local)
         try:
             body = local.read_bytes()
         except OSError:
