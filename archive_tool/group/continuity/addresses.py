@@ -34,7 +34,6 @@ from ...compliance import shorten
 from ...content.registry import Site
 from ...errors import ToolkitError
 from ...lifecycle.serving import continuity_maps, continuity_snippet, maps_header, nginx_path_ok
-from ...warc.verify import Defect, walk_records
 from ..rules.aliases import REFRESH
 from .redesign import ARCHIVE_FOLDER
 
@@ -255,6 +254,8 @@ def addresses_of_archives(folder: Path) -> Iterator[str]:
 def addresses_of_warc(path: Path) -> Iterator[str]:
     """The target URLs of a WARC's responses and revisits (what a visitor could open): not
     those that answered 4xx or 5xx then (a robots.txt the old site never had is not lost)."""
+    from ...warc.verify import Defect, walk_records  # here: a build reads no WARC addresses
+
     try:
         for record in walk_records(path, arc=False):
             if isinstance(record, Defect):
