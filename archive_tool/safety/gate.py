@@ -166,16 +166,19 @@ class Gate:
         base: Path,
         skip: Iterable[tuple[int, int, int, int]] = (),
         published: Path | None = None,
+        passed: Iterable[str] = (),
     ) -> GateResult:
         """Every file below ``root``; paths are shown relative to ``base``. Files whose
         identity is in ``skip`` were read by another gate: only their names are checked.
         ``published``: where ``root``'s files were published after this same gate with
         this same policy passed them (group.build.staging decides); a file byte for byte
-        equal to the published one at the same path is not read again (its name is)."""
+        equal to the published one at the same path is not read again (its name is).
+        ``passed``: folders directly below ``root`` published as they are, names and
+        files, after this same gate passed them (a kept site, unchanged): not walked."""
         result = GateResult()
         skipped = set(skip)
         root, base = os.fspath(root), os.fspath(base)
-        for path in sorted(_files(root)):
+        for path in sorted(tree_files(root, frozenset(passed))):
             shown = os.path.relpath(path, base).replace(os.sep, "/")
             result.exposures += self._blocks(shown, IN_NAME, shown.split("/"))
             info = os.lstat(path)
@@ -309,9 +312,10 @@ def _published_as_is(path: str, info: os.stat_result, root: str, published: Path
         return False
 
 
-def identities(root: str | Path) -> set[tuple[int, int, int, int]]:
-    """The identity of every file below ``root`` (a published output: gated when published)."""
-    return {file_identity(os.lstat(path)) for path in _files(os.fspath(root))}
+def identities(root: str | Path, passed: Iterable[str] = ()) -> set[tuple[int, int, int, int]]:
+    """The identity of every file below ``root`` (a published output: gated when published),
+    but for those in the folders ``passed`` (directly below it)."""
+    return {file_identity(os.lstat(path)) for path in tree_files(os.fspath(root), frozenset(passed))}
 
 
 def file_identity(info: os.stat_result) -> tuple[int, int, int, int]:
@@ -319,8 +323,12 @@ def file_identity(info: os.stat_result) -> tuple[int, int, int, int]:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def _files(root: str) -> Iterator[str]:
+def tree_files(root: str, passed: frozenset[str] = frozenset()) -> Iterator[str]:
+    """Every file below ``root`` (not following links), the folders ``passed`` directly
+    below it aside."""
     for folder, subfolders, files in os.walk(root):
+        if passed and folder == root:
+            subfolders[:] = [name for name in subfolders if name not in passed]
         subfolders.sort()
         for name in files:
             yield os.path.join(folder, name)
@@ -400,7 +408,7 @@ def locate_sources(exposures: list[Exposure], group: Group, policy: GatePolicy) 
     for folder, values in wanted.items():
         roots = [group.root / folder] if folder else []
         roots += [group.root / LIBRARY_FOLDER]
-        for path in (Path(p) for r in roots if r.is_dir() for p in sorted(_files(str(r)))):
+        for path in (Path(p) for r in roots if r.is_dir() for p in sorted(tree_files(str(r)))):
             shown = display_path(path, group.root)
             for category, value in _source_findings(scanner, path, group.root):
                 if (category, value) in values:

@@ -93,7 +93,8 @@ def test_a_whole_build_replaces_the_output(report, previous: Path):
     built = build(report, previous, build_site)
     assert (previous / "www.bozhou.gov.cn" / "index.html").read_text("utf-8") == "亳州市人民政府"
     assert len(built.sites) == len(report.group.published_sites())
-    assert sorted(p.name for p in previous.parent.iterdir()) == ["output"]
+    # No staging folder left; the cache folder (group.build.contentcache) holds the record.
+    assert sorted(p.name for p in previous.parent.iterdir()) == [".output.cache", "output"]
 
 
 def test_a_site_whose_inputs_did_not_change_is_kept_from_the_published_output(report, tmp_path):
@@ -186,7 +187,8 @@ def test_an_output_that_is_a_symlink_is_replaced_where_it_points(report, tmp_pat
     assert link.is_symlink() and os.readlink(link) == str(webroot)
     assert (webroot / "www.bozhou.gov.cn" / "index.html").read_text("utf-8") == "亳州市人民政府"
     assert [p.name for p in webroot.parent.iterdir()] == ["www"]
-    assert [p.name for p in link.parent.iterdir()] == ["output"]
+    # Beside the link: the cache folder (group.build.contentcache), as for a folder.
+    assert sorted(p.name for p in link.parent.iterdir()) == [".output.cache", "output"]
 
 
 def test_a_staging_folder_of_a_killed_build_is_removed_by_the_next(report, previous: Path):
@@ -223,3 +225,60 @@ def test_a_build_killed_midway_leaves_the_output_and_the_next_build_is_correct(
     assert differences(output, tmp_path / "clean") == []
     page = next((output / "www.qcq.gov.cn").rglob(article.stem + ".html"))
     assert "补充。" in page.read_text(encoding="utf-8")
+
+
+def test_a_kept_site_changed_in_the_published_output_is_built_again(report, tmp_path):
+    """The group's last steps take a kept site as it was published (group.build.manifest
+    tree stamps); one whose published folder was changed since is rebuilt, and said."""
+    output, runs = tmp_path / "output", []
+
+    def build_site(site, path: Path):
+        runs.append(site.id)
+        path.mkdir(parents=True)
+        (path / "index.html").write_text(site.name, "utf-8")
+
+    build(report, output, build_site, lambda site: "v1")
+    page = output / "www.qcq.gov.cn" / "index.html"
+    page.write_text("<p>联系 13812345678</p>", "utf-8")  # edited in place on the server
+    runs.clear()
+    again = build(report, output, build_site, lambda site: "v1")
+    assert runs == ["qcq"] and [s.id for s in again.built] == ["qcq"]
+    assert page.read_text("utf-8") == "亳州市谯城区人民政府"
+    assert again.notes == ["已发布的 www.qcq.gov.cn 目录在上次构建后被改动，已重新生成该站点"]
+    runs.clear()
+    (output / "sjj.bozhou.gov.cn" / "extra.html").write_text("多出的页面", "utf-8")
+    third = build(report, output, build_site, lambda site: "v1")
+    assert runs == ["sjj"] and not (output / "sjj.bozhou.gov.cn" / "extra.html").exists()
+    assert "sjj.bozhou.gov.cn" in third.notes[0]
+
+
+def test_the_record_of_a_build_stopped_before_its_swap_is_not_taken(report, tmp_path, monkeypatch):
+    """A build stopped after it recorded its site folders but before the swap: the next
+    build ignores that record (it names a manifest never published) and keeps the sites
+    as published, without calling them changed."""
+    from archive_tool.group.build import staging
+
+    output, runs = tmp_path / "output", []
+
+    def build_site(site, path: Path):
+        runs.append(site.id)
+        path.mkdir(parents=True)
+        (path / "index.html").write_text(f"{site.name} {len(runs)}", "utf-8")
+
+    stamps = {site.id: "v1" for site in report.group.published_sites()}
+    build(report, output, build_site, lambda site: stamps[site.id])
+    before = tree(output)
+    stamps["qcq"] = "v2"
+
+    def stopped(new, target):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(staging, "replace_tree", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            build(report, output, build_site, lambda site: stamps[site.id])
+    assert tree(output) == before
+    stamps["qcq"] = "v1"  # back to what is published
+    runs.clear()
+    again = build(report, output, build_site, lambda site: stamps[site.id])
+    assert runs == [] and not again.notes and tree(output) == before

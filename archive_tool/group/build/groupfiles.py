@@ -52,14 +52,17 @@ def write_group_files(
     """Everything of the group that is not one site's own build (see the module's
     docstring); ``windows``: each published site's offline windows not yet over."""
     group = report.group
-    retired = archive_retired_sites(staging, report, content_root, output_root, theme)
+    retired = archive_retired_sites(staging, build, report, content_root, output_root, theme)
     write_maintenance_snippets(staging, build.sites, windows)
     write_domain_redirects(staging, group.published_sites())
-    link_group_search(staging, report)
+    link_group_search(staging, build, report)
     # 第八条（四）: every old address of every site still answers (group.continuity.addresses);
     # after the maintenance snippets, whose server lines come first.
     served = [s for s in build.sites if (staging / str(s.domain)).is_dir()]
-    continuity = write_continuity(staging, output_root, served, retired)
+    # A kept site's folder as published: what it answers was recorded then (manifest);
+    # not the portal's when the retired sites' archives were just written into it.
+    known = {d: s for d, s in build.reusable.items() if d not in build.touched}
+    continuity, build.served = write_continuity(staging, output_root, served, retired, known)
     lost = sum(len(site.missing) for site in continuity)
     if lost:
         print(
@@ -120,28 +123,50 @@ def write_domain_redirects(staging: Path, sites: list[Site]) -> None:
             (snippets / f"{old}.conf").write_text(text, encoding="utf-8")
 
 
-def link_group_search(staging: Path, report: GroupReport) -> None:
-    """The group's search reads every online site's index from the portal itself."""
+def link_group_search(staging: Path, build: GroupBuild, report: GroupReport) -> None:
+    """The group's search reads every online site's index from the portal itself. The
+    portal's folder is ``build.touched`` if a copy is written or removed."""
     group = report.group
     portal = group.portal
     if not portal or portal.id in group.retired or portal.id in group.offline:
         return
     folder = staging / portal.domain / GROUP_SEARCH_FOLDER
-    shutil.rmtree(folder, ignore_errors=True)  # a kept portal: its links of the last build
-    for site in group.published_sites():
-        if site.id != portal.id and site.id not in group.offline:
-            link_tree(staging / site.domain / "pagefind", folder / site.domain)
+    domains = {
+        str(site.domain)
+        for site in group.published_sites()
+        if site.id != portal.id and site.id not in group.offline
+    }
+    # A portal kept as published holds the copies of the last build: those of the sites
+    # kept as published too are those sites' indexes now; the others are copied again.
+    kept = domains & set(build.unchanged) if str(portal.domain) in build.unchanged else set()
+    if folder.is_dir():
+        for copy in folder.iterdir():
+            if copy.name not in kept:
+                _remove(copy)
+                build.touched.add(str(portal.domain))
+    for domain in sorted(domains - kept):
+        link_tree(staging / domain / "pagefind", folder / domain)
+        build.touched.add(str(portal.domain))
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
 
 
 def archive_retired_sites(
     staging: Path,
+    build: GroupBuild,
     report: GroupReport,
     content_root: Path,
     output_root: Path,
     theme: str,
 ) -> list[tuple[str, list[str]]]:
     """第八条（一）（四）: a retired site's pages under the portal's /archive/<site-id>/, and
-    nginx snippets sending every old URL there (or to its new place) with 301."""
+    nginx snippets sending every old URL there (or to its new place) with 301. The portal's
+    folder is then ``build.touched``: changed after it was built or kept."""
     group = report.group
     portal = group.portal
     maps = []
@@ -154,6 +179,7 @@ def archive_retired_sites(
         if note:
             print(f"警告：{note}", file=sys.stderr)
         archive_dir = staging / portal.domain / ARCHIVE_FOLDER / site_id
+        build.touched.add(str(portal.domain))
         target = notice.get("migrate_to")
         publish_archives(
             site,

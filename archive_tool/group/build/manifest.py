@@ -18,6 +18,14 @@ Any change in any of these rebuilds the whole site; a site whose fingerprint equ
 one recorded for the published output is copied from it (hard links) instead. Metadata
 rather than content hashes, as make does: an edited file always gets a new mtime, and a
 copied or restored file a new inode — a false "changed" only costs a rebuild.
+
+Beside the manifest, in the cache folder (``RECORD``, so that the output stays byte for
+byte a clean build's), each build records each published site folder's *tree stamp*
+(``site_stamp``: the names and metadata of its files), taken before the swap, and what each site's addresses
+answer (group.continuity.addresses.Served) under that stamp. A kept site whose published
+folder still has the recorded stamp was gated, checked and served as it is: the group's
+last steps reuse that instead of reading it again; one whose folder changed since is
+rebuilt.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import json
 import os
 import pickle
 import shutil
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -121,25 +130,55 @@ def value_bytes(data: Any) -> bytes:
     return buffer.getvalue()
 
 
+@dataclass
+class Manifest:
+    """What the build that swapped in the published output recorded of it (all empty if
+    unknown): ``build-manifest.json``'s fingerprints and gate stamp, and, from the record
+    kept in the cache folder beside it (``write_record``), each site folder's tree stamp
+    and what it answers."""
+
+    sites: dict[str, str] = field(default_factory=dict)  # domain → fingerprint
+    gate: str = ""  # what its files were gated under (staging.gate_stamp)
+    trees: dict[str, str] = field(default_factory=dict)  # domain → site_stamp when swapped in
+    served: dict[str, dict] = field(default_factory=dict)  # domain → Served as data
+
+
+def load_manifest(output_root: Path, cache: Path | None = None) -> Manifest:
+    """The published output's manifest, with ``cache``'s record if it is the one written
+    for this very output (its manifest file's identity); empty if absent or unreadable."""
+    data = _json_object(Path(output_root) / MANIFEST)
+    sites, gate = data.get("sites"), data.get("gate")
+    found = Manifest(
+        sites={str(k): v for k, v in sites.items() if isinstance(v, str)}
+        if isinstance(sites, dict)
+        else {},
+        gate=gate if isinstance(gate, str) else "",
+    )
+    record = _json_object(Path(cache) / RECORD) if cache is not None else {}
+    if found.sites and record.get("manifest") == file_stamp(Path(output_root) / MANIFEST):
+        trees, served = record.get("trees"), record.get("served")
+        if isinstance(trees, dict) and isinstance(served, dict):
+            found.trees = {str(k): v for k, v in trees.items() if isinstance(v, str)}
+            found.served = {str(k): v for k, v in served.items() if isinstance(v, dict)}
+    return found
+
+
+def _json_object(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def read_manifest(output_root: Path) -> dict[str, str]:
     """{domain: fingerprint} of the published output; empty if unknown or unreadable."""
-    try:
-        data = json.loads((Path(output_root) / MANIFEST).read_text(encoding="utf-8"))
-        sites = data["sites"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-    if not isinstance(sites, dict):
-        return {}
-    return {str(domain): str(value) for domain, value in sites.items()}
+    return load_manifest(output_root).sites
 
 
 def read_gate_stamp(output_root: Path) -> str:
     """What the published output's files were gated under (staging.gate_stamp); "" if unknown."""
-    try:
-        stamp = json.loads((Path(output_root) / MANIFEST).read_text(encoding="utf-8"))["gate"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return ""
-    return stamp if isinstance(stamp, str) else ""
+    return load_manifest(output_root).gate
 
 
 def write_manifest(output_root: Path, fingerprints: dict[str, str], gate: str = "") -> None:
@@ -148,6 +187,67 @@ def write_manifest(output_root: Path, fingerprints: dict[str, str], gate: str = 
         data["gate"] = gate
     text = json.dumps(data, indent=1)
     (Path(output_root) / MANIFEST).write_text(text + "\n", encoding="utf-8")
+
+
+# In the cache folder (never published: the output stays byte for byte a clean build's).
+RECORD = "published-trees.json"
+
+
+def write_record(
+    cache: Path, staging: Path, trees: dict[str, str], served: dict[str, dict]
+) -> None:
+    """Record, for the output about to be swapped in from ``staging`` (its manifest already
+    written), each site folder's tree stamp and what it answers. Written whole (a rename)
+    before the swap: a build stopped between the two leaves a record that names a manifest
+    never published, which the next build ignores. One that cannot be written is no error."""
+    data = {"manifest": file_stamp(Path(staging) / MANIFEST), "trees": trees, "served": served}
+    try:
+        Path(cache).mkdir(parents=True, exist_ok=True)
+        temporary = Path(cache) / f".{RECORD}.{os.getpid()}"
+        temporary.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, Path(cache) / RECORD)
+    except OSError:
+        pass
+
+
+def site_stamp(folder: Path) -> str:
+    """A published site folder's tree stamp: every file's name, size, mtime (ns) and inode;
+    "absent" if there is no such folder."""
+    return _walk_tree(Path(folder), None)
+
+
+def link_site(source: Path, target: Path) -> str:
+    """``link_tree`` of a site folder, in the same walk as ``site_stamp(source)``, returned."""
+    return _walk_tree(Path(source), Path(target))
+
+
+def _walk_tree(source: Path, target: Path | None) -> str:
+    if not source.is_dir():
+        return "absent"
+    digest = hashlib.blake2b(digest_size=20)
+    start = len(os.fspath(source)) + 1
+    for folder, subfolders, files in os.walk(source):
+        subfolders.sort()
+        relative = folder[start:]
+        destination = os.path.join(target, relative) if target is not None else None
+        if destination is not None:
+            os.makedirs(destination, exist_ok=True)
+        for name in sorted(files):
+            origin = os.path.join(folder, name)
+            info = os.lstat(origin)
+            digest.update(
+                f"{relative}/{name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\n".encode()
+            )
+            if destination is not None:
+                _link(origin, os.path.join(destination, name))
+    return digest.hexdigest()
+
+
+def _link(origin: str, copy: str) -> None:
+    try:
+        os.link(origin, copy, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(origin, copy, follow_symlinks=False)
 
 
 def link_tree(source: Path, target: Path) -> int:
@@ -160,11 +260,6 @@ def link_tree(source: Path, target: Path) -> int:
         destination = os.path.normpath(os.path.join(target, relative))
         os.makedirs(destination, exist_ok=True)
         for name in files:
-            origin = os.path.join(folder, name)
-            copy = os.path.join(destination, name)
-            try:
-                os.link(origin, copy, follow_symlinks=False)
-            except OSError:
-                shutil.copy2(origin, copy, follow_symlinks=False)
+            _link(os.path.join(folder, name), os.path.join(destination, name))
             count += 1
     return count

@@ -19,7 +19,7 @@ import errno
 import hashlib
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, as_completed, wait
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,10 +28,27 @@ from typing import Any
 
 from ...content.registry import Site
 from ...errors import ToolkitError
-from ...safety.gate import Exposure, Gate, GatePolicy, gate_report, identities, locate_sources
+from ...safety.gate import (
+    Exposure,
+    Gate,
+    GatePolicy,
+    gate_report,
+    identities,
+    locate_sources,
+    tree_files,
+)
+from ..continuity.addresses import Served
 from ..rules.check import GroupReport
+from .contentcache import cache_root
 from .executor import alive, halt
-from .manifest import link_tree, read_gate_stamp, read_manifest, write_manifest
+from .manifest import (
+    Manifest,
+    link_site,
+    load_manifest,
+    site_stamp,
+    write_manifest,
+    write_record,
+)
 
 
 def staging_dir(output_root: Path, purpose: str) -> Path:
@@ -111,6 +128,14 @@ class GroupBuild:
     built: list[Site] = field(default_factory=list)
     kept: list[Site] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Kept sites whose published folder has the tree stamp recorded when it was swapped in
+    # (group.build.manifest.site_stamp): domain → that stamp.
+    unchanged: dict[str, str] = field(default_factory=dict)
+    # Of those, what the folder answers, recorded then (group.continuity.addresses).
+    reusable: dict[str, Served] = field(default_factory=dict)
+    # Site folders the group's files wrote into after they were built or kept (by domain).
+    touched: set[str] = field(default_factory=set)
+    served: dict[str, Served] = field(default_factory=dict)  # set by the group's files
 
     @property
     def sites(self) -> list[Site]:
@@ -135,16 +160,17 @@ def build_group(
     published one is not read again."""
     if not report.ok:
         raise ToolkitError("网站群存在不合规问题，不能构建")
+    cache = cache_root(Path(output_root))  # beside a link, as the site caches
     output_root = swap_target(Path(output_root))
     output_root.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(output_root)
     staging = staging_dir(output_root, "building")
-    published = read_manifest(output_root) if incremental else {}
+    published = load_manifest(output_root, cache) if incremental else Manifest()
     result = GroupBuild()
     futures: dict[Future, SiteJob] = {}
     policy = GatePolicy.of(report.group, report.waivers)
     stamp = gate_stamp(gate_inputs, policy)
-    trusted = bool(incremental and stamp and read_gate_stamp(output_root) == stamp)
+    trusted = bool(incremental and stamp and published.gate == stamp)
     exposures: list[Exposure] = []
     gated: set[tuple[int, int, int, int]] = set()
     try:
@@ -153,10 +179,7 @@ def build_group(
             job.output = staging / str(job.site.domain)
             job.gate = policy
             job.gated_before = job.published if trusted else None
-            if published.get(str(job.site.domain)) == job.fingerprint and job.published.is_dir():
-                link_tree(job.published, job.output)
-                result.kept.append(job.site)
-            else:
+            if not keep_site(job, published, result):
                 futures[executor.submit(run_job, job)] = job
         for future in as_completed(futures):
             outcome = future.result()  # a failed site fails the build
@@ -167,10 +190,21 @@ def build_group(
         order = {job.site.id: number for number, job in enumerate(jobs)}
         result.built.sort(key=lambda site: order[site.id])
         write_index(staging, result)
-        gate_group(staging, output_root, policy, exposures, gated, report, trusted)
+        # Kept sites published as they are now, gated under this same gate: not read again.
+        passed = [d for d in result.unchanged if d not in result.touched] if trusted else []
+        gate_group(staging, output_root, policy, exposures, gated, report, trusted, passed)
+        trees = {
+            str(job.site.domain): tree_of(staging, str(job.site.domain), result) for job in jobs
+        }
+        served = {
+            domain: {"tree": trees[domain], **answers.data()}
+            for domain, answers in result.served.items()
+            if domain in trees
+        }
         fingerprints = {str(job.site.domain): job.fingerprint for job in jobs}
         write_manifest(staging, fingerprints, gate=stamp)
-        check_complete(staging)
+        check_complete(staging, passed)
+        write_record(cache, staging, trees, served)
         replace_tree(staging, output_root)
     except OSError as error:
         _discard(futures, staging)
@@ -185,6 +219,35 @@ def build_group(
     return result
 
 
+def keep_site(job: SiteJob, published: Manifest, result: GroupBuild) -> bool:
+    """Keep (hard-link) the job's published site if its fingerprint is the one recorded;
+    False if it must be built. A published folder changed since it was swapped in (its
+    tree stamp is not the recorded one) is built again, with a note."""
+    domain = str(job.site.domain)
+    if published.sites.get(domain) != job.fingerprint or not job.published.is_dir():
+        return False
+    found = link_site(job.published, job.output)
+    recorded = published.trees.get(domain)
+    if recorded is not None and recorded != found:
+        shutil.rmtree(job.output)
+        result.notes.append(f"已发布的 {domain} 目录在上次构建后被改动，已重新生成该站点")
+        return False
+    result.kept.append(job.site)
+    if recorded is not None:  # an output of a version that did not record stamps: not trusted
+        result.unchanged[domain] = found
+        answers = Served.of(published.served.get(domain))
+        if answers is not None and published.served[domain].get("tree") == found:
+            result.reusable[domain] = answers
+    return True
+
+
+def tree_of(staging: Path, domain: str, result: GroupBuild) -> str:
+    """The tree stamp of a site's folder as it will be published."""
+    if domain in result.unchanged and domain not in result.touched:
+        return result.unchanged[domain]
+    return site_stamp(staging / domain)
+
+
 def gate_group(
     staging: Path,
     output_root: Path,
@@ -193,15 +256,19 @@ def gate_group(
     gated: set[tuple[int, int, int, int]],
     report: GroupReport,
     trusted: bool = False,
+    passed: Sequence[str] = (),
 ) -> None:
     """第十条（二）（三）: the last gate over the whole staging tree, before it replaces the
     output. Files the site workers read, and the published files a kept site links to
     (gated when they were published), are not read again, nor, when ``trusted`` (the
-    output was gated under the same policy), files equal to the published ones; every name is."""
+    output was gated under the same policy), files equal to the published ones; every name
+    is, but for the site folders ``passed`` (kept and unchanged since this same gate passed
+    them: group.build.manifest.site_stamp)."""
     if output_root.is_dir():
-        gated = gated | identities(output_root)
+        gated = gated | identities(output_root, passed)
     published = output_root if trusted and output_root.is_dir() else None
-    exposures = exposures + Gate(policy).check_tree(staging, staging, gated, published).exposures
+    gate = Gate(policy)
+    exposures = exposures + gate.check_tree(staging, staging, gated, published, passed).exposures
     if exposures:
         raise ToolkitError(gate_report(exposures, locate_sources(exposures, report.group, policy)))
 
@@ -229,12 +296,15 @@ NEVER_EMPTY = (".html", ".xml", ".js", ".css", ".txt", ".json", ".wasm", ".pagef
 NEVER_EMPTY += (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")
 
 
-def check_complete(staging: Path) -> None:
-    """Refuse a build with a truncated file, before it replaces anything."""
+def check_complete(staging: Path, passed: Sequence[str] = ()) -> None:
+    """Refuse a build with a truncated file, before it replaces anything. ``passed``: site
+    folders published as they are (gate_group), checked when they were published."""
     empty = [
-        path
-        for path in staging.rglob("*")
-        if path.suffix in NEVER_EMPTY and path.is_file() and path.stat().st_size == 0
+        Path(path)
+        for path in tree_files(os.fspath(staging), frozenset(passed))
+        if os.path.splitext(path)[1] in NEVER_EMPTY
+        and os.path.isfile(path)
+        and os.stat(path).st_size == 0
     ]
     if empty:
         shown = "、".join(str(path.relative_to(staging)) for path in empty[:5])

@@ -34,7 +34,6 @@ from ...compliance import shorten
 from ...content.registry import Site
 from ...errors import ToolkitError
 from ...lifecycle.serving import continuity_maps, continuity_snippet, maps_header, nginx_path_ok
-from ...warc.verify import Defect, walk_records
 from ..rules.aliases import REFRESH
 from .redesign import ARCHIVE_FOLDER
 
@@ -256,6 +255,8 @@ def addresses_of_warc(path: Path) -> Iterator[str]:
     """The target URLs of a WARC's responses and revisits (what a visitor could open): not
     those that answered 4xx or 5xx then (a robots.txt the old site never had is not lost).
     A file verify would fail is refused at its first defect, as every command refuses it."""
+    from ...warc.verify import Defect, walk_records  # here: a build reads no WARC addresses
+
     try:
         for record in walk_records(path, arc=False):
             defects = [record] if isinstance(record, Defect) else record.defects()
@@ -367,37 +368,80 @@ def hosts_of(site: Site) -> list[str]:
     return [str(site.domain).lower()] + [host for host in (former, source) if host]
 
 
-def serve_site(site: Site, site_dir: Path, previous_dir: Path) -> tuple[SiteContinuity, str, list]:
+@dataclass(frozen=True)
+class Served:
+    """What a site's folder answers, kept between builds (group.build.manifest): its nginx
+    maps and their keys, and the old addresses that answer 404 while the version it
+    replaces is this same folder (the site kept as it is)."""
+
+    maps: str
+    keys: list[str]
+    missing: list[str]
+
+    def data(self) -> dict:
+        return {"maps": self.maps, "keys": self.keys, "missing": self.missing}
+
+    @classmethod
+    def of(cls, data: object) -> Served | None:
+        """From ``data()``'s form; None if it is not that (a manifest of another version)."""
+        if not isinstance(data, dict):
+            return None
+        maps, keys, missing = data.get("maps"), data.get("keys"), data.get("missing")
+        if not isinstance(maps, str) or not isinstance(keys, list) or not isinstance(missing, list):
+            return None
+        if not all(isinstance(item, str) for item in keys + missing):
+            return None
+        return cls(maps, keys, missing)
+
+
+def serve_site(site: Site, site_dir: Path, previous_dir: Path) -> tuple[SiteContinuity, Served]:
     """Check a built site against its old addresses (the version it replaces and its
-    archives); its nginx maps and their keys."""
+    archives); its nginx maps and their keys, as ``Served``."""
     build = NewBuild.read(site_dir, hosts_of(site))
-    old = dict.fromkeys(addresses_of_output(previous_dir) + build.archived_paths)
-    missing = [a.address for a in check_continuity(build, old) if a.kind == MISSING]
+
+    def missing(previous: Path) -> list[str]:
+        old = dict.fromkeys(addresses_of_output(previous) + build.archived_paths)
+        return [a.address for a in check_continuity(build, old) if a.kind == MISSING]
+
     archived = build.fall_through()
     maps = continuity_maps(str(site.domain), build.moved, archived)
-    checked = SiteContinuity(site.name, str(site.domain), missing)
-    return checked, maps, [*build.moved, *archived]
+    served = Served(maps, [*build.moved, *archived], missing(site_dir))
+    missing_now = missing(previous_dir) if previous_dir != site_dir else served.missing
+    return SiteContinuity(site.name, str(site.domain), missing_now), served
 
 
 def write_continuity(
-    staging: Path, previous_root: Path, sites: list[Site], other_maps: list[tuple[str, list]]
-) -> list[SiteContinuity]:
+    staging: Path,
+    previous_root: Path,
+    sites: list[Site],
+    other_maps: list[tuple[str, list]],
+    known: dict[str, Served] | None = None,
+) -> tuple[list[SiteContinuity], dict[str, Served]]:
     """After every site is built into ``staging``: each site's server lines (appended to
-    ``nginx/<domain>.conf``) and ``nginx/maps.conf`` with every map of the group."""
+    ``nginx/<domain>.conf``) and ``nginx/maps.conf`` with every map of the group.
+    ``known``: by domain, what a kept site's folder answers (recorded when it was
+    published; its folder is unchanged since), taken as it is. Returns each site's check
+    and what its folder answers, by domain."""
     nginx = Path(staging) / "nginx"
     nginx.mkdir(exist_ok=True)
-    results, maps = [], list(other_maps)
+    known = known or {}
+    results, maps, served = [], list(other_maps), {}
     for site in sorted(sites, key=lambda s: str(s.domain)):  # same bytes, whatever was kept
         domain = str(site.domain)
-        previous = Path(previous_root) / domain
-        if not previous.is_dir() and site.registered_domain:  # the first build on a new domain
-            previous = Path(previous_root) / site.registered_domain
-        checked, text, keys = serve_site(site, staging / domain, previous)
+        if domain in known:
+            found = known[domain]
+            checked = SiteContinuity(site.name, domain, found.missing)
+        else:
+            previous = Path(previous_root) / domain
+            if not previous.is_dir() and site.registered_domain:  # the first build on a new domain
+                previous = Path(previous_root) / site.registered_domain
+            checked, found = serve_site(site, staging / domain, previous)
         results.append(checked)
-        maps.append((text, keys))
+        served[domain] = found
+        maps.append((found.maps, found.keys))
         with (nginx / f"{domain}.conf").open("a", encoding="utf-8") as server:
             server.write(continuity_snippet(domain))
     keys = [key for _, entries in maps for key in entries]
     text = maps_header(keys) + "\n".join(text for text, _ in maps)
     (nginx / "maps.conf").write_text(text, encoding="utf-8")
-    return results
+    return results, served

@@ -24,11 +24,6 @@ from pathlib import Path
 from ...content.loader import ARCHIVE_FOLDER
 from ...content.registry import Site
 from ...content.values import parse_day
-from ...republish.static import archive_time, republish
-from ...warc.crawl import CrawlOptions
-from ...warc.httpfetch import Fetcher
-from ...warc.scope import Scope
-from ...warc.snapshot import snapshot
 
 # ARCHIVE_FOLDER: under content/<site-id>/ (WARCs) and output/<domain>/ (pages)
 
@@ -58,6 +53,12 @@ def capture_published(
     target = warc_folder(content_root, site) / f"{when:%Y%m%d}-{label}.warc.gz"
     if target.exists():
         return None, None  # archived already
+    # Here, not at the top: a build without a redesign or retirement does not load them.
+    from ...warc.crawl import CrawlOptions
+    from ...warc.httpfetch import Fetcher
+    from ...warc.scope import Scope
+    from ...warc.snapshot import snapshot
+
     info = {
         "description": f"{label}归档（{when:%Y-%m-%d}）",
         "operator": site.get("主办单位") or "",
@@ -128,8 +129,12 @@ def publish_archives(
     (北京时间, as the archived pages' banners show it). ``templates``: the group's own
     archive templates (theme_templates), over the shipped ones."""
     warcs = sorted(warc_folder(content_root, site).glob("*.warc.gz"))
+    if not warcs:
+        return []
+    from ...republish.static import archive_time, republish  # here: see capture_published
+
     published = []
-    key = banner_key(warc_folder(content_root, site)) if warcs else None
+    key = banner_key(warc_folder(content_root, site))
     for warc in warcs:
         live = live_url or f"https://{site.domain}/"
         result = republish([warc], archive_dir, live_url=live, banner_key=key, templates=templates)
