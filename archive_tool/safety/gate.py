@@ -66,7 +66,7 @@ _TEXT_ATTRIBUTES = (
     "cite poster aria-label aria-description aria-placeholder data-[\\w-]+"
 ).split()
 _ATTRIBUTE_VALUE = re.compile(
-    rf"""\s(?:{'|'.join(_TEXT_ATTRIBUTES)})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I
+    rf"""\s(?:{"|".join(_TEXT_ATTRIBUTES)})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I
 )
 _BLOCK_TAG = rf"</?(?!(?:{'|'.join(sorted(_INLINE))})\b)[A-Za-z][\w:.-]*[^<>]*>"
 _SELF_CONTAINED = re.compile(rf"\s*{_BLOCK_TAG}(?:.*{_BLOCK_TAG})?\s*")
@@ -141,7 +141,6 @@ class Exposure:
     article: str
 
 
-
 @dataclass
 class GateResult:
     exposures: list[Exposure] = field(default_factory=list)
@@ -180,7 +179,7 @@ class Gate:
         root, base = os.fspath(root), os.fspath(base)
         for path in sorted(tree_files(root, frozenset(passed))):
             shown = os.path.relpath(path, base).replace(os.sep, "/")
-            result.exposures += self._blocks(shown, IN_NAME, shown.split("/"))
+            result.exposures += self._blocks(shown, IN_NAME, name_parts(shown))
             info = os.lstat(path)
             identity = file_identity(info)
             if identity in skipped or identity in result.gated:
@@ -226,7 +225,9 @@ class Gate:
         # the navigation of every page) stands in as a line break: only the page's own
         # lines are read again.
         tags: list[str] = []
-        visible = _visible("\n".join("<br>" if hash(line) in clean else line for line in lines), tags)
+        visible = _visible(
+            "\n".join("<br>" if hash(line) in clean else line for line in lines), tags
+        )
         found = self._blocks(shown, IN_TEXT, visible.split(BLOCK))
         # Attribute values and comments are published too (the page source, a tooltip).
         found += self._blocks(shown, IN_MARKUP, (html.unescape(tag) for tag in tags))
@@ -247,6 +248,8 @@ class Gate:
             data = json.loads(text)
         except ValueError:
             return self._blocks(shown, IN_DATA, text.split("\n"))
+        if _in_pagefind_bundle(shown) and shown.endswith("/pagefind-entry.json"):
+            data = _without_bundle_hashes(data)
         return self._blocks(shown, IN_DATA, _json_strings(data))
 
     def _attachment(self, path: str | Path, shown: str) -> list[Exposure]:
@@ -315,7 +318,9 @@ def _published_as_is(path: str, info: os.stat_result, root: str, published: Path
 def identities(root: str | Path, passed: Iterable[str] = ()) -> set[tuple[int, int, int, int]]:
     """The identity of every file below ``root`` (a published output: gated when published),
     but for those in the folders ``passed`` (directly below it)."""
-    return {file_identity(os.lstat(path)) for path in tree_files(os.fspath(root), frozenset(passed))}
+    return {
+        file_identity(os.lstat(path)) for path in tree_files(os.fspath(root), frozenset(passed))
+    }
 
 
 def file_identity(info: os.stat_result) -> tuple[int, int, int, int]:
@@ -372,6 +377,53 @@ def _visible(markup: str, tags: list[str]) -> str:
             markup = _ANY_TAG.sub(BLOCK, _INLINE_TAG.sub("", markup))
         markup = html.unescape(markup)
     return markup
+
+
+# Pagefind names a bundle's files by a hex hash after the language
+# ("pagefind.und_18407964410.pf_meta", "fragment/und_8d3a4a5.pf_fragment") and lists the
+# meta file's hash in pagefind-entry.json. A hash of eleven decimal digits (about one
+# bundle in a few hundred) reads as a mobile number and failed builds at random; inside a
+# bundle the hash itself is not read, the rest of the name is.
+_BUNDLE_FOLDERS = frozenset({"pagefind", "pagefind-group"})
+_BUNDLE_FILE = re.compile(
+    r"((?:pagefind\.)?[a-z]{2,3}(?:-[a-z0-9]+)*_)[0-9a-f]{7,16}(\.pf_(?:meta|fragment|index|filter))"
+)
+_BUNDLE_HASH = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]+)*_[0-9a-f]{7,16}")
+
+
+def _in_pagefind_bundle(shown: str) -> bool:
+    return not _BUNDLE_FOLDERS.isdisjoint(shown.split("/")[:-1])
+
+
+def name_parts(shown: str) -> list[str]:
+    """The parts of a published path the gate reads (a bundle file's hash left out).
+
+    >>> name_parts("www.bozhou.gov.cn/pagefind/2026/pagefind.und_18407964410.pf_meta")
+    ['www.bozhou.gov.cn', 'pagefind', '2026', 'pagefind.und_.pf_meta']
+    >>> name_parts("www.bozhou.gov.cn/files/und_18407964410.pf_meta")[-1]
+    'und_18407964410.pf_meta'
+    """
+    parts = shown.split("/")
+    if _in_pagefind_bundle(shown) and (bundle_file := _BUNDLE_FILE.fullmatch(parts[-1])):
+        parts[-1] = bundle_file.expand(r"\1\2")
+    return parts
+
+
+def _without_bundle_hashes(entry: object) -> object:
+    """pagefind-entry.json with each language's ``hash`` (its meta file's) left out."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("languages"), dict):
+        return entry
+    languages = {
+        name: {
+            k: v
+            for k, v in language.items()
+            if not (k == "hash" and isinstance(v, str) and _BUNDLE_HASH.fullmatch(v))
+        }
+        if isinstance(language, dict)
+        else language
+        for name, language in entry["languages"].items()
+    }
+    return {**entry, "languages": languages}
 
 
 def _json_strings(data: object, depth: int = 0) -> Iterator[str]:
@@ -453,7 +505,9 @@ def gate_report(exposures: list[Exposure], sources: dict) -> str:
         more = f" 等 {len(found)} 处" if len(found) > 3 else ""
         origin = list(dict.fromkeys(s for e in found for s in sources.get(e, [])))
         source = "、".join(origin[:5]) or "未找到对应的内容文件（由模板、设置或构建生成）"
-        lines.append(f"  - {message}（{found[0].article}）\n    出现在：{places}{more}\n    来源：{source}")
+        lines.append(
+            f"  - {message}（{found[0].article}）\n    出现在：{places}{more}\n    来源：{source}"
+        )
     if len(by_value) > MAX_LISTED:
         lines.append(f"  …… 另有 {len(by_value) - MAX_LISTED} 项未列出")
     return "\n".join(lines)

@@ -72,6 +72,26 @@ def test_file_and_folder_names_are_checked(tmp_path):
     assert hits == [(IN_NAME, ID_MASKED)]
 
 
+def test_a_pagefind_hash_of_digits_is_not_a_mobile_number(tmp_path):
+    """Pagefind names files by a hex hash: eleven decimal digits, now and then, once failed
+    builds at random as a 手机号码. Inside a bundle the hash is not read; the rest is."""
+    bundle = "pagefind/2026"
+    entry = {"version": "1.5.2", "languages": {"und": {"hash": f"und_{MOBILE}", "page_count": 1}}}
+    assert found(tmp_path / "a", f"{bundle}/pagefind.und_{MOBILE}.pf_meta", b"\x00") == []
+    assert found(tmp_path / "b", f"{bundle}/pagefind-entry.json", json.dumps(entry)) == []
+    group_copy = f"pagefind-group/www.qcq.gov.cn/{bundle}/index/und_{MOBILE}.pf_index"
+    assert found(tmp_path / "c", group_copy, b"\x00") == []
+    # The same name outside a bundle, a number beside the hash, a number in the content: read.
+    assert found(tmp_path / "d", f"files/und_{MOBILE}.pf_meta", "无") == [(IN_NAME, MOBILE_MASKED)]
+    entry["languages"]["und"]["page_count"] = f"联系 {MOBILE}"
+    assert found(tmp_path / "e", f"{bundle}/pagefind-entry.json", json.dumps(entry))[0][1] == (
+        MOBILE_MASKED
+    )
+    fragment = gzip.compress(json.dumps({"content": f"<p>联系 {MOBILE}</p>"}).encode())
+    hits = found(tmp_path / "f", f"{bundle}/fragment/und_{MOBILE}.pf_fragment", fragment)
+    assert [shown for _, shown in hits] == [MOBILE_MASKED]
+
+
 def test_lexicon_terms_and_markings_in_plain_files(tmp_path):
     assert found(tmp_path / "a", "robots.txt", "# 机密★1年") == [("文件内容", "机密★1年")]
     assert found(tmp_path / "b", "x.js", "var a='台独';", ("台独",)) == [("文件内容", "台独")]
