@@ -21,6 +21,7 @@ folder whose site.yaml cannot be read is reported and its other files are not re
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from ..compliance import Violation
@@ -204,14 +205,29 @@ def walk_files(folder: Path, root: Path) -> tuple[list[tuple[Path, tuple[str, ..
     folder, and every symbolic link whose target lies outside ``root`` (not followed)."""
     files, escaping = [], []
     inside = root.resolve()
+    folder = Path(folder)
     for directory, subfolders, names in os.walk(folder):
         here = Path(directory)
+        below = here.relative_to(folder).parts
+        links = set()
         for name in sorted(subfolders) + sorted(names):
+            # One lstat a name (the walk's own listing does not say whether a name is a
+            # link to a folder): a link is followed only to see where it leads.
             path = here / name
-            if path.is_symlink() and inside not in path.resolve().parents:
-                escaping.append(path)
-            elif name in names and path.is_file():
-                files.append((path, path.relative_to(folder).parts))
-        subfolders[:] = [d for d in subfolders if not (here / d).is_symlink()]
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:  # gone since the listing
+                continue
+            if stat.S_ISLNK(mode):
+                links.add(name)
+                if inside not in path.resolve().parents:
+                    escaping.append(path)
+                    continue
+                regular = path.is_file()
+            else:
+                regular = stat.S_ISREG(mode)
+            if regular and name in names:
+                files.append((path, (*below, name)))
+        subfolders[:] = [d for d in subfolders if d not in links]
     files.sort()
     return files, sorted(escaping)
