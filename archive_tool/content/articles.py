@@ -45,8 +45,9 @@ class ArticleFile:
         """The metadata, empty for a file that could not be decoded."""
         return self.metadata or {}
 
-    @property
+    @cached_property
     def slug(self) -> str:
+        """``Slug:``, or the file's name (asked for by many rules: worked out once)."""
         return self.meta.get("slug") or self.path.stem
 
     @cached_property

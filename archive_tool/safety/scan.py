@@ -248,6 +248,18 @@ def _settle(scanned: Scanned, violations: list[Violation], waivers: list[Waiver]
 
 
 def _article(scanner: Scanner, site: str, article: ArticleFile) -> Scanned:
+    """An article's findings, its 保密审查 and the problems with it: a function of its text
+    (metadata and line numbers come from it), its site and shown path, and the scanner's
+    identity, so kept between checks as each text's findings are (Scanner.findings)."""
+    if scanner.identity is None or article.metadata is None:
+        return _article_findings(scanner, site, article)
+    digest = hashlib.blake2b(article.text.encode("utf-8", "surrogatepass"), digest_size=20)
+    key = ("article scan", scanner.identity, site, article.shown, digest.digest())
+    keep = None if scanner.identity[0] == "key" else (lambda scanned: not scanned[0])
+    return filememo.value(key, lambda: _article_findings(scanner, site, article), keep)
+
+
+def _article_findings(scanner: Scanner, site: str, article: ArticleFile) -> Scanned:
     findings: list[Finding] = []
     if article.metadata is None:
         return findings, None, []  # not UTF-8: the article rules report it
