@@ -8,13 +8,11 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
-import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 
 from archive_tool.group.build.checkcache import CACHE_FILE, FILES_FILE, cached_check, code_key
 from archive_tool.group.build.contentcache import cache_root
@@ -23,16 +21,6 @@ from archive_tool.group.rules.check import GroupReport, check_group
 DAY = date(2026, 11, 26)
 # Someone's 居民身份证号 (a valid check digit, made up): a finding of the safety scan.
 ID_NUMBER = "11010519491231002X"
-
-_opened: Counter | None = None
-
-
-def _audit(event: str, args) -> None:
-    if event == "open" and _opened is not None and isinstance(args[0], (str, Path)):
-        _opened[Path(args[0]).resolve()] += 1
-
-
-sys.addaudithook(_audit)  # cannot be removed: switched on by ``checked``'s ``opened``
 
 
 def shown(report: GroupReport) -> list:
@@ -44,43 +32,35 @@ def shown(report: GroupReport) -> list:
     ]
 
 
-def checked(content: Path, output: Path, day: date = DAY) -> tuple[GroupReport, set[Path]]:
-    """The check with the kept files, compared with a full one; and the articles it read."""
-    global _opened
-    _opened = Counter()
-    try:
+@pytest.fixture
+def checked(opened: Counter):
+    """check(content, output, day): the check with the kept files, compared with a full
+    one; and the articles it read (conftest's ``opened``)."""
+
+    def check(content: Path, output: Path, day: date = DAY) -> tuple[GroupReport, set[Path]]:
+        opened.clear()
         kept = cached_check(content, day, output, lambda: check_group(content, day))
-        read = {path for path in _opened if path.suffix == ".md"}
-    finally:
-        _opened = None
-    assert shown(kept) == shown(check_group(content, day))
-    return kept, read
+        read = {path for path in opened if path.suffix == ".md"}
+        assert shown(kept) == shown(check_group(content, day))
+        return kept, read
+
+    return check
 
 
 @pytest.fixture
-def warm(group_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
-    """The demo copy checked once (the kept files written), with an offline notice."""
-    notice = group_copy / "fgw" / "notices" / "20261201-offline.yaml"
-    notice.parent.mkdir()
-    record = {
-        "type": "offline",
-        "start": "2026-12-01 08:00:00",
-        "end": "2026-12-01 20:00:00",
-        "reason": "机房电力改造",
-        "reported": date(2026, 11, 20),
-    }
-    notice.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+def warm(group_with_every_kind: Path, tmp_path: Path, checked) -> tuple[Path, Path]:
+    """The demo copy (with an offline notice) checked once: the kept files written."""
     output = tmp_path / "output"
-    report, read = checked(group_copy, output)
+    report, read = checked(group_with_every_kind, output)
     assert report.ok and read and (cache_root(output) / FILES_FILE).is_file()
-    return group_copy, output
+    return group_with_every_kind, output
 
 
 def an_article(content: Path, site: str = "qcq") -> Path:
-    return sorted((content / site / "zwdt").glob("*.md"))[0]
+    return min((content / site / "zwdt").glob("*.md"))
 
 
-def test_an_edit_reads_only_the_edited_article_and_reports_as_a_full_check(warm):
+def test_an_edit_reads_only_the_edited_article_and_reports_as_a_full_check(warm, checked):
     content, output = warm
     article = an_article(content)
     article.write_text(article.read_text("utf-8") + f"\n联系人身份证号 {ID_NUMBER}\n", "utf-8")
@@ -95,7 +75,7 @@ def test_an_edit_reads_only_the_edited_article_and_reports_as_a_full_check(warm)
     assert read == set()
 
 
-def test_added_deleted_renamed_and_touched_articles(warm):
+def test_added_deleted_renamed_and_touched_articles(warm, checked):
     content, output = warm
     article = an_article(content)
     added = article.with_name("2026-11-25-xinzeng.md")
@@ -120,9 +100,9 @@ def test_added_deleted_renamed_and_touched_articles(warm):
     checked(content, output)
 
 
-def test_library_policy_ledger_and_records(warm):
+def test_library_policy_ledger_and_records(warm, checked):
     content, output = warm
-    item = sorted((content / "_library").glob("*.md"))[0]
+    item = min((content / "_library").glob("*.md"))
     item.write_text(item.read_text("utf-8") + f"\n{ID_NUMBER}\n", "utf-8")
     report, read = checked(content, output)
     assert not report.ok and read == {item.resolve()}
@@ -162,14 +142,14 @@ def test_library_policy_ledger_and_records(warm):
         [date(2025, 1, 1), date(2026, 11, 26)],
     ],
 )
-def test_any_day_over_kept_files(warm, days):
+def test_any_day_over_kept_files(warm, checked, days):
     content, output = warm
     for day in days:  # notices start and end, letters fall due, dates become future ones
         _, read = checked(content, output, day)
         assert read == set()
 
 
-def test_damaged_or_foreign_kept_files_are_not_trusted(warm):
+def test_damaged_or_foreign_kept_files_are_not_trusted(warm, checked):
     content, output = warm
     path = cache_root(output) / FILES_FILE
     key, data = pickle.loads(path.read_bytes())
