@@ -10,10 +10,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import settings
 
 # Property tests are repeatable: the same examples on every run, so CI cannot fail on a
@@ -78,6 +81,44 @@ def group_copy(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(DEMO_CONTENT, target)
     return target
+
+
+# sys.addaudithook cannot be removed: one hook for the session, switched on by a test.
+_opened: Counter | None = None
+
+
+def _audit(event: str, args) -> None:
+    if event == "open" and _opened is not None and isinstance(args[0], (str, Path)):
+        _opened[Path(args[0]).resolve()] += 1
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.fixture
+def opened():
+    global _opened
+    _opened = Counter()
+    try:
+        yield _opened
+    finally:
+        _opened = None
+
+
+@pytest.fixture
+def group_with_every_kind(group_copy: Path) -> Path:
+    """The demo group plus a lifecycle record, so that every kind of content file is there."""
+    notice = group_copy / "fgw" / "notices" / "20261201-offline.yaml"
+    notice.parent.mkdir()
+    record = {
+        "type": "offline",
+        "start": "2026-12-01 08:00:00",
+        "end": "2026-12-01 20:00:00",
+        "reason": "机房电力改造",
+        "reported": date(2026, 11, 20),
+    }
+    notice.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    return group_copy
 
 
 def made_once(tmp_path_factory, name: str, make) -> tuple[Path, dict]:

@@ -14,9 +14,13 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
+from . import filememo
+
 ARTICLE_SUFFIXES = (".md", ".markdown")
 META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+# DATE_FORMATS as strptime reads them written with two-digit fields and one space.
+PLAIN_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?: ([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?\Z")
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024  # far beyond any page an editor writes
 # Where the build writes an article below its site's root (Pelican's ARTICLE_URL and
 # ARTICLE_SAVE_AS, group/build/settings.py): the same on every site of the group.
@@ -41,8 +45,9 @@ class ArticleFile:
         """The metadata, empty for a file that could not be decoded."""
         return self.metadata or {}
 
-    @property
+    @cached_property
     def slug(self) -> str:
+        """``Slug:``, or the file's name (asked for by many rules: worked out once)."""
         return self.meta.get("slug") or self.path.stem
 
     @cached_property
@@ -74,7 +79,14 @@ class ArticleFile:
 
 
 def read_article(path: Path, folder: Path, shown: str) -> ArticleFile:
-    """The article at ``path`` (below ``folder``): its metadata and text, read once."""
+    """The article at ``path`` (below ``folder``): its metadata and text, read once (or kept
+    from the last check while the file is unchanged: filememo)."""
+    return filememo.read(
+        "article", path, (str(folder), shown), lambda: _read_article(path, folder, shown)
+    )
+
+
+def _read_article(path: Path, folder: Path, shown: str) -> ArticleFile:
     parts = path.relative_to(folder).parts
     try:
         with path.open("rb") as stream:
@@ -123,6 +135,15 @@ def parse_date(text: str) -> datetime | None:
     >>> parse_date("2026/11/20") is None
     True
     """
+    # Most dates are written exactly as a format: read without strptime (a third of the
+    # article rules' time); anything else, or a value datetime refuses, as it reads them.
+    if not text:
+        return None
+    if match := PLAIN_DATE.match(text):
+        try:
+            return datetime(*(int(part) for part in match.groups() if part is not None))
+        except ValueError:
+            pass
     for pattern in DATE_FORMATS:
         try:
             return datetime.strptime(text, pattern)

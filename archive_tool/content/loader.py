@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path
 
 from ..compliance import Violation
@@ -237,15 +238,25 @@ def walk_files(
     unreadable column folder must not look like an empty column)."""
     files, escaping, unreadable = [], [], []
     inside = root.resolve()
+    folder = Path(folder)
 
     def not_listed(error: OSError) -> None:
         unreadable.append((Path(error.filename), os_reason(error)))
 
     for directory, subfolders, names in os.walk(folder, onerror=not_listed):
         here = Path(directory)
+        below = here.relative_to(folder).parts
+        links = set()
         for name in sorted(subfolders) + sorted(names):
+            # One lstat a name (the walk's own listing does not say whether a name is a
+            # link to a folder): a link is followed only to see where it leads.
             path = here / name
-            if path.is_symlink():
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:  # gone since the listing
+                continue
+            if stat.S_ISLNK(mode):
+                links.add(name)
                 try:
                     target = path.resolve(strict=True)
                 except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
@@ -257,9 +268,12 @@ def walk_files(
                 if name in subfolders:  # Pelican follows it: read twice, or round a loop
                     unreadable.append((path, FOLDER_LINK))
                     continue
-            if name in names and path.is_file():
-                files.append((path, path.relative_to(folder).parts))
-        subfolders[:] = [d for d in subfolders if not (here / d).is_symlink()]
+                regular = path.is_file()
+            else:
+                regular = stat.S_ISREG(mode)
+            if regular and name in names:
+                files.append((path, (*below, name)))
+        subfolders[:] = [d for d in subfolders if d not in links]
     files.sort()
     return files, sorted(escaping), sorted(unreadable)
 

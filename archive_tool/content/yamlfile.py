@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from ..compliance import shorten
+from . import filememo
 
 MAX_YAML_BYTES = 1024 * 1024  # a record, a notice or a site.yaml
 MAX_LEDGER_BYTES = 32 * 1024 * 1024  # a 索引号 ledger grows with the site
@@ -120,7 +121,14 @@ class YamlFile:
 
 
 def read_yaml_file(site: str, path: Path, shown: str, limit: int = MAX_YAML_BYTES) -> YamlFile:
-    """Read and parse one YAML file, within ``limit`` bytes."""
+    """Read and parse one YAML file, within ``limit`` bytes (or kept from the last check
+    while the file is unchanged: filememo)."""
+    return filememo.read(
+        "yaml", path, (site, shown, limit), lambda: _read_yaml_file(site, path, shown, limit)
+    )
+
+
+def _read_yaml_file(site: str, path: Path, shown: str, limit: int) -> YamlFile:
     try:
         with path.open("rb") as stream:
             raw = stream.read(limit + 1)

@@ -9,6 +9,7 @@ file, the line or key, the category and a masked excerpt, unless the item's 保�
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..compliance import WARNING, Violation
+from ..content import filememo
 from ..content.articles import ArticleFile
 from ..content.loader import LETTER_FOLDER, RECORD_FOLDERS, REVIEW_SUFFIX
 from ..content.registry import Group, Site
@@ -98,9 +100,17 @@ class Scanner:
     ``key`` is the group's 保密审查 key (review.review_key), or a function that gives it
     when a finding first needs it, so that a clean build never makes one."""
 
-    def __init__(self, lexicon: Lexicon, key: bytes | Callable[[], bytes] | None = None):
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        key: bytes | Callable[[], bytes] | None = None,
+        identity: tuple[str, str] | None = None,
+    ):
         self.lexicon = lexicon
         self._key = key
+        # What the findings depend on besides the text (the lexicons and the key), when
+        # known: a text's findings are then kept between checks (content.filememo).
+        self.identity = identity
 
     def fingerprint(self, value: str) -> str:
         """The 指纹 of a clear value under the group's key ('' without a key)."""
@@ -110,6 +120,16 @@ class Scanner:
 
     def findings(self, text: str, personal: bool = True) -> Iterator[Hit]:
         """Each finding in ``text``, however the value is written in it (normalise.py)."""
+        if self.identity is None:
+            return self._findings(text, personal)
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+        key = ("scan", self.identity, personal, digest)
+        # Before the key is made, a finding's 指纹 is under a key the next check may not
+        # have (it makes its own): only a text without findings is kept then.
+        keep = None if self.identity[0] == "key" else (lambda hits: not hits)
+        return iter(filememo.value(key, lambda: list(self._findings(text, personal)), keep))
+
+    def _findings(self, text: str, personal: bool) -> Iterator[Hit]:
         seen = normalise(text)
         if personal:
             for number in find_personal_numbers(seen):
@@ -152,7 +172,8 @@ def group_scanner(group: Group) -> Scanner:
 def make_scanner(lexicons: dict[str, Iterable[str]], content_root: Path | None) -> Scanner:
     """The detectors over the group's lexicons; the 保密审查 key under ``content_root`` is
     read (or made) only when a finding first needs its 指纹."""
-    lexicon = Lexicon({name: lexicons.get(name, []) for name in LEXICON_FILES})
+    lists = {name: list(lexicons.get(name, [])) for name in LEXICON_FILES}
+    lexicon = Lexicon(lists)
     if content_root is None:
         return Scanner(lexicon)
 
@@ -162,7 +183,20 @@ def make_scanner(lexicons: dict[str, Iterable[str]], content_root: Path | None) 
         except OSError:  # a read-only content folder: no fingerprints, so no number waived
             return b""
 
-    return Scanner(lexicon, key)
+    return Scanner(lexicon, key, _identity(lists, Path(content_root)))
+
+
+def _identity(lists: dict[str, list[str]], content_root: Path) -> tuple[str, str]:
+    """A digest of the lexicons and the 保密审查 key's file (its path, size, mtime in ns and
+    inode, as content.filememo's stamps), ``("key", …)``; ``("no key", …)`` before the key
+    is made."""
+    digest = hashlib.blake2b(repr(sorted(lists.items())).encode("utf-8", "surrogatepass"))
+    path = content_root.resolve() / "_policy" / reviews.KEY_FILE
+    stamp = filememo.file_stamp(path)
+    if stamp is None:
+        return "no key", digest.hexdigest()
+    digest.update(f"{path}\0{stamp}".encode("utf-8", "surrogatepass"))
+    return "key", digest.hexdigest()
 
 
 def waived_fingerprints(waivers: Iterable[Waiver]) -> dict[str, set[str]]:
@@ -214,6 +248,18 @@ def _settle(scanned: Scanned, violations: list[Violation], waivers: list[Waiver]
 
 
 def _article(scanner: Scanner, site: str, article: ArticleFile) -> Scanned:
+    """An article's findings, its 保密审查 and the problems with it: a function of its text
+    (metadata and line numbers come from it), its site and shown path, and the scanner's
+    identity, so kept between checks as each text's findings are (Scanner.findings)."""
+    if scanner.identity is None or article.metadata is None:
+        return _article_findings(scanner, site, article)
+    digest = hashlib.blake2b(article.text.encode("utf-8", "surrogatepass"), digest_size=20)
+    key = ("article scan", scanner.identity, site, article.shown, digest.digest())
+    keep = None if scanner.identity[0] == "key" else (lambda scanned: not scanned[0])
+    return filememo.value(key, lambda: _article_findings(scanner, site, article), keep)
+
+
+def _article_findings(scanner: Scanner, site: str, article: ArticleFile) -> Scanned:
     findings: list[Finding] = []
     if article.metadata is None:
         return findings, None, []  # not UTF-8: the article rules report it
@@ -281,10 +327,11 @@ def _attachment(scanner: Scanner, group: Group, site: Site, name: str) -> Scanne
         Violation(site.id, shown, field, message, SECRET_ARTICLE)
         for field, message in filetypes.name_problems(name)
     ]
-    content, unreadable = b"", None
     if not refused:
-        content, whole, unreadable = _read(path, suffix)
-        if problem := filetypes.content_problem(suffix, content, whole):
+        problem, texts, failure = filememo.read(
+            "attachment", path, (suffix,), lambda: _attachment_texts(path, suffix)
+        )
+        if problem:
             refused.append(
                 Violation(site.id, shown, filetypes.TYPE_FIELD, problem, SECRET_ARTICLE)
             )
@@ -299,15 +346,12 @@ def _attachment(scanner: Scanner, group: Group, site: Site, name: str) -> Scanne
         )
     elif suffix in SCANNED_SUFFIXES:
         parts = 0
-        try:
-            if unreadable is not None:
-                raise unreadable
-            for part in extract_text(path, data=content):
-                parts += bool(PAGE.fullmatch(part.where))  # metadata is not a page's text
-                for hit in scanner.findings(part.text):
-                    findings.append(_finding(site.id, shown, part.where, hit))
-        except ExtractionError as error:
-            message = f"无法检查附件内容：{error}；请人工保密审查后在 {name}.保密审查.yaml 中记录"
+        for where, text in texts:
+            parts += bool(PAGE.fullmatch(where))  # metadata is not a page's text
+            for hit in scanner.findings(text):
+                findings.append(_finding(site.id, shown, where, hit))
+        if failure is not None:
+            message = f"无法检查附件内容：{failure}；请人工保密审查后在 {name}.保密审查.yaml 中记录"
             findings.append(
                 Finding(site.id, shown, "(附件)", UNREADABLE, "", message, SECRET_ARTICLE)
             )
@@ -330,6 +374,28 @@ def _attachment(scanner: Scanner, group: Group, site: Site, name: str) -> Scanne
             [Violation(site.id, sidecar.shown, "(YAML)", problem, SECRET_ARTICLE)],
         )
     return findings, *_record_review(site.id, shown, data, findings)
+
+
+def _attachment_texts(
+    path: Path, suffix: str
+) -> tuple[str | None, list[tuple[str, str]], str | None]:
+    """What the scan reads of an attachment, read once (and kept while the file is
+    unchanged: content.filememo): why its content may not be published, if so; the texts
+    extracted (where, text) up to the first that could not be; and why not."""
+    content, whole, unreadable = _read(path, suffix)
+    if problem := filetypes.content_problem(suffix, content, whole):
+        return problem, [], None
+    texts: list[tuple[str, str]] = []
+    if suffix not in SCANNED_SUFFIXES or suffix in UNCHECKED_DOCUMENTS:
+        return None, texts, None
+    try:
+        if unreadable is not None:
+            raise unreadable
+        for part in extract_text(path, data=content):
+            texts.append((part.where, part.text))
+    except ExtractionError as error:
+        return None, texts, str(error)
+    return None, texts, None
 
 
 def _read(path: Path, suffix: str) -> tuple[bytes, bool, ExtractionError | None]:

@@ -2,56 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
-
-import pytest
-import yaml
 
 from archive_tool.content.loader import load_content
 from archive_tool.group.rules.check import check_content, check_group
 
 TODAY = date(2026, 11, 26)
-
-# sys.addaudithook cannot be removed: one hook for the session, switched on by a test.
-_opened: Counter | None = None
-
-
-def _audit(event: str, args) -> None:
-    if event == "open" and _opened is not None and isinstance(args[0], (str, Path)):
-        _opened[Path(args[0]).resolve()] += 1
-
-
-sys.addaudithook(_audit)
-
-
-@pytest.fixture
-def opened():
-    global _opened
-    _opened = Counter()
-    try:
-        yield _opened
-    finally:
-        _opened = None
-
-
-@pytest.fixture
-def group_with_every_kind(group_copy: Path) -> Path:
-    """The demo group plus a lifecycle record, so that every kind of content file is there."""
-    notice = group_copy / "fgw" / "notices" / "20261201-offline.yaml"
-    notice.parent.mkdir()
-    record = {
-        "type": "offline",
-        "start": "2026-12-01 08:00:00",
-        "end": "2026-12-01 20:00:00",
-        "reason": "机房电力改造",
-        "reported": date(2026, 11, 20),
-    }
-    notice.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
-    return group_copy
-
 
 def content_files(root: Path) -> set[Path]:
     """What a check reads: site.yaml, articles, records, notices, 年度工作报表 figures, ledgers,

@@ -14,6 +14,13 @@ group.build.contentcache's ``.<output>.cache/``, never published) under a key di
 
 A report is kept only when the check passed, written to a temporary file and renamed; one
 that cannot be read, or was kept under another key, is ignored and the check runs.
+
+When the report cannot be reused, the check runs with the file memo (content.filememo)
+kept beside it (``check-files.pickle``) by the last check that passed, under the code and
+library part of the key only (``code_key``): each file's reading, each text's
+publishing-safety findings, kept per file stamp or text digest, so an edit reads and scans
+only what changed and a new day nothing, while every rule runs again. An entry that cannot
+be unpickled is made again; a memo under another code key, or damaged, is ignored whole.
 ``INCREMENTAL_BUILD=false`` neither reads nor writes it.
 """
 
@@ -30,11 +37,13 @@ from pathlib import Path
 
 import archive_tool
 
+from ...content.filememo import FileMemo
 from ..rules.check import GroupReport
 from .contentcache import cache_root
 from .manifest import shared_stamp, tree_stamp, versions
 
 CACHE_FILE = "check.pickle"
+FILES_FILE = "check-files.pickle"  # the file memo (content.filememo), under code_key only
 # The libraries the content loader, the rules and the publishing-safety scan read with.
 READS_WITH = (
     "PyYAML",
@@ -53,37 +62,64 @@ READS_WITH = (
 )
 
 
-def check_key(content_root: Path, today: date) -> str:
-    """What the check's report depends on (see the module's docstring), as one digest."""
+def code_key() -> str:
+    """The toolkit's code, the libraries the check reads with and Python, as one digest."""
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{sys.version}\0{today.isoformat()}\0".encode())
-    digest.update(tree_stamp(Path(content_root)).encode())
+    digest.update(f"{sys.version}\0".encode())
     digest.update(shared_stamp([Path(archive_tool.__file__).parent]).encode())
     digest.update(versions(READS_WITH).encode())
+    return digest.hexdigest()
+
+
+def check_key(content_root: Path, today: date, code: str | None = None) -> str:
+    """What the check's report depends on (see the module's docstring), as one digest."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{today.isoformat()}\0{code or code_key()}\0".encode())
+    digest.update(tree_stamp(Path(content_root)).encode())
     return digest.hexdigest()
 
 
 def cached_check(
     content_root: Path, today: date, output_root: Path, check: Callable[[], GroupReport]
 ) -> GroupReport:
-    """The report kept for this key, or ``check()``'s, kept when it passed."""
-    path = cache_root(output_root) / CACHE_FILE
-    key = check_key(content_root, today)
-    kept = kept_report(path, key)
+    """The report kept for this key, or ``check()``'s, kept when it passed; ``check()``
+    runs with the files kept from the last check (FILES_FILE), and keeps them again."""
+    folder = cache_root(output_root)
+    code = code_key()
+    key = check_key(content_root, today, code)
+    kept = kept_data(folder / CACHE_FILE, key)
     if kept is not None:
-        return kept
-    report = check()
+        return pickle.loads(kept)
+    memo = FileMemo(kept_files(folder / FILES_FILE, code))
+    with memo.open():
+        report = check()
+    # Like the report, kept only by a check that passed: a refused build writes nothing
+    # (the memo of the last build that passed still serves the next check).
     if report.ok:
-        keep(path, key, pickle.dumps(report, protocol=5))
+        if memo.changed:
+            keep(folder / FILES_FILE, code, pickle.dumps(memo.used, protocol=5))
+        keep(folder / CACHE_FILE, key, pickle.dumps(report, protocol=5))
     return report
 
 
-def kept_report(path: Path, key: str) -> GroupReport | None:
-    """The report kept under ``key``; None if there is none, or another, or it cannot be read."""
+def kept_files(path: Path, code: str) -> dict:
+    """The entries of the file memo kept under this code; none if they cannot be read."""
+    data = kept_data(path, code)
+    try:
+        entries = pickle.loads(data) if data is not None else {}
+    except Exception:  # noqa: BLE001  (as kept_data)
+        return {}
+    if not isinstance(entries, dict) or not all(isinstance(v, bytes) for v in entries.values()):
+        return {}
+    return entries
+
+
+def kept_data(path: Path, key: str) -> bytes | None:
+    """The data kept under ``key``; None if there is none, or another, or it cannot be read."""
     try:
         with open(path, "rb") as file:
             kept_key, data = pickle.load(file)
-        return pickle.loads(data) if kept_key == key else None
+        return data if kept_key == key and isinstance(data, bytes) else None
     # Absent, truncated, written by another version: unpickling fails in many ways, and
     # each only means the check runs.
     except Exception:  # noqa: BLE001
