@@ -22,9 +22,9 @@ from ..content.articles import ArticleFile
 from ..content.loader import LETTER_FOLDER, RECORD_FOLDERS, REVIEW_SUFFIX
 from ..content.registry import Group, Site
 from ..content.yamlfile import YamlFile, reading_problem
+from . import filetypes
 from . import review as reviews
 from .citizens import PRIVATE_KEYS
-from . import filetypes
 from .extract import SCANNED_SUFFIXES, ExtractionError, extract_text, read_attachment
 from .lexicon import LEXICON_FILES, SENSITIVE, Lexicon
 from .markings import find_markings
@@ -229,6 +229,14 @@ def scan_group(group: Group) -> tuple[list[Violation], list[Waiver]]:
         _settle(_article(scanner, "_library", item), violations, waivers)
     _settle(_library_names(scanner, group), violations, waivers)
     return violations, waivers
+
+
+def scan_article(scanner: Scanner, site_id: str, article: ArticleFile) -> list[Violation]:
+    """The open findings in one article, settled as scan_group settles them (the live
+    preview checks a saved article alone, group.preview.quick)."""
+    violations: list[Violation] = []
+    _settle(_article(scanner, site_id, article), violations, [])
+    return violations
 
 
 Scanned = tuple[list[Finding], reviews.Review | None, list[Violation]]

@@ -25,9 +25,9 @@ from ...compliance import Violation, run_rules
 from ...content.articles import read_article
 from ...content.loader import load_content
 from ...content.registry import display_path
-from ...safety.scan import _article, _settle, group_scanner
+from ...safety.scan import group_scanner, scan_article
 from ..rules.articlerules import WITHHELD, SiteArticles
-from ..rules.check import _masked
+from ..rules.check import masked_violation
 
 # Set for the preview's builds: each site's build keeps there what its run was made from
 # (the plugin's sitejob.keep_for_preview), which the warm site runs load.
@@ -91,9 +91,9 @@ class SavedArticles:
             if article.path in changed:
                 found += run_rules("article", seen.entry(article))
                 if article.meta.get("disclosure") != WITHHELD:
-                    _settle(_article(self.scanner, site.id, article), found, [])
+                    found += scan_article(self.scanner, site.id, article)
             seen.add(article)
-        return [_masked(violation) for violation in found]
+        return [masked_violation(violation) for violation in found]
 
 
 class WarmRuns:

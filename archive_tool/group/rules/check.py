@@ -13,10 +13,9 @@ from pathlib import Path
 from ...compliance import Violation, errors, rules_of, run_rules, warnings
 from ...content.loader import load_content
 from ...content.registry import Group
-from ...lifecycle.notices import Notice
 from ...lifecycle import rules  # noqa: F401  (registers the notice rules)
 from ...lifecycle.kinds import OFFLINE, OPENED, RETIRED, notices_of
-from ...lifecycle.serving import domain_on, site_state
+from ...lifecycle.serving import SiteState, domain_on, site_state
 from ...safety.numbers import mask_personal_numbers
 from ...safety.scan import Waiver, scan_group
 from . import channels, plausible, sitefiles, siterules  # noqa: F401  (registers the registry rules)
@@ -113,11 +112,11 @@ def check_content(group: Group, today: date | None = None) -> GroupReport:
     # 第十条（二）（三）: nothing secret or personal in what this build publishes.
     found, report.waivers = scan_group(group)
     violations += found
-    report.violations = [_masked(violation) for violation in violations]
+    report.violations = [masked_violation(violation) for violation in violations]
     return report
 
 
-def _masked(violation: Violation) -> Violation:
+def masked_violation(violation: Violation) -> Violation:
     """A violation with any personal number in its path, field or message masked: a file
     named after an ID number is named by every rule on it, never in full (第十条（三））."""
     texts = {name: getattr(violation, name) for name in ("file", "field", "message")}
