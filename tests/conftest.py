@@ -27,12 +27,26 @@ DEMO_CONTENT = REPO / "content"
 PELICAN = [sys.executable, "-m", "pelican"]
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items):
-    """Files with a slow test first. pytest-xdist (pyproject.toml: --dist loadfile) hands each
-    file whole to one worker, in this order: a long file handed out last would leave the
-    other cores idle while it runs alone."""
+    """Files with a slow test first, each file one unit of work: pytest-xdist (pyproject.toml:
+    --dist loadgroup) hands each xdist_group whole to one worker, in this order, so what a
+    file's tests share (a module's build, browser, capture) is made once. A long file handed
+    out last would leave the other cores idle while it runs alone.
+
+    A file marked ``spread`` is not one unit: each of its tests goes to whichever worker is
+    free (each worker then makes the module's fixtures for itself). For files of several
+    long tests that share little, such as a Chromium sweep per site."""
     slow = {item.path for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.path not in slow)
+
+    def order(item) -> tuple[bool, bool]:  # a spread file's slow tests before its others
+        alone = item.get_closest_marker("spread") and item.get_closest_marker("slow")
+        return item.path not in slow, not alone
+
+    items.sort(key=order)
+    for item in items:
+        if not item.get_closest_marker("spread"):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 @dataclass
@@ -106,6 +120,27 @@ def demo_build(tmp_path_factory) -> BuildResult:
         return {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
 
     folder, made = made_once(tmp_path_factory, "demo", build)
+    result = BuildResult(**made, output=folder / "output")
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+DEMO_DAY = "2026-11-26"  # the day the demo content is written for (BUILD_DATE)
+
+
+@pytest.fixture(scope="session")
+def demo_day_build(tmp_path_factory) -> BuildResult:
+    """The demo group (DEMO_CONTENT itself, as read in place) built clean on DEMO_DAY, once
+    for the whole test run: what another build of the unchanged content on that day must
+    equal byte for byte (build-manifest.json names the content folder's path: build from
+    DEMO_CONTENT to compare with it). Read it; copy it to change it."""
+
+    def build(folder: Path) -> dict:
+        day = ("-e", f'BUILD_DATE="{DEMO_DAY}"', "INCREMENTAL_BUILD=false")
+        result = run_pelican(DEMO_CONTENT, folder / "output", *day)
+        return {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
+
+    folder, made = made_once(tmp_path_factory, "demo-day", build)
     result = BuildResult(**made, output=folder / "output")
     assert result.returncode == 0, result.stderr
     return result
