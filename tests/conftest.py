@@ -27,26 +27,48 @@ DEMO_CONTENT = REPO / "content"
 PELICAN = [sys.executable, "-m", "pelican"]
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
-def pytest_collection_modifyitems(items):
-    """Files with a slow test first, each file one unit of work: pytest-xdist (pyproject.toml:
-    --dist loadgroup) hands each xdist_group whole to one worker, in this order, so what a
-    file's tests share (a module's build, browser, capture) is made once. A long file handed
-    out last would leave the other cores idle while it runs alone.
+# Files whose tests pytest-xdist hands out one by one instead of the whole file to one
+# worker: several long tests that share little (a Chromium sweep per site, whole-group
+# builds, kill series), where one worker would run the whole file while the other waits.
+# Each worker that runs one of their tests makes the module's fixtures for itself.
+SPREAD = {
+    "tests/group/test_care_browser.py",
+    "tests/group/test_incremental.py",
+    "tests/group/test_lighthouse.py",
+    "tests/group/test_page_rebuilds.py",
+    "tests/group/test_page_types_browser.py",
+    "tests/warc/test_snapshot_faults.py",
+}
 
-    A file marked ``spread`` is not one unit: each of its tests goes to whichever worker is
-    free (each worker then makes the module's fixtures for itself). For files of several
-    long tests that share little, such as a Chromium sweep per site."""
+
+def pytest_collection_modifyitems(items):
+    """Files with a slow test first, and a SPREAD file's slow tests before its others.
+    pytest-xdist (pyproject.toml: --dist loadfile) hands out each file whole (a SPREAD file
+    test by test, pytest_xdist_make_scheduler below) in this order: a long unit handed out
+    last would leave the other cores idle while it runs alone."""
     slow = {item.path for item in items if item.get_closest_marker("slow")}
 
-    def order(item) -> tuple[bool, bool]:  # a spread file's slow tests before its others
-        alone = item.get_closest_marker("spread") and item.get_closest_marker("slow")
+    def order(item) -> tuple[bool, bool]:
+        alone = item.nodeid.split("::")[0] in SPREAD and item.get_closest_marker("slow")
         return item.path not in slow, not alone
 
     items.sort(key=order)
-    for item in items:
-        if not item.get_closest_marker("spread"):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadfile, except that each test of a SPREAD file is a unit of its own. (Not
+    --dist loadgroup: with pytest 9 its group marks no longer reach the scheduler, as
+    pytest-xdist 3.8 sets the removed Item._nodeid.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FileOrTest(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = nodeid.split("::")[0]
+            return nodeid if file in SPREAD else file
+
+    return FileOrTest(config, log)
 
 
 @dataclass

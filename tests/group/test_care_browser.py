@@ -28,8 +28,6 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = (375, 1280)
 SEARCHED = "#search[aria-busy=false] #search-status:not(:empty)"
 CARE = {"care": True, "scale": 1.25, "spacing": True, "cursor": True}
-# Ten sweeps of a minute or more: any free worker takes the next (each launches its Chromium).
-pytestmark = pytest.mark.spread
 
 # The lowest contrast of the text in <main> against the background it is drawn on, and where.
 LOWEST_CONTRAST = """() => {

@@ -25,10 +25,8 @@ def settings(**values) -> tuple[str, ...]:
     return ("-e", *(f"{key}={json.dumps(value)}" for key, value in values.items()))
 
 
-# Each test builds the whole group 2 to 11 times: any free worker takes the next test, the
-# longest (marked slow, from three builds up) first.
-pytestmark = pytest.mark.spread
-
+# Each test builds the whole group 2 to 11 times (conftest.SPREAD: any free worker takes the
+# next test, those marked slow, from three builds up, first).
 DAY = {"BUILD_DATE": DEMO_DAY}
 CLEAN = {**DAY, "INCREMENTAL_BUILD": False}
 

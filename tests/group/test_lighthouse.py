@@ -24,8 +24,6 @@ from servers import serve_directory
 from test_build import ONLINE
 from test_site_archives_browser import archive_pages, redesigned_once
 
-pytestmark = pytest.mark.spread  # each page's Lighthouse runs are a test any worker may take
-
 LIGHTHOUSE = REPO / "tests" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 if not LIGHTHOUSE.exists():
     if os.environ.get("REQUIRE_BROWSER"):

@@ -45,11 +45,6 @@ def serve(root: Path):
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
-# A sweep per site and a build of its own: any free worker takes the next test (each worker
-# launches its own Chromium and server).
-pytestmark = pytest.mark.spread
-
-
 @pytest.fixture(scope="module")
 def server(demo_build):
     httpd, url = serve(demo_build.output)

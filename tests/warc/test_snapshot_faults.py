@@ -78,11 +78,6 @@ def http_urls(root: Path, base: str) -> set[str]:
     }
 
 
-# Two kill series of minutes and many short fault tests: any free worker takes the next test
-# (each worker makes the small module sites for itself, a second or two).
-pytestmark = pytest.mark.spread
-
-
 @pytest.fixture(scope="module")
 def big_site(tmp_path_factory) -> Path:
     """About 1,000 pages, 4 MB of WARC: twice what the small disk holds."""
