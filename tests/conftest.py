@@ -30,12 +30,48 @@ DEMO_CONTENT = REPO / "content"
 PELICAN = [sys.executable, "-m", "pelican"]
 
 
+# Files whose tests pytest-xdist hands out one by one instead of the whole file to one
+# worker: several long tests that share little (a Chromium sweep per site, whole-group
+# builds, kill series), where one worker would run the whole file while the other waits.
+# Each worker that runs one of their tests makes the module's fixtures for itself.
+SPREAD = {
+    "tests/group/test_care_browser.py",
+    "tests/group/test_incremental.py",
+    "tests/group/test_lighthouse.py",
+    "tests/group/test_page_rebuilds.py",
+    "tests/group/test_page_types_browser.py",
+    "tests/warc/test_snapshot_faults.py",
+}
+
+
 def pytest_collection_modifyitems(items):
-    """Files with a slow test first. pytest-xdist (pyproject.toml: --dist loadfile) hands each
-    file whole to one worker, in this order: a long file handed out last would leave the
-    other cores idle while it runs alone."""
+    """Files with a slow test first, and a SPREAD file's slow tests before its others.
+    pytest-xdist (pyproject.toml: --dist loadfile) hands out each file whole (a SPREAD file
+    test by test, pytest_xdist_make_scheduler below) in this order: a long unit handed out
+    last would leave the other cores idle while it runs alone."""
     slow = {item.path for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.path not in slow)
+
+    def order(item) -> tuple[bool, bool]:
+        alone = item.nodeid.split("::")[0] in SPREAD and item.get_closest_marker("slow")
+        return item.path not in slow, not alone
+
+    items.sort(key=order)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadfile, except that each test of a SPREAD file is a unit of its own. (Not
+    --dist loadgroup: with pytest 9 its group marks no longer reach the scheduler, as
+    pytest-xdist 3.8 sets the removed Item._nodeid.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FileOrTest(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = nodeid.split("::")[0]
+            return nodeid if file in SPREAD else file
+
+    return FileOrTest(config, log)
 
 
 @dataclass
@@ -147,6 +183,27 @@ def demo_build(tmp_path_factory) -> BuildResult:
         return {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
 
     folder, made = made_once(tmp_path_factory, "demo", build)
+    result = BuildResult(**made, output=folder / "output")
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+DEMO_DAY = "2026-11-26"  # the day the demo content is written for (BUILD_DATE)
+
+
+@pytest.fixture(scope="session")
+def demo_day_build(tmp_path_factory) -> BuildResult:
+    """The demo group (DEMO_CONTENT itself, as read in place) built clean on DEMO_DAY, once
+    for the whole test run: what another build of the unchanged content on that day must
+    equal byte for byte (build-manifest.json names the content folder's path: build from
+    DEMO_CONTENT to compare with it). Read it; copy it to change it."""
+
+    def build(folder: Path) -> dict:
+        day = ("-e", f'BUILD_DATE="{DEMO_DAY}"', "INCREMENTAL_BUILD=false")
+        result = run_pelican(DEMO_CONTENT, folder / "output", *day)
+        return {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
+
+    folder, made = made_once(tmp_path_factory, "demo-day", build)
     result = BuildResult(**made, output=folder / "output")
     assert result.returncode == 0, result.stderr
     return result

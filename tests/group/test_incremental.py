@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, archive_tool, run_pelican
+from conftest import DEMO_CONTENT, DEMO_DAY, REPO, archive_tool, run_pelican
 from reproducible import differences
 
 from archive_tool.content.registry import Site
@@ -25,7 +25,9 @@ def settings(**values) -> tuple[str, ...]:
     return ("-e", *(f"{key}={json.dumps(value)}" for key, value in values.items()))
 
 
-DAY = {"BUILD_DATE": "2026-11-26"}
+# Each test builds the whole group 2 to 11 times (conftest.SPREAD: any free worker takes the
+# next test, those marked slow, from three builds up, first).
+DAY = {"BUILD_DATE": DEMO_DAY}
 CLEAN = {**DAY, "INCREMENTAL_BUILD": False}
 
 
@@ -37,6 +39,7 @@ def kept(result) -> str:
     return next((l for l in result.stdout.splitlines() if l.startswith("沿用上次构建")), "")
 
 
+@pytest.mark.slow
 def test_a_rebuild_keeps_unchanged_sites_and_equals_a_clean_build(group_copy, tmp_path):
     output = tmp_path / "output"
     (group_copy / "qcq" / "index-numbers.yaml").unlink()  # the first build numbers them
@@ -96,23 +99,25 @@ def test_republishing_an_archive_gives_the_same_bytes(demo_warc, tmp_path):
     assert key.read_bytes().hex().encode() not in published and key.read_bytes() not in published
 
 
-def test_a_dask_cluster_builds_the_same_group(group_copy, tmp_path):
+@pytest.mark.slow
+def test_a_dask_cluster_builds_the_same_group(demo_day_build, tmp_path):
+    """The same content (the demo's, read in place, as demo_day_build reads it) built on a
+    cluster gives the bytes of the local clean build of the same day."""
     distributed = pytest.importorskip("distributed")
-    local = run_pelican(group_copy, tmp_path / "local", *settings(**CLEAN))
-    assert local.returncode == 0, local.stderr
+    assert CLEAN == {"BUILD_DATE": DEMO_DAY, "INCREMENTAL_BUILD": False}  # demo_day_build's
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         address = cluster.scheduler_address
         on_cluster = run_pelican(
-            group_copy, tmp_path / "cluster", *settings(**CLEAN, BUILD_SCHEDULER=address)
+            DEMO_CONTENT, tmp_path / "cluster", *settings(**CLEAN, BUILD_SCHEDULER=address)
         )
         assert on_cluster.returncode == 0, on_cluster.stderr
         # The cluster's workers ran the sites' builds, not the pelican process.
         ran = cluster.scheduler.task_prefixes
         assert list(ran) == ["call_by_name"], list(ran)  # group.build.executor.by_name
     assert "亳州市谯城区人民政府" in rebuilt(on_cluster)
-    assert differences(tmp_path / "local", tmp_path / "cluster") == []
+    assert differences(demo_day_build.output, tmp_path / "cluster") == []
 
 
 def test_an_unreachable_scheduler_is_a_message(group_copy, tmp_path):
@@ -125,6 +130,7 @@ def test_an_unreachable_scheduler_is_a_message(group_copy, tmp_path):
     assert not output.exists()
 
 
+@pytest.mark.slow
 def test_archive_tool_build_takes_the_options_as_flags(tmp_path):
     output = tmp_path / "output"
     first = archive_tool("build", "--date", "2026-11-26", "-o", str(output))
@@ -142,6 +148,7 @@ def test_archive_tool_build_takes_the_options_as_flags(tmp_path):
 NEXT_DAY = {"BUILD_DATE": "2026-11-27"}
 
 
+@pytest.mark.slow
 def test_a_new_day_rebuilds_only_the_sites_it_changes(group_copy, tmp_path):
     """The build day is not in the fingerprint (group.build.buildday): fgw and sjj show
     nothing of it and are kept; bozhou and qcq print it on their letters page
@@ -161,6 +168,7 @@ def test_a_new_day_rebuilds_only_the_sites_it_changes(group_copy, tmp_path):
     assert differences(output, tmp_path / "clean") == []
 
 
+@pytest.mark.slow
 def test_notices_starting_and_ending_rebuild_their_sites(group_copy, tmp_path):
     """sjj's 开通公告 starts on 2026-11-27, fgw's ends that day (30 days after 2026-10-28):
     the day after, both sites and the portal that shows them are rebuilt, and the output
@@ -189,6 +197,7 @@ def test_notices_starting_and_ending_rebuild_their_sites(group_copy, tmp_path):
     assert differences(output, tmp_path / "clean") == []
 
 
+@pytest.mark.slow
 def test_edits_additions_deletions_renames_and_library_changes_equal_a_clean_build(
     group_copy, tmp_path
 ):
@@ -230,6 +239,7 @@ def test_edits_additions_deletions_renames_and_library_changes_equal_a_clean_bui
     assert "森林防火工作会议在市政府召开" in page.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_generated_content_rebuilt_on_the_next_day_equals_a_clean_build(tmp_path):
     """The bench's generated articles (bench/build_bench.py) over the demo group: an edit
     and a new day, incremental, against a clean build of the same."""

@@ -10,8 +10,13 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import REPO, kill_build_when, run_pelican
 from reproducible import differences
+
+# Two tests of 4 and 9 whole-group builds (and in conftest.SPREAD: each goes to whichever
+# worker is free).
+pytestmark = pytest.mark.slow
 
 DAY = {"BUILD_DATE": "2026-11-26"}
 QCQ = "www.qcq.gov.cn"

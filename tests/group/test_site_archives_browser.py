@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from browser import launched_chromium  # skips the module without chromium
-from conftest import DEMO_CONTENT, run_pelican
+from conftest import DEMO_CONTENT, made_once, run_pelican
 from test_page_types_browser import audit, serve
 from test_redesign import mark_redesign
 
@@ -32,9 +32,24 @@ def build_redesigned(root: Path) -> Path:
     return output / DOMAIN
 
 
+def redesigned_once(tmp_path_factory) -> Path:
+    """build_redesigned once per test run for every module that reads it (made_once): the
+    site folder, which they only read."""
+
+    def make(root: Path) -> dict:
+        try:
+            return {"site": str(build_redesigned(root))}
+        except AssertionError as failed:
+            return {"failed": str(failed)}
+
+    _, made = made_once(tmp_path_factory, "redesigned-fgw", make)
+    assert "failed" not in made, made.get("failed")
+    return Path(made["site"])
+
+
 @pytest.fixture(scope="module")
 def redesigned(tmp_path_factory):
-    return build_redesigned(tmp_path_factory.mktemp("redesigned"))
+    return redesigned_once(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
