@@ -179,7 +179,9 @@ def test_damaged_or_foreign_kept_files_are_not_trusted(warm, checked):
     # however plausible its entries: here every article would be the edited one.
     entries = kept_pickles(path)[1]
     readings = {k: reading_of(v) for k, v in entries.items()}
-    other = next(entries[k] for k, path in readings.items() if path not in (None, article.resolve()))
+    other = next(
+        entries[k] for k, path in readings.items() if path not in (None, article.resolve())
+    )
     forged = {k: (other if readings[k] else v) for k, v in entries.items()}
     assert key == code_key()
     path.write_bytes(pickle.dumps("another version") + pickle.dumps(forged))
