@@ -67,6 +67,13 @@ class ArticleFile:
             return None
         return article_path(self.column if column is None else column, self.published, self.slug)
 
+    def release_text(self) -> None:
+        """Forget the text once every check that reads it has run (the build reads the file
+        with Pelican, the last gate reads the content files themselves): a group's texts
+        are most of its model, kept for the whole build and in the kept report. Its
+        metadata, paths and line numbers stay."""
+        object.__setattr__(self, "text", "")
+
     @property
     def body(self) -> str:
         """The text from the body's first line on (its line numbers start at body_line)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from archive_tool.content.articles import ArticleFile
 from archive_tool.group.build.checkcache import CACHE_FILE, FILES_FILE, cached_check, code_key
 from archive_tool.group.build.contentcache import cache_root
 from archive_tool.group.rules.check import GroupReport, check_group
@@ -149,27 +150,41 @@ def test_any_day_over_kept_files(warm, checked, days):
         assert read == set()
 
 
+def reading_of(entry: bytes) -> Path | None:
+    """The article a kept entry is the reading of (keys are digests: content.filememo)."""
+    value = pickle.loads(entry)
+    return value.path.resolve() if isinstance(value, ArticleFile) else None
+
+
+def kept_pickles(path):
+    """A kept file's key and value (group.build.checkcache: two pickles in a row)."""
+    with open(path, "rb") as file:
+        return pickle.load(file), pickle.load(file)
+
+
 def test_damaged_or_foreign_kept_files_are_not_trusted(warm, checked):
     content, output = warm
     path = cache_root(output) / FILES_FILE
-    key, data = pickle.loads(path.read_bytes())
-    entries = pickle.loads(data)
+    key, entries = kept_pickles(path)
     article = an_article(content)
-    ours = [k for k in entries if k[0] == "article" and k[1] == str(article)]
+    ours = [k for k, v in entries.items() if reading_of(v) == article.resolve()]
     assert ours
     # An entry that does not unpickle is read again.
     entries[ours[0]] = b"\x80\x05truncated"
-    path.write_bytes(pickle.dumps((key, pickle.dumps(entries))))
+    path.write_bytes(pickle.dumps(key) + pickle.dumps(entries))
     (cache_root(output) / CACHE_FILE).unlink()
     _, read = checked(content, output)
     assert read == {article.resolve()}
     # A memo under another code key (another version of the toolkit) is ignored whole,
     # however plausible its entries: here every article would be the edited one.
-    entries = pickle.loads(pickle.loads(path.read_bytes())[1])
-    other = next(v for k, v in entries.items() if k[0] == "article" and k[1] != str(article))
-    forged = {k: (other if k[0] == "article" else v) for k, v in entries.items()}
+    entries = kept_pickles(path)[1]
+    readings = {k: reading_of(v) for k, v in entries.items()}
+    other = next(
+        entries[k] for k, path in readings.items() if path not in (None, article.resolve())
+    )
+    forged = {k: (other if readings[k] else v) for k, v in entries.items()}
     assert key == code_key()
-    path.write_bytes(pickle.dumps(("another version", pickle.dumps(forged))))
+    path.write_bytes(pickle.dumps("another version") + pickle.dumps(forged))
     (cache_root(output) / CACHE_FILE).unlink()
     _, read = checked(content, output)
     assert article.resolve() in read and len(read) > 10

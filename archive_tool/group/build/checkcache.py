@@ -13,7 +13,11 @@ group.build.contentcache's ``.<output>.cache/``, never published) under a key di
 - the build day itself, not what it decides: every rule may read it.
 
 A report is kept only when the check passed, written to a temporary file and renamed; one
-that cannot be read, or was kept under another key, is ignored and the check runs.
+that cannot be read, or was kept under another key, is ignored and the check runs. Each
+file holds two pickles, the key and then the value, written and read as streams: neither
+the value's pickled bytes nor the whole file are ever held in memory beside the value
+(at 100,000 articles they were a third of the build's peak), and a file kept under another
+key is not read past its key.
 
 When the report cannot be reused, the check runs with the file memo (content.filememo)
 kept beside it (``check-files.pickle``) by the last check that passed, under the code and
@@ -34,6 +38,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import archive_tool
 
@@ -87,9 +92,9 @@ def cached_check(
     folder = cache_root(output_root)
     code = code_key()
     key = check_key(content_root, today, code)
-    kept = kept_data(folder / CACHE_FILE, key)
-    if kept is not None:
-        return pickle.loads(kept)
+    kept = kept_value(folder / CACHE_FILE, key)
+    if isinstance(kept, GroupReport):
+        return kept
     memo = FileMemo(kept_files(folder / FILES_FILE, code))
     with memo.open():
         report = check()
@@ -97,43 +102,43 @@ def cached_check(
     # (the memo of the last build that passed still serves the next check).
     if report.ok:
         if memo.changed:
-            keep(folder / FILES_FILE, code, pickle.dumps(memo.used, protocol=5))
-        keep(folder / CACHE_FILE, key, pickle.dumps(report, protocol=5))
+            keep(folder / FILES_FILE, code, memo.used)
+        del memo  # its entries are not needed beside the report's pickling
+        keep(folder / CACHE_FILE, key, report)
     return report
 
 
 def kept_files(path: Path, code: str) -> dict:
     """The entries of the file memo kept under this code; none if they cannot be read."""
-    data = kept_data(path, code)
-    try:
-        entries = pickle.loads(data) if data is not None else {}
-    except Exception:  # noqa: BLE001  (as kept_data)
-        return {}
+    entries = kept_value(path, code)
     if not isinstance(entries, dict) or not all(isinstance(v, bytes) for v in entries.values()):
         return {}
     return entries
 
 
-def kept_data(path: Path, key: str) -> bytes | None:
-    """The data kept under ``key``; None if there is none, or another, or it cannot be read."""
+def kept_value(path: Path, key: str) -> Any:
+    """The value kept under ``key``; None if there is none, or another, or it cannot be read."""
     try:
         with open(path, "rb") as file:
-            kept_key, data = pickle.load(file)
-        return data if kept_key == key and isinstance(data, bytes) else None
+            if pickle.load(file) != key:
+                return None
+            return pickle.load(file)
     # Absent, truncated, written by another version: unpickling fails in many ways, and
     # each only means the check runs.
     except Exception:  # noqa: BLE001
         return None
 
 
-def keep(path: Path, key: str, data: bytes) -> None:
-    """Write the report beside the output; a cache that cannot be written is no error."""
+def keep(path: Path, key: str, value: Any) -> None:
+    """Write ``value`` under ``key`` beside the output; a cache that cannot be written is no
+    error."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
         try:
             with os.fdopen(descriptor, "wb") as file:
-                pickle.dump((key, data), file, protocol=5)
+                pickle.dump(key, file, protocol=5)
+                pickle.dump(value, file, protocol=5)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)

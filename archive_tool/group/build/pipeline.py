@@ -31,7 +31,7 @@ from ...errors import ToolkitError
 from ...lifecycle.kinds import notices_of, placement
 from ...lifecycle.serving import offline_windows
 from .staging import GroupBuild, SiteJob, build_group
-from ..rules.check import GroupReport, check_group
+from ..rules.check import GroupReport, check_group, without_texts
 from .executor import by_name, site_executor, worker_count
 from .contentcache import cache_folder
 from .checkcache import cached_check
@@ -102,9 +102,11 @@ def check_for_build(
     if escaping:
         names = "、".join(str(path) for path in escaping)
         raise ToolkitError(f"构建失败：主题中的符号链接指向主题目录之外，不能发布：{names}")
+    # The articles' texts are read by the rules only: the build does not keep them.
+    check = lambda: without_texts(check_group(content_root, today))
     if output_root is None:
-        return check_group(content_root, today)
-    return cached_check(content_root, today, output_root, lambda: check_group(content_root, today))
+        return check()
+    return cached_check(content_root, today, output_root, check)
 
 
 def refuse_unpublishable(report: GroupReport) -> None:
