@@ -21,11 +21,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import queue
-import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -34,57 +31,11 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-ARTICLE = "bozhou/zwdt/2024-12-18-zhongyaocai-zhuisu.md"
-PAGE_NAME = "2024-12-18-zhongyaocai-zhuisu.html"
+sys.path.insert(0, str(REPO / "tests"))
+from browser import launched_chromium  # noqa: E402  (Debian's chromium, as the tests use it)
+from previewing import ARTICLE, Serving, article_page  # noqa: E402
+
 SENTENCE = "副市长宋嘉禾出席会议并讲话"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-class Serving:
-    """``archive-tool serve`` and its terminal lines, as they come."""
-
-    def __init__(self, content: Path, folder: Path):
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "archive_tool",
-                "serve",
-                str(content),
-                "--port",
-                "0",
-                "--settings",
-                str(REPO / "pelicanconf.py"),
-                "-o",
-                str(folder),
-            ],
-            cwd=REPO,
-            stderr=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            text=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.process.stderr:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put("")
-
-    def wait_for(self, pattern: str) -> re.Match:
-        while True:
-            line = self.lines.get(timeout=900)
-            if line == "" and self.process.poll() is not None:
-                sys.exit(f"archive-tool serve exited with {self.process.returncode}")
-            if found := re.search(pattern, line):
-                return found
 
 
 def first_served(url: str, text: str, start: float, found: list[float]) -> None:
@@ -100,8 +51,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
     work = Path(tempfile.mkdtemp(prefix="preview-bench-"))
     content = work / "content"
     shutil.copytree(REPO / "content", content)
@@ -109,12 +58,9 @@ def main() -> None:
     original = source.read_text(encoding="utf-8")
     serving = Serving(content, work / "out")
     try:
-        base = serving.wait_for(r"预览地址：(http://\S+/)").group(1)
-        [page_path] = (work / "out").rglob(PAGE_NAME)
-        url = base + page_path.relative_to(work / "out").as_posix()
+        _, _, url = article_page(serving, work / "out")
         served, shown, builds = [], [], []
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with launched_chromium() as browser:
             page = browser.new_page()
             page.goto(url)
             page.get_by_text(SENTENCE).first.wait_for()
@@ -134,10 +80,8 @@ def main() -> None:
                 shown.append(time.monotonic() - start)
                 poller.join()
                 builds.append(float(serving.wait_for(r"构建完成，用时 ([\d.]+) 秒").group(1)))
-            browser.close()
     finally:
-        serving.process.terminate()
-        serving.process.wait(timeout=60)
+        serving.stop()
         shutil.rmtree(work, ignore_errors=True)
 
     def line(name, values):
