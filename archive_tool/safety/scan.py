@@ -33,6 +33,7 @@ from .numbers import find_personal_numbers, mask_personal_numbers
 from .review import fingerprint, review_key
 
 PERSONAL_ARTICLE = "第十条（三）"
+WITHHELD = "不予公开"  # an article withheld from publication: not scanned, never published
 SECRET_ARTICLE = "第十条（二）"
 LEXICON_ARTICLE = "第七条（一）"
 UNREADABLE = "无法检查的附件"
@@ -216,7 +217,7 @@ def scan_group(group: Group) -> tuple[list[Violation], list[Waiver]]:
     waivers: list[Waiver] = []
     for site in group.published_sites():
         for article in site.articles:
-            if article.meta.get("disclosure") != "不予公开":
+            if article.meta.get("disclosure") != WITHHELD:
                 _settle(_article(scanner, site.id, article), violations, waivers)
         for folder in RECORD_FOLDERS:
             for file in site.records.get(folder, []):
@@ -235,7 +236,8 @@ def scan_article(scanner: Scanner, site_id: str, article: ArticleFile) -> list[V
     """The open findings in one article, settled as scan_group settles them (the live
     preview checks a saved article alone, group.preview.quick)."""
     violations: list[Violation] = []
-    _settle(_article(scanner, site_id, article), violations, [])
+    if article.meta.get("disclosure") != WITHHELD:
+        _settle(_article(scanner, site_id, article), violations, [])
     return violations
 
 
@@ -467,7 +469,7 @@ NAME = "文件名"
 
 
 def _file_names(scanner: Scanner, group: Group, site: Site) -> Scanned:
-    withheld = {a.parts for a in site.articles if a.meta.get("disclosure") == "不予公开"}
+    withheld = {a.parts for a in site.articles if a.meta.get("disclosure") == WITHHELD}
     published = [
         parts
         for parts in site.files
@@ -477,7 +479,7 @@ def _file_names(scanner: Scanner, group: Group, site: Site) -> Scanned:
 
 
 def _library_names(scanner: Scanner, group: Group) -> Scanned:
-    items = [item.parts for item in group.library if item.meta.get("disclosure") != "不予公开"]
+    items = [item.parts for item in group.library if item.meta.get("disclosure") != WITHHELD]
     return _names(scanner, "_library", f"{group.root.name}/_library", items), None, []
 
 
